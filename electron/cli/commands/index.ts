@@ -1,0 +1,27 @@
+// Every `porthole` command, in the order `porthole --help` lists them.
+import type { Command } from '../command.ts';
+import { armor } from './armor.ts';
+import { code } from './code.ts';
+import { demo } from './demo.ts';
+import { importCmd } from './import.ts';
+import { keygen } from './keygen.ts';
+import { lists } from './lists.ts';
+import { root } from './root.ts';
+import { sign } from './sign.ts';
+import { trust } from './trust.ts';
+import { verify } from './verify.ts';
+
+export const commands: Command[] = [
+  // client side
+  importCmd,
+  lists,
+  trust,
+  // publisher side
+  keygen,
+  root,
+  sign,
+  verify,
+  armor,
+  code,
+  demo,
+];

@@ -1,0 +1,37 @@
+import { dataDirOption, jsonOption, type Command } from '../command.ts';
+import { printJson, table } from '../io.ts';
+import { openClientFor } from '../client-dir.ts';
+import { loadStoredLists } from '../../core/lists/stored.ts';
+
+export const lists: Command = {
+  name: 'lists',
+  summary: 'show the stored lists and code servers',
+  help: `Usage: porthole lists [--data-dir D] [--json]
+
+Shows every stored list (publisher, version, expiry, entries) and the servers added by codes.
+An expired list keeps being used, with a warning, until a newer one arrives.`,
+  options: { ...dataDirOption, ...jsonOption },
+  async run(values, _pos, ctx) {
+    const stores = await openClientFor(values, ctx);
+    const { lists: all, problems, codes } = await loadStoredLists(stores);
+    if (values.json) {
+      printJson(ctx, {
+        lists: all.map((l) => ({ publisher: l.publisher, name: l.payload.name, version: l.payload.version, issuedAt: l.payload.issuedAt, expires: l.payload.expires, expired: l.expired, entries: l.payload.entries.length })),
+        codes: codes.map((c) => ({ publisher: c.publisher, importedAt: c.importedAt, servers: c.servers.length })),
+        problems,
+      });
+      return;
+    }
+    for (const p of problems) ctx.stderr.write(`porthole: warning: ${p}\n`);
+    if (all.length === 0 && codes.length === 0) {
+      ctx.stdout.write('no lists stored yet: import a list or a code\n');
+      return;
+    }
+    const rows = [['PUBLISHER', 'NAME', 'VERSION', 'EXPIRES', 'ENTRIES']];
+    for (const l of all) {
+      rows.push([l.publisher, l.payload.name ?? '-', `v${l.payload.version}`, `${l.payload.expires.slice(0, 10)}${l.expired ? ' (EXPIRED: still used until a newer list arrives)' : ''}`, String(l.payload.entries.length)]);
+    }
+    for (const c of codes) rows.push([c.publisher, '(code)', '-', c.importedAt.slice(0, 10), String(c.servers.length)]);
+    ctx.stdout.write(table(rows));
+  },
+};

@@ -1,0 +1,87 @@
+import { readFile, stat } from 'node:fs/promises';
+import { fromUtf8 } from '../../../shared/base64url.ts';
+import { extractArmored } from '../../../shared/armor.ts';
+import { CliError, dataDirOption, jsonOption, str, type Command } from '../command.ts';
+import { printJson, table } from '../io.ts';
+import { openClientFor } from '../client-dir.ts';
+import { publisherWords } from '../../core/crypto/fingerprint.ts';
+import { parsePublisherFile } from '../../core/lists/keyfiles.ts';
+import { bareKeyChain, type RootChain } from '../../core/lists/roots.ts';
+
+const add: Command = {
+  name: 'add',
+  summary: 'trust a publisher (publisher.pub, an armored KEY block, or a bare key)',
+  help: `Usage: porthole trust add FILE|KEY [--label NAME] [--data-dir D]
+
+Shows the publisher's fingerprint words: read them with the publisher over the phone.`,
+  options: { ...dataDirOption, label: { type: 'string' } },
+  positionals: true,
+  async run(values, positionals, ctx) {
+    const arg = positionals[0];
+    if (!arg || positionals.length > 1) throw new CliError('trust add takes exactly one FILE or KEY', 2);
+    const chain = await readTrustArgument(arg);
+    const stores = await openClientFor(values, ctx);
+    const result = await stores.trust.add(chain, 'manual', str(values, 'label'));
+    ctx.stdout.write(`${result === 'unchanged' ? 'already trusted' : result}: publisher ${chain.publisher}\nwords: ${publisherWords(chain.publisher).join(' ')}\n`);
+  },
+};
+
+async function readTrustArgument(arg: string): Promise<RootChain> {
+  if (/^[A-Za-z0-9_-]{43}$/.test(arg) && !(await stat(arg).catch(() => null))) return bareKeyChain(arg);
+  const bytes = await readFile(arg).catch((err: NodeJS.ErrnoException) => {
+    throw new CliError(`cannot read ${arg}: ${err.code === 'ENOENT' ? 'no such file (and not a 43-character key)' : err.message}`);
+  });
+  const text = fromUtf8(bytes);
+  if (text.trimStart().startsWith('{')) return parsePublisherFile(bytes);
+  const block = extractArmored(text).find((b) => b.kind === 'KEY');
+  if (!block) throw new CliError(`${arg} holds no publisher file or armored KEY block`);
+  if (!block.ok) throw new CliError(block.error);
+  return parsePublisherFile(block.bytes);
+}
+
+const list: Command = {
+  name: 'list',
+  summary: 'show trusted publishers with their fingerprint words',
+  help: 'Usage: porthole trust list [--data-dir D] [--json]',
+  options: { ...dataDirOption, ...jsonOption },
+  async run(values, _pos, ctx) {
+    const stores = await openClientFor(values, ctx);
+    const all = stores.trust.list().map((p) => ({
+      publisher: p.publisher,
+      name: p.label ?? p.root.name,
+      rootVersion: p.root.version,
+      threshold: `${p.root.threshold} of ${p.root.rootKeys.length}`,
+      via: p.via,
+      pinned: p.pinned,
+      words: publisherWords(p.publisher),
+    }));
+    if (values.json) return printJson(ctx, all);
+    const rows = [['PUBLISHER', 'NAME', 'ROOT', 'VIA', 'WORDS']];
+    for (const p of all) rows.push([p.publisher, p.name ?? '-', `v${p.rootVersion} (${p.threshold})`, p.pinned ? 'pinned' : p.via ?? '-', p.words.join(' ')]);
+    ctx.stdout.write(table(rows));
+  },
+};
+
+const remove: Command = {
+  name: 'remove',
+  summary: 'stop trusting a publisher',
+  help: 'Usage: porthole trust remove ID [--data-dir D]',
+  options: { ...dataDirOption },
+  positionals: true,
+  async run(values, positionals, ctx) {
+    const id = positionals[0];
+    if (!id || positionals.length > 1) throw new CliError('trust remove takes exactly one publisher ID', 2);
+    const stores = await openClientFor(values, ctx);
+    await stores.trust.remove(id);
+    ctx.stdout.write(`removed publisher ${id}\n`);
+  },
+};
+
+export const trust: Command = {
+  name: 'trust',
+  summary: 'manage trusted publishers (add, list, remove)',
+  help: 'Usage: porthole trust add|list|remove …',
+  options: {},
+  subcommands: [add, list, remove],
+  run: async () => 2,
+};

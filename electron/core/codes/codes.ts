@@ -1,0 +1,89 @@
+// Creating, inspecting and verifying one-time codes (format: shared/code-format.ts).
+import { randomBytes } from 'node:crypto';
+import { CodeDamaged, decodeCodeBytes, encodeCodeBody, findCode, formatCode, type CodeContent, type DecodedCode } from '../../../shared/code-format.ts';
+import { concatBytes, toHex } from '../../../shared/base64url.ts';
+import { DOMAIN } from '../../../shared/list-format.ts';
+import type { ParsedLink } from '../../../shared/proxy-link.ts';
+import { keyIdBytes, keyIdOf, signRaw, verifyBytes, type SecretKey } from '../crypto/ed25519.ts';
+import { bareKeyChain, signRoot, verifyRootChain, type RootChain } from '../lists/roots.ts';
+import { Rejection } from '../lists/signed.ts';
+
+export interface NewCodeOptions {
+  key: SecretKey;
+  servers: ParsedLink[];
+  channels?: string[];
+  expires: Date;
+  /** The key-id form: shorter, for recipients who already trust the key. */
+  short?: boolean;
+}
+
+export function createCode(opts: NewCodeOptions): string {
+  const keyPart = opts.short ? keyIdBytes(opts.key.publicKey) : publicKeyRaw(opts.key.publicKey);
+  const body = encodeCodeBody(keyPart, {
+    expires: opts.expires,
+    nonce: toHex(randomBytes(8)),
+    servers: opts.servers,
+    channels: opts.channels ?? [],
+  });
+  return formatCode(concatBytes(body, signRaw(opts.key, DOMAIN.code, body)));
+}
+
+function publicKeyRaw(publicKey: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(publicKey, 'base64url'));
+}
+
+/** Finds a code in pasted text without verifying it. Throws Rejection('damaged'). */
+export function readCode(text: string): DecodedCode | null {
+  try {
+    return findCode(text);
+  } catch (err) {
+    if (err instanceof CodeDamaged) throw new Rejection('damaged', err.message);
+    throw err;
+  }
+}
+
+export interface VerifiedCode {
+  code: DecodedCode;
+  content: CodeContent;
+  /** The trusted publisher that signed it, or the chain a new key would form when trusted. */
+  chain: RootChain;
+  trusted: boolean;
+}
+
+/** Verifies a decoded code against the trusted publishers; a full-form key may be new. */
+export function verifyCode(code: DecodedCode, trusted: readonly RootChain[], now: Date): VerifiedCode {
+  const { content } = code;
+  let chain: RootChain | undefined;
+  let key: string | undefined;
+  const keyId = content.publicKey ? keyIdOf(content.publicKey) : content.keyIdHex!;
+  for (const t of trusted) {
+    const k = [...t.root.listKeys, ...t.root.rootKeys].find((pk) => keyIdOf(pk) === keyId);
+    if (k) {
+      chain = t;
+      key = k;
+      break;
+    }
+  }
+  let isTrusted = chain !== undefined;
+  if (!chain) {
+    if (!content.publicKey) {
+      throw new Rejection('unknown-key', `this code is from a sender you do not trust yet (key ${keyId}): ask for the full code, or it is damaged`);
+    }
+    key = content.publicKey;
+    chain = bareKeyChain(key);
+    isTrusted = false;
+  }
+  if (!verifyBytes(key!, DOMAIN.code, code.signedBytes, code.signature)) {
+    throw new Rejection('damaged', 'this code is damaged — ask the sender to send it again (signature does not match)');
+  }
+  if (content.expires.getTime() <= now.getTime()) {
+    throw new Rejection('expired', `this code expired on ${content.expires.toISOString().slice(0, 16).replace('T', ' ')} UTC — ask the sender for a new one`);
+  }
+  return { code, content, chain, trusted: isTrusted };
+}
+
+export function decodeRaw(bytes: Uint8Array): Omit<DecodedCode, 'text'> {
+  return decodeCodeBytes(bytes);
+}
+
+export { verifyRootChain, signRoot };

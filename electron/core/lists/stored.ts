@@ -1,0 +1,35 @@
+// Reads the cached lists back, re-verifying each against the trust store; a held list
+// keeps working after it expires (flagged), because people may be offline for weeks.
+import type { ClientStores } from '../client.ts';
+import type { CodeRecord } from '../store/state-store.ts';
+import { Rejection } from './signed.ts';
+import { verifyList, type VerifiedList } from './verify.ts';
+
+export interface StoredLists {
+  lists: VerifiedList[];
+  codes: CodeRecord[];
+  problems: string[];
+}
+
+export async function loadStoredLists(stores: ClientStores, now = new Date()): Promise<StoredLists> {
+  const lists: VerifiedList[] = [];
+  const problems: string[] = [];
+  const trusted = stores.trust.chains();
+  for (const { publisher, bytes } of await stores.cache.all()) {
+    try {
+      const v = verifyList(bytes, {
+        trusted,
+        now: stores.state.timeFloor(now),
+        highestVersion: (p) => stores.state.highestVersion(p),
+        allowExpired: true,
+        allowEqual: true,
+      });
+      if (v.publisher !== publisher) throw new Rejection('malformed', `cached under ${publisher} but signed by ${v.publisher}`);
+      lists.push(v);
+    } catch (err) {
+      problems.push(`cached list of ${publisher} ignored: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  lists.sort((a, b) => a.publisher.localeCompare(b.publisher));
+  return { lists, codes: stores.state.codes(), problems };
+}

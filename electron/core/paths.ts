@@ -1,0 +1,19 @@
+// Where Porthole keeps its data, and where the embedded bootstrap files are.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** --data-dir, then PORTHOLE_DATA_DIR, then the platform's per-user data folder. */
+export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (flag) return flag;
+  if (env.PORTHOLE_DATA_DIR) return env.PORTHOLE_DATA_DIR;
+  const home = env.HOME ?? homedir();
+  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Porthole');
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Porthole');
+  return join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'porthole');
+}
+
+/** The embedded bootstrap publisher and list (build/bootstrap), overridable for packaging. */
+export function bootstrapDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PORTHOLE_BOOTSTRAP_DIR ?? fileURLToPath(new URL('../../build/bootstrap/', import.meta.url));
+}

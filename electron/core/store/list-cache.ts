@@ -1,0 +1,39 @@
+// The last good signed list of each publisher, cached on disk as the exact bytes that
+// verified, one file per publisher, written atomically.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic.ts';
+
+export class ListCache {
+  readonly dir: string;
+
+  constructor(dataDir: string) {
+    this.dir = join(dataDir, 'lists');
+  }
+
+  private fileFor(publisher: string): string {
+    if (!/^[a-z2-7]{16}$/.test(publisher)) throw new Error(`bad publisher id ${publisher}`);
+    return join(this.dir, `${publisher}.signed`);
+  }
+
+  async put(publisher: string, bytes: Uint8Array): Promise<void> {
+    await writeFileAtomic(this.fileFor(publisher), bytes);
+  }
+
+  async get(publisher: string): Promise<Uint8Array | null> {
+    return readFile(this.fileFor(publisher)).catch(() => null);
+  }
+
+  /** Every cached list's bytes; the caller re-verifies them. */
+  async all(): Promise<{ publisher: string; bytes: Uint8Array }[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const out: { publisher: string; bytes: Uint8Array }[] = [];
+    for (const name of names) {
+      const m = /^([a-z2-7]{16})\.signed$/.exec(name);
+      if (!m) continue;
+      const bytes = await readFile(join(this.dir, name)).catch(() => null);
+      if (bytes) out.push({ publisher: m[1]!, bytes });
+    }
+    return out;
+  }
+}
