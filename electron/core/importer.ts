@@ -40,7 +40,7 @@ export async function importInput(stores: ClientStores, input: string | Uint8Arr
     if (/"format"\s*:\s*"porthole-publisher\/1"/.test(trimmed)) {
       return [{ kind: 'key', status: 'rejected', reason: 'publisher-key', message: 'this is a publisher key, not a list: add it with `porthole trust add`' }];
     }
-    return [await importList(stores, new TextEncoder().encode(text), options)];
+    return [await acceptList(stores, new TextEncoder().encode(text), options)];
   }
   const blocks = extractArmored(text);
   if (blocks.length > 0) {
@@ -48,14 +48,14 @@ export async function importInput(stores: ClientStores, input: string | Uint8Arr
     for (const b of blocks) {
       if (!b.ok) out.push({ kind: b.kind === 'KEY' ? 'key' : 'list', status: 'rejected', reason: 'damaged', message: b.error });
       else if (b.kind === 'KEY') out.push({ kind: 'key', status: 'rejected', reason: 'publisher-key', message: 'this is a publisher key, not a list: add it with `porthole trust add`' });
-      else out.push(await importList(stores, b.bytes, options));
+      else out.push(await acceptList(stores, b.bytes, options));
     }
     return out;
   }
   return [await importCode(stores, text, options)];
 }
 
-async function importList(stores: ClientStores, bytes: Uint8Array, options: ImportOptions): Promise<ImportOutcome> {
+export async function acceptList(stores: ClientStores, bytes: Uint8Array, options: ImportOptions): Promise<ImportOutcome> {
   try {
     const verified = verifyList(bytes, {
       trusted: stores.trust.chains(),
