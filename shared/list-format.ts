@@ -49,7 +49,9 @@ export const RootSchema = z.strictObject({
 export type Root = z.infer<typeof RootSchema>;
 
 /** Channel specs a list names for its own updates: https://…, page:https://…, dns:NAME, doh:URL#NAME. */
-export const ChannelSpecSchema = z.string().min(1).max(2048).regex(/^(https?:\/\/|page:https?:\/\/|dns:|doh:https?:\/\/)\S+$/, 'a channel (https://…, page:…, dns:NAME or doh:URL#NAME)');
+// A list may name mirrors, pages, DNS names and DoH endpoints, but never a DNS server of its
+// own choosing (dns:NAME@IP is for the person running `fetch`, not for signed lists).
+export const ChannelSpecSchema = z.string().min(1).max(2048).regex(/^(https?:\/\/\S+|page:https?:\/\/\S+|dns:[A-Za-z0-9._-]+|doh:https?:\/\/\S+#[A-Za-z0-9._-]+)$/, 'a channel (https://…, page:https://…, dns:NAME or doh:URL#NAME)');
 
 export const ListPayloadSchema = z.strictObject({
   type: z.literal('porthole-list'),

@@ -3,9 +3,11 @@ import type { Command } from '../command.ts';
 import { armor } from './armor.ts';
 import { code } from './code.ts';
 import { demo } from './demo.ts';
+import { fetchCmd } from './fetch.ts';
 import { importCmd } from './import.ts';
 import { keygen } from './keygen.ts';
 import { lists } from './lists.ts';
+import { publish } from './publish.ts';
 import { root } from './root.ts';
 import { sign } from './sign.ts';
 import { trust } from './trust.ts';
@@ -13,6 +15,7 @@ import { verify } from './verify.ts';
 
 export const commands: Command[] = [
   // client side
+  fetchCmd,
   importCmd,
   lists,
   trust,
@@ -22,6 +25,7 @@ export const commands: Command[] = [
   sign,
   verify,
   armor,
+  publish,
   code,
   demo,
 ];

@@ -1,0 +1,147 @@
+// `porthole fetch`: fetches every channel at once (the ones given and the ones the stored lists
+// and codes name), verifies every candidate, stores what verified, and reports each channel.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { LIMITS } from '../../../shared/list-format.ts';
+import { CliError, dataDirOption, jsonOption, str, strs, type Command, type CommandContext } from '../command.ts';
+import { openClientFor } from '../client-dir.ts';
+import { printJson } from '../io.ts';
+import {
+  ChannelSpecError, fetchAll, httpProxyAgents, parseChannelSpec, type Channel, type ChannelFetchResult, type ChannelSettings,
+} from '../../core/channels/index.ts';
+import { acceptList, type ImportOutcome } from '../../core/importer.ts';
+import { loadStoredLists } from '../../core/lists/stored.ts';
+import type { ClientStores } from '../../core/client.ts';
+
+/** '30s', '500ms', '2m' or plain seconds → milliseconds. */
+export function parseDuration(text: string, what: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (!m) throw new CliError(`${what} "${text}": expected a duration like 30s, 500ms or 2m`, 2);
+  const n = Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1_000);
+  if (n < 1 || n > 3_600_000) throw new CliError(`${what} "${text}": expected between 1ms and 60m`, 2);
+  return Math.round(n);
+}
+
+async function channelsToFetch(given: string[], stores: ClientStores, only: boolean, settings: Partial<ChannelSettings>, ctx: CommandContext): Promise<Channel[]> {
+  const specs = [...given];
+  if (!only) {
+    const stored = await loadStoredLists(stores);
+    for (const l of stored.lists) specs.push(...l.payload.channels);
+    for (const c of stored.codes) specs.push(...c.channels);
+  }
+  const out = new Map<string, Channel>();
+  for (const spec of specs) {
+    try {
+      const ch = parseChannelSpec(spec, settings);
+      if (!out.has(ch.spec)) out.set(ch.spec, ch);
+    } catch (err) {
+      if (!(err instanceof ChannelSpecError)) throw err;
+      if (given.includes(spec)) throw new CliError(`bad channel: ${err.message}`, 2);
+      ctx.stderr.write(`porthole: warning: skipping a channel named by a stored list: ${err.message}\n`);
+    }
+  }
+  return [...out.values()];
+}
+
+interface ChannelReport extends Omit<ChannelFetchResult, 'blobs'> {
+  candidates: number;
+  lists: Pick<ImportOutcome, 'status' | 'message'>[];
+}
+
+/** Verifies and stores the candidates, one at a time; the same bytes are verified once. */
+async function verifyAll(stores: ClientStores, results: ChannelFetchResult[]): Promise<ChannelReport[]> {
+  const seen = new Map<string, ImportOutcome>();
+  const reports: ChannelReport[] = [];
+  for (const { blobs, ...rest } of results) {
+    const lists: ChannelReport['lists'] = [];
+    for (const blob of blobs) {
+      const hash = createHash('sha256').update(blob).digest('hex');
+      let outcome = seen.get(hash);
+      if (!outcome) {
+        outcome = await acceptList(stores, blob, {});
+        seen.set(hash, outcome);
+      }
+      lists.push({ status: outcome.status, message: outcome.message });
+    }
+    reports.push({ ...rest, candidates: blobs.length, lists });
+  }
+  return reports;
+}
+
+function printReports(reports: ChannelReport[], ctx: CommandContext): void {
+  const width = Math.min(60, Math.max(0, ...reports.map((r) => r.channel.length)));
+  for (const r of reports) {
+    const said = r.detail ? `: ${r.detail}` : '';
+    ctx.stdout.write(`${r.status.padEnd(12)} ${r.channel.padEnd(width)} ${String(r.elapsedMs).padStart(6)} ms${said}\n`);
+    for (const l of r.lists) ctx.stdout.write(`${''.padEnd(13)}${l.status === 'rejected' ? `rejected: ${l.message}` : l.message}\n`);
+  }
+}
+
+export const fetchCmd: Command = {
+  name: 'fetch',
+  summary: 'fetch lists from every channel at once, verify them, keep the newest',
+  help: `Usage: porthole fetch [CHANNEL…] [--data-dir D] [--only] [--timeout 30s] [--request-timeout 15s]
+                      [--max-bytes N] [--proxy http://127.0.0.1:PORT] [--dns-server IP[:PORT]]…
+                      [--ca FILE] [--json]
+
+CHANNEL is https://…, http://…, page:URL (any page or paste with armored blocks),
+dns:NAME[@SERVER,…], doh:URL[,URL…]#NAME or file:PATH (a file or a folder such as a USB stick).
+Unless --only is given, the channels named by the stored lists and codes are fetched too.
+All channels are fetched at once within --timeout; every candidate is verified and what
+verifies is stored (the newest version of each publisher wins). --proxy fetches web channels
+through a working local HTTP proxy (the bridge); --dns-server sets the servers of dns: channels.
+Each channel gets a line: ok, not-modified, timeout, blocked, too-large, http-error or error.
+Exit codes: 0 a valid list came in (new or already held), 1 none did, 2 bad usage.`,
+  options: {
+    ...dataDirOption,
+    ...jsonOption,
+    only: { type: 'boolean' },
+    timeout: { type: 'string' },
+    'request-timeout': { type: 'string' },
+    'max-bytes': { type: 'string' },
+    proxy: { type: 'string' },
+    'dns-server': { type: 'string', multiple: true },
+    ca: { type: 'string' },
+  },
+  positionals: true,
+  async run(values, positionals, ctx) {
+    const timeoutMs = parseDuration(str(values, 'timeout') ?? '30s', '--timeout');
+    const requestMs = Math.min(timeoutMs, parseDuration(str(values, 'request-timeout') ?? '15s', '--request-timeout'));
+    const maxText = str(values, 'max-bytes');
+    if (maxText !== undefined && (!/^\d+$/.test(maxText) || Number(maxText) < 1 || Number(maxText) > LIMITS.maxListBytes * 8)) {
+      throw new CliError(`--max-bytes "${maxText}": expected a whole number of bytes up to ${LIMITS.maxListBytes * 8}`, 2);
+    }
+    const settings: Partial<ChannelSettings> = { timeoutMs: requestMs, dnsServers: strs(values, 'dns-server') };
+    const caFile = str(values, 'ca');
+    if (caFile) {
+      settings.ca = await readFile(caFile, 'utf8').catch(() => {
+        throw new CliError(`cannot read --ca ${caFile}`);
+      });
+    }
+    let proxy;
+    try {
+      proxy = str(values, 'proxy') ? httpProxyAgents(str(values, 'proxy') ?? '') : undefined;
+    } catch (err) {
+      throw new CliError(`--proxy: ${(err as Error).message}`, 2);
+    }
+
+    const stores = await openClientFor(values, ctx);
+    const channels = await channelsToFetch(positionals, stores, Boolean(values.only), settings, ctx);
+    if (channels.length === 0) throw new CliError('no channels: give one (e.g. https://…/list.signed) or import a list that names some', 2);
+    const results = await fetchAll(channels, {
+      timeoutMs,
+      maxBytes: maxText ? Number(maxText) : LIMITS.maxListBytes,
+      signal: ctx.signal,
+      ...(proxy ? { proxy } : {}),
+    });
+    const reports = await verifyAll(stores, results);
+    const good = reports.some((r) => r.status === 'not-modified' || r.lists.some((l) => l.status !== 'rejected'));
+    if (values.json) printJson(ctx, reports);
+    else printReports(reports, ctx);
+    if (!good) {
+      if (values.json) return 1;
+      throw new CliError('no channel delivered a valid list', 1);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,59 @@
+// Turns the bytes a channel received into candidate blobs: the raw signed-list file as it
+// is, or the bytes of every LIST armored block found in a text or a page.
+import { createHash } from 'node:crypto';
+import { extractArmored } from '../../../shared/armor.ts';
+
+export interface Candidates {
+  blobs: Uint8Array[];
+  /** Armored LIST blocks found but damaged (body not base64url). */
+  damaged: number;
+}
+
+const BOM = [0xef, 0xbb, 0xbf];
+
+/** True when the bytes look like the raw signed-list file: JSON whose first non-blank byte is `{`. */
+export function looksLikeRawList(bytes: Uint8Array): boolean {
+  let i = bytes[0] === BOM[0] && bytes[1] === BOM[1] && bytes[2] === BOM[2] ? 3 : 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  return bytes[i] === 0x7b;
+}
+
+/** The bytes of every armored LIST block in `text` (plain text or HTML), in order, without duplicates. */
+export function candidatesFromText(text: string): Candidates {
+  const blobs: Uint8Array[] = [];
+  let damaged = 0;
+  for (const block of extractArmored(text)) {
+    if (block.kind !== 'LIST') continue;
+    if (block.ok) blobs.push(block.bytes);
+    else damaged++;
+  }
+  return { blobs: dedupe(blobs), damaged };
+}
+
+/**
+ * Candidates in a body: a raw list comes back whole (as received, byte for byte);
+ * any other body is read as UTF-8 text and searched for armored blocks.
+ */
+export function candidatesFromBytes(bytes: Uint8Array): Candidates {
+  if (looksLikeRawList(bytes)) return { blobs: [bytes], damaged: 0 };
+  return candidatesFromText(new TextDecoder('utf-8', { fatal: false }).decode(bytes));
+}
+
+export function dedupe(blobs: Uint8Array[]): Uint8Array[] {
+  const seen = new Set<string>();
+  const out: Uint8Array[] = [];
+  for (const b of blobs) {
+    const h = createHash('sha256').update(b).digest('hex');
+    if (seen.has(h)) continue;
+    seen.add(h);
+    out.push(b);
+  }
+  return out;
+}
+
+/** The detail of an 'ok' result: why it carried nothing, or what was damaged. */
+export function candidatesDetail(c: Candidates): string | undefined {
+  const damaged = c.damaged > 0 ? `${c.damaged} damaged armored block${c.damaged > 1 ? 's' : ''}` : undefined;
+  if (c.blobs.length > 0) return damaged;
+  return damaged ?? 'no signed list or armored block found';
+}
