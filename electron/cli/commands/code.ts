@@ -1,5 +1,6 @@
 import { CliError, jsonOption, requireStr, str, strs, type Command } from '../command.ts';
 import { printJson } from '../io.ts';
+import { writeQrPng } from '../qr.ts';
 import { parseProxyLink, LinkError, formatProxyLink } from '../../../shared/proxy-link.ts';
 import { CODE_LINK_PREFIX, isGsm7Basic } from '../../../shared/code-format.ts';
 import { ChannelSpecSchema } from '../../../shared/list-format.ts';
@@ -12,12 +13,13 @@ import { publisherWords } from '../../core/crypto/fingerprint.ts';
 const create: Command = {
   name: 'new',
   summary: 'make a one-time code for one or a few servers',
-  help: `Usage: porthole code new --key DIR/publisher.key --server URL [--server URL…] [--channel SPEC…] [--expires 3d] [--short] [--json]
+  help: `Usage: porthole code new --key DIR/publisher.key --server URL [--server URL…] [--channel SPEC…] [--expires 3d] [--short] [--qr FILE.png] [--json]
 
 Prints a code that fits an SMS. --short uses the key-id form (for recipients who already
 trust this key): one server with a 16-byte secret fits one SMS (160 characters); the full
-form carries the key and fits two (306). --channel names where updates can be fetched.`,
-  options: { key: { type: 'string' }, server: { type: 'string', multiple: true }, channel: { type: 'string', multiple: true }, expires: { type: 'string' }, short: { type: 'boolean' }, ...jsonOption },
+form carries the key and fits two (306). --channel names where updates can be fetched.
+--qr writes a QR code of the porthole:// link, to show on a screen or print.`,
+  options: { key: { type: 'string' }, server: { type: 'string', multiple: true }, channel: { type: 'string', multiple: true }, expires: { type: 'string' }, short: { type: 'boolean' }, qr: { type: 'string' }, ...jsonOption },
   async run(values, _pos, ctx) {
     const key = await readSecretKey(requireStr(values, 'key'));
     const urls = strs(values, 'server');
@@ -40,6 +42,8 @@ form carries the key and fits two (306). --channel names where updates can be fe
     } catch (err) {
       throw new CliError(`cannot make a code: ${(err as Error).message}`);
     }
+    const qr = str(values, 'qr');
+    if (qr) await writeQrPng(qr, CODE_LINK_PREFIX + code);
     if (values.json) {
       return printJson(ctx, { code, link: CODE_LINK_PREFIX + code, length: code.length, sms: code.length <= 160 ? 1 : Math.ceil(code.length / 153), gsm7: isGsm7Basic(code), expires: expires.toISOString() });
     }

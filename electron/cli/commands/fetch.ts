@@ -80,7 +80,7 @@ function printReports(reports: ChannelReport[], ctx: CommandContext): void {
 export const fetchCmd: Command = {
   name: 'fetch',
   summary: 'fetch lists from every channel at once, verify them, keep the newest',
-  help: `Usage: porthole fetch [CHANNEL…] [--data-dir D] [--only] [--timeout 30s] [--request-timeout 15s]
+  help: `Usage: porthole fetch [--channel CHANNEL]… [CHANNEL…] [--data-dir D] [--only] [--timeout 30s] [--request-timeout 15s]
                       [--max-bytes N] [--proxy http://127.0.0.1:PORT] [--dns-server IP[:PORT]]…
                       [--ca FILE] [--json]
 
@@ -95,6 +95,7 @@ Exit codes: 0 a valid list came in (new or already held), 1 none did, 2 bad usag
   options: {
     ...dataDirOption,
     ...jsonOption,
+    channel: { type: 'string', multiple: true },
     only: { type: 'boolean' },
     timeout: { type: 'string' },
     'request-timeout': { type: 'string' },
@@ -126,7 +127,7 @@ Exit codes: 0 a valid list came in (new or already held), 1 none did, 2 bad usag
     }
 
     const stores = await openClientFor(values, ctx);
-    const channels = await channelsToFetch(positionals, stores, Boolean(values.only), settings, ctx);
+    const channels = await channelsToFetch([...strs(values, 'channel'), ...positionals], stores, Boolean(values.only), settings, ctx);
     if (channels.length === 0) throw new CliError('no channels: give one (e.g. https://…/list.signed) or import a list that names some', 2);
     const results = await fetchAll(channels, {
       timeoutMs,

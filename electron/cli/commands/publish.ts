@@ -8,6 +8,7 @@ import { CliError, jsonOption, str, type Command } from '../command.ts';
 import { printJson, readInputFile } from '../io.ts';
 import { dnsPointerRecord, dnsTxtRecords, dnsZoneFragment, listId, type TxtRecord } from '../../core/channels/index.ts';
 import { writeFileAtomic } from '../../core/fs/atomic.ts';
+import { writeQrPng } from '../qr.ts';
 import { readPublisherFile } from '../../core/lists/keyfiles.ts';
 import { verifyRootChain } from '../../core/lists/roots.ts';
 import { parseJsonWith } from '../../core/lists/signed.ts';
@@ -23,16 +24,21 @@ function whole(values: Record<string, unknown>, name: string, min: number, max: 
 export const publish: Command = {
   name: 'publish',
   summary: 'prepare a signed list for mirrors, pastes and DNS TXT records',
-  help: `Usage: porthole publish FILE.signed [--dns-name NAME] [--pointer URL] [--ttl 300]
-                        [--max-answer-bytes 1232] [--trust PUB] [--out-dir DIR] [--json]
+  help: `Usage: porthole publish --in FILE.signed --out DIR [--dns-name NAME] [--pointer URL] [--ttl 300]
+                        [--max-answer-bytes 1232] [--trust PUB] [--json]
+       porthole publish FILE.signed [--dns-name NAME] …          (prints instead of writing)
 
 Checks the signed list (against the publisher roots it carries, or --trust PUB), then:
   prints its armored block (for a Telegram channel, a forum post, a paste, an email), and
   with --dns-name NAME, BIND zone lines carrying it in TXT records of NAME (split over
   0.NAME, 1.NAME… when it does not fit one DNS answer); clients read them with dns:NAME
   or doh:URL#NAME. With --pointer URL, DNS carries only a pointer to that mirror.
---out-dir DIR writes DIR/list.signed (upload it to HTTPS mirrors as is), DIR/list.txt
-(the armored block) and DIR/list.zone instead of printing.`,
+--out DIR (or --out-dir) writes every channel's artifact instead of printing:
+  DIR/list.signed  upload as is to each HTTPS mirror (GitHub raw, a CDN, object storage)
+  DIR/list.txt     the armored block: post it in a Telegram channel, a forum, a paste, an email
+  DIR/list.zone    TXT records for your DNS zone (NAME from --dns-name; list.example.org if not given)
+  DIR/list.png     a QR code of the armored block, when the list is short enough for one
+                   (for a single server, \`porthole code new --qr FILE\` makes a smaller one)`,
   options: {
     'dns-name': { type: 'string' },
     pointer: { type: 'string' },
@@ -40,14 +46,17 @@ Checks the signed list (against the publisher roots it carries, or --trust PUB),
     'max-answer-bytes': { type: 'string' },
     trust: { type: 'string' },
     'out-dir': { type: 'string' },
+    in: { type: 'string' },
+    out: { type: 'string' },
     ...jsonOption,
   },
   positionals: true,
   async run(values, positionals, ctx) {
-    const file = positionals[0];
-    if (!file || positionals.length > 1) throw new CliError('publish takes exactly one FILE', 2);
+    const file = str(values, 'in') ?? positionals[0];
+    if (!file || positionals.length > (str(values, 'in') ? 0 : 1)) throw new CliError('publish takes exactly one FILE (--in FILE.signed)', 2);
+    const outDir = str(values, 'out') ?? str(values, 'out-dir');
     const pointer = str(values, 'pointer');
-    const dnsName = str(values, 'dns-name');
+    const dnsName = str(values, 'dns-name') ?? (outDir ? 'list.example.org' : undefined);
     if (pointer && !dnsName) throw new CliError('--pointer needs --dns-name', 2);
     const ttl = whole(values, 'ttl', 1, 604_800) ?? 300;
     const maxAnswerBytes = whole(values, 'max-answer-bytes', 512, 65_000);
@@ -71,19 +80,21 @@ Checks the signed list (against the publisher roots it carries, or --trust PUB),
     const zone = records.length > 0 ? dnsZoneFragment(records, { ttl }) : undefined;
     const summary = `list v${list.payload.version} of ${list.publisher}, ${bytes.length} bytes, id ${listId(bytes)}`;
 
-    const outDir = str(values, 'out-dir');
+    let qr: string | undefined;
     if (outDir) {
       await mkdir(outDir, { recursive: true });
       await writeFileAtomic(join(outDir, 'list.signed'), bytes);
       await writeFileAtomic(join(outDir, 'list.txt'), armored);
       if (zone) await writeFileAtomic(join(outDir, 'list.zone'), zone);
+      qr = (await writeQrPng(join(outDir, 'list.png'), armored)) ? join(outDir, 'list.png') : undefined;
+      if (!qr) ctx.stderr.write('porthole: note: the list is too long for one QR code (list.png not written); share servers with `porthole code new --qr FILE`\n');
     }
     if (values.json) {
       printJson(ctx, { publisher: list.publisher, version: list.payload.version, bytes: bytes.length, id: listId(bytes), armored, dns: records, zone });
       return;
     }
     if (outDir) {
-      ctx.stdout.write(`${summary}\nwrote ${join(outDir, 'list.signed')}, ${join(outDir, 'list.txt')}${zone ? `, ${join(outDir, 'list.zone')} (${records.length} records)` : ''}\n`);
+      ctx.stdout.write(`${summary}\nwrote ${join(outDir, 'list.signed')} (HTTPS mirrors), ${join(outDir, 'list.txt')} (posts)${zone ? `, ${join(outDir, 'list.zone')} (DNS: ${records.length} TXT records for ${dnsName})` : ''}${qr ? `, ${qr} (QR)` : ''}\n`);
       return;
     }
     ctx.stderr.write(`${summary}\n`);
