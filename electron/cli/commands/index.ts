@@ -7,9 +7,11 @@ import { fetchCmd } from './fetch.ts';
 import { importCmd } from './import.ts';
 import { keygen } from './keygen.ts';
 import { lists } from './lists.ts';
+import { open } from './open.ts';
 import { publish } from './publish.ts';
 import { root } from './root.ts';
 import { sign } from './sign.ts';
+import { systemProxy } from './system-proxy.ts';
 import { trust } from './trust.ts';
 import { verify } from './verify.ts';
 
@@ -19,6 +21,8 @@ export const commands: Command[] = [
   importCmd,
   lists,
   trust,
+  open,
+  systemProxy,
   // publisher side
   keygen,
   root,

@@ -1,0 +1,26 @@
+// Public API of Porthole's browser integration: detection, launching on the bridge, Firefox profiles, Telegram.
+export type { DetachedProcess, ExitInfo, RunOptions, RunResult, Runner, SpawnOptions } from './runner.ts';
+export { formatCommand } from './runner.ts';
+export { createNodeRunner } from './node-runner.ts';
+export type { FsView, HostEnv, HostPlatform } from './host-env.ts';
+export { findOnPath, hostPlatform, realFs } from './host-env.ts';
+export type { BrowserFamily, BrowserId, BrowserInfo, DetectedBrowser, DetectionSource } from './catalog.ts';
+export { BROWSER_IDS, BROWSERS, classifyExecutable, isBrowserId } from './catalog.ts';
+export { describeSearch, detectBrowsers, pickBrowser } from './detect.ts';
+export type { Prefs, PrefValue } from './firefox-prefs.ts';
+export { proxyPrefs, QUIET_PREFS, renderUserJs } from './firefox-prefs.ts';
+export { BLOCK_BEGIN, BLOCK_END, hasBlock, insertBlock, removeBlock } from './user-js-block.ts';
+export { dedicatedUserJs, prepareFirefoxProfile, profileDirFor } from './firefox-profile.ts';
+export type { FirefoxProfile } from './firefox-profiles-ini.ts';
+export { firefoxRoots, listFirefoxProfiles } from './firefox-profiles-ini.ts';
+export type { DisableResult } from './firefox-usual.ts';
+export { disablePortholeInProfile, enablePortholeInProfile, FirefoxRunningError, isPortholeInProfile } from './firefox-usual.ts';
+export { chromiumArgs } from './chromium-args.ts';
+export type { Launched, LaunchOptions, LaunchPlan } from './launch.ts';
+export { launchBrowser, planLaunch } from './launch.ts';
+export { openerCommand, openTelegramProxy, telegramProxyLink } from './telegram.ts';
+export type { BridgeCheck, BridgeCheckOptions } from './bridge-check.ts';
+export { checkThroughBridge, DEFAULT_CHECK_URL } from './bridge-check.ts';
+export type { OpenOptions, OpenResult, OpenTarget } from './open-browser.ts';
+export { BrowserNotFoundError, isOpenTarget, openOnBridge } from './open-browser.ts';
+export { realHost } from './real-host.ts';

@@ -1,0 +1,63 @@
+// "Open a browser on the bridge": detect, launch with Porthole's profile, then check the bridge.
+import type { BrowserId, DetectedBrowser } from './catalog.ts';
+import { BROWSERS, isBrowserId } from './catalog.ts';
+import type { BridgeCheck } from './bridge-check.ts';
+import { checkThroughBridge, DEFAULT_CHECK_URL } from './bridge-check.ts';
+import { describeSearch, detectBrowsers, pickBrowser } from './detect.ts';
+import type { HostEnv } from './host-env.ts';
+import type { Launched, LaunchOptions } from './launch.ts';
+import { launchBrowser } from './launch.ts';
+import { openTelegramProxy } from './telegram.ts';
+
+export type OpenTarget = BrowserId | 'telegram';
+
+export function isOpenTarget(s: string): s is OpenTarget {
+  return s === 'telegram' || isBrowserId(s);
+}
+
+export class BrowserNotFoundError extends Error {
+  readonly target: string;
+  constructor(target: string, looked: string) {
+    const name = target === 'chrome' ? 'Chrome (or another Chromium-based browser)' : isBrowserId(target) ? BROWSERS[target].name : target;
+    super(`${name} is not installed: looked in ${looked}`);
+    this.name = 'BrowserNotFoundError';
+    this.target = target;
+  }
+}
+
+export interface OpenOptions extends Omit<LaunchOptions, 'url'> {
+  url?: string;
+  /** URL fetched through the bridge after the launch; false skips the check. */
+  checkUrl?: string | false;
+  checkTimeoutMs?: number;
+}
+
+export type OpenResult =
+  | { kind: 'browser'; browser: DetectedBrowser; launched: Launched; check?: BridgeCheck }
+  | { kind: 'telegram'; link: string; check?: BridgeCheck };
+
+export async function openOnBridge(host: HostEnv, target: OpenTarget, options: OpenOptions): Promise<OpenResult> {
+  let result: OpenResult;
+  if (target === 'telegram') {
+    const r = await openTelegramProxy(host.platform, host.runner, options.port, options.host);
+    if (r.code !== 0) {
+      const why = (r.stderr || r.stdout).trim().split('\n')[0] ?? '';
+      throw new Error(`could not open ${r.link} (is Telegram Desktop installed?)${why ? `: ${why}` : ''}`);
+    }
+    result = { kind: 'telegram', link: r.link };
+  } else {
+    const browser = pickBrowser(await detectBrowsers(host), target);
+    if (!browser) throw new BrowserNotFoundError(target, describeSearch(host));
+    const launched = await launchBrowser(browser, options, host.runner);
+    result = { kind: 'browser', browser, launched };
+  }
+  if (options.checkUrl !== false) {
+    result.check = await checkThroughBridge({
+      port: options.port,
+      url: options.checkUrl ?? DEFAULT_CHECK_URL,
+      ...(options.host ? { host: options.host } : {}),
+      ...(options.checkTimeoutMs ? { timeoutMs: options.checkTimeoutMs } : {}),
+    });
+  }
+  return result;
+}
