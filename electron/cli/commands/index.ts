@@ -13,10 +13,12 @@ import { root } from './root.ts';
 import { sign } from './sign.ts';
 import { systemProxy } from './system-proxy.ts';
 import { trust } from './trust.ts';
+import { up } from './up.ts';
 import { verify } from './verify.ts';
 
 export const commands: Command[] = [
   // client side
+  up,
   fetchCmd,
   importCmd,
   lists,

@@ -1,0 +1,419 @@
+// The engine: loads the cached and embedded lists, refreshes the channels, probes and selects,
+// runs the bridge, and keeps refreshing and failing over. Plain Node: the CLI (`porthole up`),
+// the headless web UI and the Electron shell all drive this one object.
+import { EventEmitter } from 'node:events';
+import { startBridge, type Bridge } from '../bridge/index.ts';
+import { upstreamFor } from '../bridge/upstreams/index.ts';
+import type { Upstream } from '../bridge/upstreams/types.ts';
+import { parseChannelSpec, ChannelSpecError, type Channel, type ChannelSettings } from '../channels/index.ts';
+import { openClient, type ClientStores } from '../client.ts';
+import { importInput, type ImportOptions, type ImportOutcome } from '../importer.ts';
+import { loadBootstrapList } from '../lists/bootstrap.ts';
+import { refreshChannels, type ChannelReport } from '../lists/refresh.ts';
+import type { RootChain } from '../lists/roots.ts';
+import { startProbe, type ProbeRun } from '../probe/index.ts';
+import type { ProbeOptions, ProbeResult } from '../probe/types.ts';
+import { buildCatalog, type Catalog, type CatalogServer } from './catalog.ts';
+import { Selection } from './selection.ts';
+import type { Explanation } from './selection-explain.ts';
+import { UserServerStore } from './user-servers.ts';
+
+export interface EngineOptions {
+  dataDir: string;
+  listen?: { host: string; port: number; strictPort?: boolean };
+  /** Channels given on the command line, fetched with the ones the lists name. */
+  channels?: string[];
+  channelSettings?: Partial<ChannelSettings>;
+  probe?: ProbeOptions;
+  /** Trusted publishers to use instead of build/bootstrap (tests, demo). */
+  pinned?: RootChain[];
+  /** Skip the embedded bootstrap list (tests). */
+  skipBootstrap?: boolean;
+  refreshDeadlineMs?: number;
+  /** Background refresh period; it backs off while channels fail (default 30 min). */
+  refreshEveryMs?: number;
+  /** Re-probe period for all servers (default 5 min). */
+  reprobeEveryMs?: number;
+  share?: boolean | { username?: string; password?: string };
+}
+
+export type Phase = 'idle' | 'searching' | 'connected' | 'offline';
+
+export interface EngineState {
+  phase: Phase;
+  tested: number;
+  total: number;
+  probing: boolean;
+  current: CatalogServer | null;
+  currentLatencyMs: number | null;
+  reason: string;
+  bridge: { host: string; port: number } | null;
+  refreshing: boolean;
+  since: string;
+}
+
+export interface EngineEvents {
+  progress: [{ tested: number; total: number; result: ProbeResult }];
+  ready: [{ socks: string; http: string; server: CatalogServer; latencyMs: number | null }];
+  switch: [{ from: string | null; to: string | null; reason: string }];
+  failure: [{ server: string; kind: string; message: string }];
+  state: [EngineState];
+  servers: [CatalogServer[]];
+  sources: [ChannelReport[]];
+  log: [{ level: 'debug' | 'info' | 'warn' | 'error'; message: string }];
+}
+
+const MAX_BRIDGE_CANDIDATES = 6;
+
+export class Engine extends EventEmitter<EngineEvents> {
+  readonly options: EngineOptions;
+  stores!: ClientStores;
+  users!: UserServerStore;
+  readonly selection = new Selection();
+  private bridge: Bridge | null = null;
+  private catalog: Catalog = { servers: [], lists: [], channels: [], problems: [] };
+  private byId = new Map<string, CatalogServer>();
+  private upstreams: Upstream[] = [];
+  private probeRun: ProbeRun | null = null;
+  private readonly results = new Map<string, ProbeResult>();
+  private readonly reports = new Map<string, ChannelReport>();
+  private readonly etags = new Map<string, string>();
+  private refreshing = false;
+  private readyOnce = false;
+  private phase: Phase = 'idle';
+  private since = new Date().toISOString();
+  private timers: NodeJS.Timeout[] = [];
+  private refreshFailures = 0;
+  private stopped = false;
+  private readonly pendingRetest = new Set<string>();
+
+  constructor(options: EngineOptions) {
+    super();
+    this.options = options;
+    this.selection.on('change', ({ previous, current, reason }) => {
+      this.updateUpstreams();
+      this.emit('switch', { from: previous, to: current, reason });
+      this.log('info', `using ${current ? this.label(current) : 'no server'} (${reason})`);
+      this.emitState();
+    });
+    this.selection.on('retest', ({ ids }) => this.retest(ids));
+  }
+
+  private opened = false;
+
+  /** Opens the data dir and loads the lists (imports may follow before start()). */
+  async open(): Promise<void> {
+    if (this.opened) return;
+    this.opened = true;
+    this.stores = await openClient(this.options.dataDir, this.options.pinned ? { pinned: this.options.pinned } : {});
+    for (const w of this.stores.warnings) this.log('warn', w);
+    this.users = await new UserServerStore(this.options.dataDir).load();
+    if (!this.options.skipBootstrap) {
+      const boot = await loadBootstrapList(this.stores);
+      if (boot && boot.status === 'rejected') this.log('warn', `embedded list: ${boot.message}`);
+    }
+    await this.rebuild();
+  }
+
+  /** Starts the bridge, probing and refreshing. Resolves once the bridge listens. */
+  async start(): Promise<void> {
+    await this.open();
+    const listen = this.options.listen ?? { host: '127.0.0.1', port: 1080 };
+    this.bridge = await startBridge({
+      host: listen.host,
+      port: listen.port,
+      ...(listen.strictPort ? { strictPort: true } : {}),
+      candidates: () => this.upstreams,
+      ...(this.options.share ? { share: this.options.share } : {}),
+      log: (line) => this.log('debug', line),
+    });
+    this.bridge.on('upstream-failure', (f) => {
+      this.emit('failure', { server: f.upstreamId, kind: f.kind, message: f.message });
+      this.selection.reportFailure(f.upstreamId, f.kind, f.message);
+      this.updateUpstreams();
+    });
+    this.log('info', `bridge listening on ${this.bridge.host}:${this.bridge.port} (SOCKS5 + HTTP)`);
+    this.setPhase('searching');
+    this.testAll();
+    void this.refreshNow();
+    this.every(this.options.reprobeEveryMs ?? 5 * 60_000, () => this.testAll());
+    this.scheduleRefresh();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.probeRun?.cancel();
+    await this.bridge?.close();
+    this.bridge = null;
+    this.setPhase('idle');
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  servers(): CatalogServer[] {
+    return this.catalog.servers;
+  }
+
+  server(id: string): CatalogServer | undefined {
+    return this.byId.get(id);
+  }
+
+  lastResult(id: string): ProbeResult | undefined {
+    return this.results.get(id);
+  }
+
+  lists(): Catalog['lists'] {
+    return this.catalog.lists;
+  }
+
+  channelReports(): ChannelReport[] {
+    return [...this.reports.values()];
+  }
+
+  bridgeInfo(): Bridge | null {
+    return this.bridge;
+  }
+
+  explain(): Explanation {
+    return this.selection.explain();
+  }
+
+  state(): EngineState {
+    const current = this.selection.current();
+    const server = current ? this.byId.get(current.id) ?? null : null;
+    return {
+      phase: this.phase,
+      tested: this.probeRun?.tested ?? 0,
+      total: this.probeRun?.total ?? 0,
+      probing: this.probeRun !== null,
+      current: server,
+      currentLatencyMs: current ? this.selection.server(current.id)?.latencyMs ?? null : null,
+      reason: this.selection.explain().reason,
+      bridge: this.bridge ? { host: this.bridge.host, port: this.bridge.port } : null,
+      refreshing: this.refreshing,
+      since: this.since,
+    };
+  }
+
+  // ---------------------------------------------------------------- actions
+
+  /** Probes every server (working ones on this network first). */
+  testAll(): ProbeRun | null {
+    if (this.stopped) return null;
+    this.probeRun?.cancel();
+    const entries = this.selection.probeOrder();
+    if (entries.length === 0) {
+      this.probeRun = null;
+      if (this.phase === 'searching') this.setPhase('offline');
+      return null;
+    }
+    const run = startProbe(entries, this.options.probe ?? {});
+    this.probeRun = run;
+    run.on('result', (p) => this.onProbe(p.result, p.tested, p.total));
+    void run.done.then(() => {
+      if (this.probeRun !== run) return;
+      this.probeRun = null;
+      if (!this.selection.current()) this.setPhase('offline');
+      this.emitState();
+    });
+    this.emitState();
+    return run;
+  }
+
+  pick(id: string): void {
+    this.selection.pick(this.requireServer(id));
+    this.updateUpstreams();
+  }
+
+  pin(id: string): void {
+    this.selection.pin(this.requireServer(id));
+    this.updateUpstreams();
+  }
+
+  unpin(): void {
+    this.selection.unpin();
+    this.updateUpstreams();
+  }
+
+  /** Verifies and stores a paste (code, armored block, list); new servers are probed at once. */
+  async importText(input: string | Uint8Array, options: ImportOptions = {}): Promise<ImportOutcome[]> {
+    const outcomes = await importInput(this.stores, input, options);
+    if (outcomes.some((o) => o.status === 'added' || o.status === 'updated')) await this.onListsChanged();
+    return outcomes;
+  }
+
+  async addServerByLink(link: string): Promise<CatalogServer | null> {
+    const entry = await this.users.addLink(link);
+    if (!entry) return null;
+    await this.onListsChanged();
+    return this.byId.get(`${entry.id}@user`) ?? null;
+  }
+
+  async removeServer(id: string): Promise<boolean> {
+    const server = this.byId.get(id);
+    if (!server || server.origin !== 'user') return false;
+    const removed = await this.users.remove(server.entry.id.replace(/@user$/, ''));
+    if (removed) await this.onListsChanged();
+    return removed;
+  }
+
+  /** Fetches every channel now; resolves at the refresh deadline. */
+  async refreshNow(): Promise<ChannelReport[]> {
+    if (this.stopped) return [];
+    const channels = this.channels();
+    if (channels.length === 0) return [];
+    this.refreshing = true;
+    this.emitState();
+    let accepted = false;
+    const round = refreshChannels(this.stores, channels, {
+      deadlineMs: this.options.refreshDeadlineMs ?? 15_000,
+      etags: this.etags,
+      onAccepted: (o, ch) => {
+        accepted = true;
+        this.log('info', `${o.message} (from ${ch})`);
+        void this.onListsChanged();
+      },
+      onReport: (r) => {
+        this.reports.set(r.channel, r);
+        this.emit('sources', this.channelReports());
+      },
+    });
+    const reports = await round.atDeadline;
+    void round.finished.then(() => {
+      this.refreshing = false;
+      this.emitState();
+    });
+    const good = accepted || reports.some((r) => r.status === 'ok' || r.status === 'not-modified');
+    this.refreshFailures = good ? 0 : this.refreshFailures + 1;
+    return reports;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private channels(): Channel[] {
+    const specs = [...(this.options.channels ?? []), ...this.catalog.channels];
+    const out = new Map<string, Channel>();
+    for (const spec of specs) {
+      try {
+        const ch = parseChannelSpec(spec, this.options.channelSettings);
+        out.set(ch.spec, ch);
+      } catch (err) {
+        if (err instanceof ChannelSpecError) this.log('warn', `channel ignored: ${err.message}`);
+        else throw err;
+      }
+    }
+    return [...out.values()];
+  }
+
+  private async rebuild(): Promise<void> {
+    this.catalog = await buildCatalog(this.stores, this.users);
+    for (const p of this.catalog.problems) this.log('warn', p);
+    this.byId = new Map(this.catalog.servers.map((s) => [s.id, s]));
+    this.selection.setEntries(this.catalog.servers.map((s) => s.entry));
+    this.updateUpstreams();
+    this.emit('servers', this.catalog.servers);
+  }
+
+  private async onListsChanged(): Promise<void> {
+    const before = new Set(this.byId.keys());
+    await this.rebuild();
+    const added = this.catalog.servers.filter((s) => !before.has(s.id)).map((s) => s.id);
+    if (added.length > 0) this.retest(added);
+  }
+
+  private onProbe(result: ProbeResult, tested: number, total: number): void {
+    this.results.set(result.id, result);
+    this.selection.recordProbe(result);
+    this.updateUpstreams();
+    this.emit('progress', { tested, total, result });
+    if (!result.ok) this.emit('failure', { server: result.id, kind: result.error?.kind ?? 'other', message: result.error?.message ?? 'failed' });
+  }
+
+  /** The bridge's candidates: working servers best first (the current one first). */
+  private updateUpstreams(): void {
+    const list: Upstream[] = [];
+    for (const c of this.selection.candidates()) {
+      if (list.length >= MAX_BRIDGE_CANDIDATES) break;
+      const view = this.selection.server(c.id);
+      if (!view || view.status !== 'ok') continue;
+      list.push(upstreamFor(c.entry, c.port));
+    }
+    this.upstreams = list;
+    const current = this.selection.current();
+    if (list.length > 0 && current) {
+      this.setPhase('connected');
+      if (!this.readyOnce && this.bridge) {
+        this.readyOnce = true;
+        const server = this.byId.get(current.id)!;
+        const addr = `${this.bridge.host}:${this.bridge.port}`;
+        this.emit('ready', { socks: addr, http: addr, server, latencyMs: this.selection.server(current.id)?.latencyMs ?? null });
+      }
+    } else if (this.phase === 'connected') {
+      this.setPhase(this.probeRun ? 'searching' : 'offline');
+    }
+  }
+
+  private retest(ids: string[]): void {
+    if (this.stopped || !this.bridge) return; // start() probes everything anyway
+    for (const id of ids) this.pendingRetest.add(id);
+    if (this.pendingRetest.size === 0) return;
+    const entries = [...this.pendingRetest].map((id) => this.byId.get(id)?.entry).filter((e): e is NonNullable<typeof e> => Boolean(e));
+    this.pendingRetest.clear();
+    if (this.probeRun) {
+      // A full round is running: it will cover these too unless they are new.
+      void this.probeRun.done.then(() => this.retestEntries(entries));
+      return;
+    }
+    this.retestEntries(entries);
+  }
+
+  private retestEntries(entries: CatalogServer['entry'][]): void {
+    if (entries.length === 0 || this.stopped) return;
+    const run = startProbe(entries, this.options.probe ?? {});
+    run.on('result', (p) => this.onProbe(p.result, p.tested, p.total));
+  }
+
+  private scheduleRefresh(): void {
+    const base = this.options.refreshEveryMs ?? 30 * 60_000;
+    // Back off while nothing comes through: 1x, 2x, 4x… up to 8x, with jitter.
+    const factor = Math.min(8, 2 ** Math.max(0, this.refreshFailures - 1));
+    const delay = base * factor * (0.8 + Math.random() * 0.4);
+    const t = setTimeout(() => {
+      void this.refreshNow().finally(() => this.scheduleRefresh());
+    }, delay);
+    t.unref();
+    this.timers.push(t);
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const t = setInterval(fn, ms);
+    t.unref();
+    this.timers.push(t);
+  }
+
+  private requireServer(id: string): string {
+    if (!this.byId.has(id)) throw new Error(`unknown server ${id}`);
+    return id;
+  }
+
+  private label(id: string): string {
+    const s = this.byId.get(id);
+    return s?.entry.label ?? s?.entry.host ?? id;
+  }
+
+  private setPhase(phase: Phase): void {
+    if (this.phase === phase) return;
+    this.phase = phase;
+    this.since = new Date().toISOString();
+    this.emitState();
+  }
+
+  private emitState(): void {
+    this.emit('state', this.state());
+  }
+
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
+    this.emit('log', { level, message });
+  }
+}

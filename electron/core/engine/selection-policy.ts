@@ -1,0 +1,107 @@
+// The rules of automatic selection as pure functions: what state a server is in, when another server
+// is "clearly better", which servers count as near-equal (for spreading load), and the candidate order.
+import type { Score } from './scoring.ts';
+
+export interface SelectionPolicy {
+  /** A challenger must beat the current server by at least this share of its effective latency... */
+  relativeMargin: number;
+  /** ...and by at least this many ms. */
+  absoluteMarginMs: number;
+  /** ...for at least this long (clock ms), re-checked at every new sample. */
+  sustainMs: number;
+  /** ...with at least this many samples in its window. */
+  minSamples: number;
+  /** Consecutive successes a server that failed needs before it can be chosen again. */
+  recoverySuccesses: number;
+  /** Below this windowed success ratio the current server counts as failing. */
+  minSuccessRatio: number;
+  /**
+   * After the very first choice, for this long (the first probe round), a clearly better server
+   * takes over at once on a single sample.
+   */
+  settleMs: number;
+}
+
+export const DEFAULT_SELECTION: SelectionPolicy = {
+  relativeMargin: 0.3,
+  absoluteMarginMs: 50,
+  sustainMs: 30_000,
+  minSamples: 3,
+  recoverySuccesses: 3,
+  minSuccessRatio: 0.5,
+  settleMs: 20_000,
+};
+
+/**
+ * untested   – no sample in the window;
+ * ok         – working, may be chosen;
+ * recovering – works again after a failure, but has fewer than `recoverySuccesses` successes in a row;
+ * failing    – its last sample failed (or its success ratio is too low).
+ */
+export type ServerStatus = 'untested' | 'ok' | 'recovering' | 'failing';
+
+export function statusOf(score: Score, policy: SelectionPolicy): ServerStatus {
+  if (score.last === null || score.samples === 0) return 'untested';
+  if (!score.last.ok) return 'failing';
+  if (score.successRatio !== null && score.successRatio < policy.minSuccessRatio) return 'failing';
+  if (score.failedInWindow && score.consecutiveOk < policy.recoverySuccesses) return 'recovering';
+  return 'ok';
+}
+
+/** The margin a server must beat `ms` by to count as clearly better (and the width of "near-equal"). */
+export function marginFor(ms: number, policy: SelectionPolicy): number {
+  return Math.max(policy.absoluteMarginMs, policy.relativeMargin * ms);
+}
+
+/** Whether `challenger` is clearly better than `current` (both effective latencies, lower is better). */
+export function clearlyBetter(challenger: Score, current: Score, policy: SelectionPolicy): boolean {
+  if (challenger.samples < policy.minSamples || !Number.isFinite(challenger.effectiveMs)) return false;
+  if (!Number.isFinite(current.effectiveMs)) return true;
+  return current.effectiveMs - challenger.effectiveMs >= marginFor(current.effectiveMs, policy);
+}
+
+/** Servers within the margin of the best one: any of them is a fine choice. */
+export function nearBest<T extends { score: Score }>(servers: readonly T[], policy: SelectionPolicy): T[] {
+  const finite = servers.filter((s) => Number.isFinite(s.score.effectiveMs));
+  if (finite.length === 0) return [...servers];
+  const best = Math.min(...finite.map((s) => s.score.effectiveMs));
+  return finite.filter((s) => s.score.effectiveMs - best < marginFor(best, policy));
+}
+
+/** Uniform choice with an injectable RNG in [0, 1). */
+export function chooseOne<T>(items: readonly T[], rng: () => number): T | undefined {
+  if (items.length === 0) return undefined;
+  const i = Math.min(items.length - 1, Math.floor(rng() * items.length));
+  return items[i];
+}
+
+const STATUS_ORDER: Record<ServerStatus, number> = { ok: 0, untested: 1, recovering: 2, failing: 3 };
+
+export interface Rankable {
+  id: string;
+  status: ServerStatus;
+  score: Score;
+  /** Position in the network memory for this network (lower = tried first), or Infinity. */
+  remembered: number;
+  /** Position in the lists, for a stable order. */
+  index: number;
+}
+
+/**
+ * Candidate order after the current/overridden server: working ones by effective latency, then
+ * untested ones (those that worked on this network before first), then recovering, then failing
+ * ones, the one that failed longest ago first.
+ */
+export function compareCandidates(a: Rankable, b: Rankable): number {
+  const s = STATUS_ORDER[a.status] - STATUS_ORDER[b.status];
+  if (s !== 0) return s;
+  if (a.status === 'failing') {
+    const fa = a.score.lastFailure?.at ?? 0;
+    const fb = b.score.lastFailure?.at ?? 0;
+    if (fa !== fb) return fa - fb;
+  } else if (a.status !== 'untested') {
+    const d = a.score.effectiveMs - b.score.effectiveMs;
+    if (d !== 0 && !Number.isNaN(d)) return d;
+  }
+  return a.remembered - b.remembered || a.index - b.index;
+}

@@ -1,0 +1,316 @@
+// Which server new connections use, and in which order to fall back: scored from several samples,
+// sticky (switch only when the current one fails or another is clearly better for a sustained time),
+// spread among near-equal servers, aware of what worked on this network, with pick/pin overrides.
+import { EventEmitter } from 'node:events';
+import type { Entry } from '../../../shared/entry.ts';
+import type { ProbeResult } from '../probe/types.ts';
+import type { NetworkMemory } from './network-fingerprint-memory.ts';
+import { DEFAULT_SCORING, SampleHistory, scoreSamples, type Sample, type ScoringPolicy } from './scoring.ts';
+import { buildExplanation, type DecisionReason, type Explanation, type ServerView } from './selection-explain.ts';
+import {
+  chooseOne, clearlyBetter, compareCandidates, DEFAULT_SELECTION, nearBest, statusOf, type SelectionPolicy,
+} from './selection-policy.ts';
+
+export interface Candidate {
+  id: string;
+  entry: Entry;
+  port: number;
+}
+
+export interface SelectionOptions {
+  /** Clock in ms (default Date.now); samples and windows use it. */
+  clock?: () => number;
+  /** Uniform in [0, 1) (default Math.random); decides among near-equal servers. */
+  rng?: () => number;
+  policy?: Partial<SelectionPolicy>;
+  scoring?: Partial<ScoringPolicy>;
+  /** Where working servers are remembered per network. */
+  memory?: NetworkMemory;
+  /** Fingerprint of the current network (see network-fingerprint.ts), null when unknown. */
+  network?: string | null;
+}
+
+export interface SelectionEvents {
+  change: [{ previous: string | null; current: string | null; reason: DecisionReason }];
+  /** The engine should probe these servers again (e.g. the bridge reported a failure). */
+  retest: [{ ids: string[]; reason: string }];
+}
+
+/** Failure kinds that say nothing about the server. */
+const NOT_THE_SERVERS_FAULT = new Set(['aborted', 'local']);
+
+export class Selection extends EventEmitter<SelectionEvents> {
+  private readonly clock: () => number;
+  private readonly rng: () => number;
+  private readonly policy: SelectionPolicy;
+  private readonly scoring: ScoringPolicy;
+  private readonly memory: NetworkMemory | undefined;
+  private network: string | null;
+  private readonly history: SampleHistory;
+  private entries = new Map<string, { entry: Entry; index: number }>();
+  private readonly ports = new Map<string, number>();
+  private currentId: string | null = null;
+  private pinnedId: string | null = null;
+  private pickedId: string | null = null;
+  private reason: DecisionReason = 'none';
+  private chosenAt: number | null = null;
+  private challengerSince: number | null = null;
+  /** End of the settling time after the very first choice (see auto()). */
+  private settleUntil: number | null = null;
+  private cache: { at: number; list: Candidate[] } | null = null;
+
+  constructor(options: SelectionOptions = {}) {
+    super();
+    this.clock = options.clock ?? Date.now;
+    this.rng = options.rng ?? Math.random;
+    this.policy = { ...DEFAULT_SELECTION, ...options.policy };
+    this.scoring = { ...DEFAULT_SCORING, ...options.scoring };
+    this.memory = options.memory;
+    this.network = options.network ?? null;
+    this.history = new SampleHistory(this.scoring.maxSamples);
+  }
+
+  /** The servers to choose from (all lists and own servers); keeps history of known ids. */
+  setEntries(entries: readonly Entry[]): void {
+    this.entries = new Map(entries.map((entry, index) => [entry.id, { entry, index }]));
+    for (const id of this.history.ids()) if (!this.entries.has(id)) this.history.forget(id);
+    if (this.pinnedId !== null && !this.entries.has(this.pinnedId)) this.pinnedId = null;
+    if (this.pickedId !== null && !this.entries.has(this.pickedId)) this.pickedId = null;
+    this.evaluate();
+  }
+
+  /** The network changed (or became known): remembered servers of that network go first. */
+  setNetwork(fingerprint: string | null): void {
+    this.network = fingerprint;
+    this.invalidate();
+  }
+
+  recordProbe(result: ProbeResult): void {
+    if (result.error && NOT_THE_SERVERS_FAULT.has(result.error.kind)) return;
+    this.add(result.id, {
+      at: this.clock(), ok: result.ok, latencyMs: result.ok ? result.latencyMs : null, source: 'probe',
+      ...(result.error ? { kind: result.error.kind, message: result.error.message } : {}),
+    }, result.ok ? result.port : undefined);
+  }
+
+  /** A connection through the server worked (latency when known: it then counts in the median). */
+  reportSuccess(serverId: string, latencyMs: number | null = null): void {
+    const id = this.resolveId(serverId);
+    if (id !== null) this.add(id, { at: this.clock(), ok: true, latencyMs, source: 'bridge' });
+  }
+
+  /**
+   * The bridge could not use the server: new connections move to the next best at once, and the
+   * server is queued for a re-test ('retest' event). `serverId` may be an entry id or an upstream id
+   * ("<entry id>:<port>").
+   */
+  reportFailure(serverId: string, kind: string, message?: string): void {
+    if (NOT_THE_SERVERS_FAULT.has(kind)) return;
+    const id = this.resolveId(serverId);
+    if (id === null) return;
+    this.add(id, { at: this.clock(), ok: false, latencyMs: null, kind, source: 'bridge', ...(message ? { message } : {}) });
+    this.emit('retest', { ids: [id], reason: `${kind} reported by the bridge` });
+  }
+
+  /** One-time choice: use this server now, until it fails or the choice is released. */
+  pick(id: string): void {
+    if (!this.entries.has(id)) throw new Error(`unknown server ${id}`);
+    this.pickedId = id;
+    this.evaluate();
+  }
+
+  /** Always prefer this server while it works, until unpinned. */
+  pin(id: string): void {
+    if (!this.entries.has(id)) throw new Error(`unknown server ${id}`);
+    this.pinnedId = id;
+    this.evaluate();
+  }
+
+  unpin(): void {
+    this.pinnedId = null;
+    this.evaluate();
+  }
+
+  /** Drops both pick and pin: back to automatic selection. */
+  release(): void {
+    this.pinnedId = null;
+    this.pickedId = null;
+    this.evaluate();
+  }
+
+  get pinned(): string | null {
+    return this.pinnedId;
+  }
+
+  get picked(): string | null {
+    return this.pickedId;
+  }
+
+  current(): Candidate | null {
+    return this.currentId === null ? null : this.candidate(this.currentId);
+  }
+
+  /** Servers for new connections, best first (the current one first). Cached: cheap per connection. */
+  candidates(): readonly Candidate[] {
+    const now = this.clock();
+    // Samples age out of windows as time passes: recompute at most once a second for that alone.
+    if (this.cache && now - this.cache.at < 1000) return this.cache.list;
+    const views = this.views(now);
+    const rest = [...views.values()].filter((v) => v.id !== this.currentId).sort(compareCandidates);
+    const ids = this.currentId !== null && this.entries.has(this.currentId) ? [this.currentId, ...rest.map((v) => v.id)] : rest.map((v) => v.id);
+    const list = ids.map((id) => this.candidate(id)!);
+    this.cache = { at: now, list };
+    return list;
+  }
+
+  /** The order to probe in: servers that worked on this network first, then by what is known. */
+  probeOrder(): Entry[] {
+    const views = [...this.views(this.clock()).values()];
+    views.sort((a, b) => (a.remembered - b.remembered) || compareCandidates(a, b));
+    return views.map((v) => this.entries.get(v.id)!.entry);
+  }
+
+  /** Why the engine chose what it chose: structured and one paragraph of text. */
+  explain(): Explanation {
+    const now = this.clock();
+    const views = this.views(now);
+    return buildExplanation({
+      now, views, policy: this.policy, reason: this.reason, chosenAt: this.chosenAt, challengerSince: this.challengerSince,
+      currentId: this.currentId, pinnedId: this.pinnedId, pickedId: this.pickedId, network: this.network,
+      order: this.candidates().map((c) => c.id), label: (id) => this.entries.get(id)?.entry.label ?? id, port: (id) => this.portOf(id),
+    });
+  }
+
+  /** What the UI shows for one server (see ServerSchema in shared/api-models.ts). */
+  server(id: string): { samples: (number | null)[]; latencyMs: number | null; successRate: number | null; lastTested: number | null; status: 'untested' | 'ok' | 'failed'; failure: { kind: string; message: string } | null; pinned: boolean; picked: boolean; active: boolean } | null {
+    if (!this.entries.has(id)) return null;
+    const all = this.history.get(id);
+    const view = this.views(this.clock()).get(id)!;
+    const probes = all.filter((s) => s.source === 'probe');
+    const last = all[all.length - 1];
+    return {
+      samples: all.slice(-32).map((s) => (s.ok ? s.latencyMs : null)),
+      latencyMs: view.score.medianMs,
+      successRate: view.score.successRatio,
+      lastTested: probes[probes.length - 1]?.at ?? null,
+      status: view.status === 'untested' ? 'untested' : view.status === 'failing' ? 'failed' : 'ok',
+      failure: last && !last.ok ? { kind: last.kind ?? 'other', message: last.message ?? last.kind ?? 'failed' } : null,
+      pinned: this.pinnedId === id,
+      picked: this.pickedId === id,
+      active: this.currentId === id,
+    };
+  }
+
+  private add(id: string, sample: Sample, port?: number): void {
+    if (!this.entries.has(id)) return;
+    this.history.add(id, sample);
+    if (port !== undefined) this.ports.set(id, port);
+    // A picked server is a one-time choice: its first failure ends it.
+    if (!sample.ok && id === this.pickedId) this.pickedId = null;
+    this.evaluate();
+    if (sample.ok && id === this.currentId) this.rememberCurrent();
+  }
+
+  private resolveId(serverId: string): string | null {
+    if (this.entries.has(serverId)) return serverId;
+    const i = serverId.lastIndexOf(':');
+    const base = i > 0 ? serverId.slice(0, i) : null;
+    return base !== null && this.entries.has(base) ? base : null;
+  }
+
+  private portOf(id: string): number {
+    const known = this.ports.get(id);
+    if (known !== undefined) return known;
+    const remembered = this.memory?.preferred(this.network).find((s) => s.id === id);
+    const entry = this.entries.get(id)?.entry;
+    if (remembered && entry?.ports.includes(remembered.port)) return remembered.port;
+    return entry?.ports[0] ?? 0;
+  }
+
+  private candidate(id: string): Candidate | null {
+    const e = this.entries.get(id);
+    return e ? { id, entry: e.entry, port: this.portOf(id) } : null;
+  }
+
+  private views(now: number): Map<string, ServerView> {
+    const remembered = new Map((this.memory?.preferred(this.network) ?? []).map((s, i) => [s.id, i]));
+    const out = new Map<string, ServerView>();
+    for (const [id, { index }] of this.entries) {
+      const score = scoreSamples(this.history.get(id), now, this.scoring);
+      out.set(id, { id, index, score, status: statusOf(score, this.policy), remembered: remembered.get(id) ?? Infinity });
+    }
+    return out;
+  }
+
+  private invalidate(): void {
+    this.cache = null;
+  }
+
+  private rememberCurrent(): void {
+    if (this.memory && this.network !== null && this.currentId !== null) {
+      this.memory.remember(this.network, this.currentId, this.portOf(this.currentId), this.clock());
+    }
+  }
+
+  /** Applies the rules; emits 'change' when the current server changes. */
+  private evaluate(): void {
+    this.invalidate();
+    const now = this.clock();
+    const views = this.views(now);
+    const previous = this.currentId;
+    let next: string | null = previous !== null && views.has(previous) ? previous : null;
+    let reason: DecisionReason;
+    const pinned = this.pinnedId !== null ? views.get(this.pinnedId) : undefined;
+    const picked = this.pickedId !== null ? views.get(this.pickedId) : undefined;
+    if (pinned && pinned.status !== 'failing') {
+      next = pinned.id;
+      reason = 'pinned';
+    } else if (picked) {
+      next = picked.id;
+      reason = 'picked';
+    } else {
+      [next, reason] = this.auto(views, next, now);
+      if (pinned) reason = next === null ? 'no-working' : 'pinned-failing';
+    }
+    if (reason !== 'better-by-margin' && reason !== 'kept') this.challengerSince = null;
+    this.currentId = next;
+    if (next !== previous) {
+      this.reason = reason;
+      this.chosenAt = next === null ? null : now;
+      this.emit('change', { previous, current: next, reason });
+      this.rememberCurrent();
+    } else if (reason !== 'kept') {
+      this.reason = reason;
+    }
+  }
+
+  private auto(views: Map<string, ServerView>, currentId: string | null, now: number): [string | null, DecisionReason] {
+    const usable = [...views.values()].filter((v) => v.status === 'ok' && v.id !== this.pinnedId);
+    const cur = currentId !== null ? views.get(currentId) : undefined;
+    // A current server whose samples merely aged out of the window is kept while its last one was fine.
+    const curFine = cur !== undefined && (cur.status === 'ok' || (cur.status === 'untested' && cur.score.last?.ok === true));
+    if (!cur || !curFine) {
+      let choice = chooseOne(nearBest(usable, this.policy), this.rng);
+      if (!choice && cur?.status === 'recovering') return [cur.id, 'kept'];
+      // Nothing fully trusted: a server that works again beats none (its streak is still too short).
+      choice ??= [...views.values()].filter((v) => v.status === 'recovering' && v.id !== this.pinnedId).sort(compareCandidates)[0];
+      if (!choice) return [null, 'no-working'];
+      const failed = cur !== undefined && (cur.status === 'failing' || cur.status === 'recovering');
+      if (!failed && this.settleUntil === null) this.settleUntil = now + this.policy.settleMs;
+      return [choice.id, failed ? 'current-failed' : 'first-choice'];
+    }
+    // Right after the first choice (results of the first round still coming in), one sample each is
+    // all there is: a clearly better server takes over at once, without the sustained window.
+    const settling = this.settleUntil !== null && now <= this.settleUntil;
+    const challengers = usable.filter((v) => v.id !== cur.id && clearlyBetter(v.score, cur.score, settling ? { ...this.policy, minSamples: 1 } : this.policy));
+    if (challengers.length === 0) {
+      this.challengerSince = null;
+      return [cur.id, 'kept'];
+    }
+    if (settling) return [chooseOne(nearBest(challengers, this.policy), this.rng)!.id, 'settling'];
+    this.challengerSince ??= now;
+    if (now - this.challengerSince < this.policy.sustainMs) return [cur.id, 'kept'];
+    this.challengerSince = null;
+    return [chooseOne(nearBest(challengers, this.policy), this.rng)!.id, 'better-by-margin'];
+  }
+}
