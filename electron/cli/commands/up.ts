@@ -77,7 +77,7 @@ free one). It keeps refreshing and failing over until Ctrl-C (SIGINT) or SIGTERM
       }
       await engine.start();
       const b = engine.bridgeInfo()!;
-      emit('start', { socks: `${b.host}:${b.port}`, http: `${b.host}:${b.port}`, servers: engine.servers().length, dataDir });
+      emit('start', { socks: `${b.host}:${b.port}`, http: `${b.host}:${b.port}`, servers: engine.servers().length, dataDir, ...(demo ? { demoPage: demo.pageUrl } : {}) });
       say(`Looking for a way through… ${engine.servers().length} servers known. Bridge on ${b.host}:${b.port} (SOCKS5 + HTTP).`);
       await new Promise<void>((resolve) => {
         if (ctx.signal.aborted) resolve();
