@@ -99,9 +99,10 @@ async function readFileBytes(file: string): Promise<Uint8Array> {
   return readFile(file);
 }
 
-export function serverInfo(s: CatalogServer, latencyMs?: number | null): Record<string, unknown> {
+export function serverInfo(s: CatalogServer, latencyMs?: number | null, port?: number): Record<string, unknown> {
   return {
     id: s.id,
+    ...(port !== undefined ? { host: s.entry.host, port } : {}),
     label: s.entry.label ?? s.entry.host,
     protocol: s.entry.protocol,
     url: formatProxyLink(s.entry, { withCredentials: false }),
@@ -122,8 +123,8 @@ function wire(engine: Engine, ctx: CommandContext, emit: (e: string, d?: Record<
       say(`tested ${tested} of ${total}`);
     }
   });
-  engine.on('ready', ({ socks, http, server, latencyMs }) => {
-    emit('ready', { socks, http, server: serverInfo(server, latencyMs) });
+  engine.on('ready', ({ socks, http, server, port, latencyMs }) => {
+    emit('ready', { socks, http, server: serverInfo(server, latencyMs, port) });
     say(`Connected through ${server.entry.label ?? server.entry.host}${latencyMs !== null ? `, ${Math.round(latencyMs)} ms` : ''}.`);
     say(`  SOCKS5 and HTTP proxy: ${socks}   e.g. curl --proxy http://${http} ${demo ? demo.pageUrl : 'https://example.org/'}`);
   });

@@ -54,7 +54,7 @@ export interface EngineState {
 
 export interface EngineEvents {
   progress: [{ tested: number; total: number; result: ProbeResult }];
-  ready: [{ socks: string; http: string; server: CatalogServer; latencyMs: number | null }];
+  ready: [{ socks: string; http: string; server: CatalogServer; port: number; latencyMs: number | null }];
   switch: [{ from: string | null; to: string | null; reason: string }];
   failure: [{ server: string; kind: string; message: string }];
   state: [EngineState];
@@ -347,7 +347,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         this.readyOnce = true;
         const server = this.byId.get(current.id)!;
         const addr = `${this.bridge.host}:${this.bridge.port}`;
-        this.emit('ready', { socks: addr, http: addr, server, latencyMs: this.selection.server(current.id)?.latencyMs ?? null });
+        this.emit('ready', { socks: addr, http: addr, server, port: current.port, latencyMs: this.selection.server(current.id)?.latencyMs ?? null });
       }
     } else if (this.phase === 'connected') {
       this.setPhase(this.probeRun ? 'searching' : 'offline');
