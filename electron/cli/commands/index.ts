@@ -8,6 +8,7 @@ import { importCmd } from './import.ts';
 import { keygen } from './keygen.ts';
 import { lists } from './lists.ts';
 import { open } from './open.ts';
+import { probe } from './probe.ts';
 import { publish } from './publish.ts';
 import { root } from './root.ts';
 import { sign } from './sign.ts';
@@ -23,6 +24,7 @@ export const commands: Command[] = [
   importCmd,
   lists,
   trust,
+  probe,
   open,
   systemProxy,
   // publisher side

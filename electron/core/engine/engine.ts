@@ -17,6 +17,9 @@ import { buildCatalog, type Catalog, type CatalogServer } from './catalog.ts';
 import { Selection } from './selection.ts';
 import type { Explanation } from './selection-explain.ts';
 import { UserServerStore } from './user-servers.ts';
+import { loadNetworkMemory, saveNetworkMemory, type NetworkMemory } from './network-fingerprint-memory.ts';
+import { currentNetworkFingerprint } from './network-fingerprint.ts';
+import { join } from 'node:path';
 
 export interface EngineOptions {
   dataDir: string;
@@ -108,6 +111,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.stores = await openClient(this.options.dataDir, this.options.pinned ? { pinned: this.options.pinned } : {});
     for (const w of this.stores.warnings) this.log('warn', w);
     this.users = await new UserServerStore(this.options.dataDir).load();
+    await this.loadMemory();
     if (!this.options.skipBootstrap) {
       const boot = await loadBootstrapList(this.stores);
       if (boot && boot.status === 'rejected') this.log('warn', `embedded list: ${boot.message}`);
@@ -137,6 +141,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.testAll();
     void this.refreshNow();
     this.every(this.options.reprobeEveryMs ?? 5 * 60_000, () => this.testAll());
+    this.every(60_000, () => {
+      // The network may have changed (a laptop moved): what worked there goes first.
+      if (this.memory) this.selection.setNetwork(currentNetworkFingerprint(this.memory.secret));
+      void this.saveMemory();
+    });
     this.scheduleRefresh();
   }
 
@@ -144,6 +153,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     this.probeRun?.cancel();
+    await this.saveMemory();
     await this.bridge?.close();
     this.bridge = null;
     this.setPhase('idle');
@@ -290,6 +300,25 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   // ---------------------------------------------------------------- internals
+
+  private memory: NetworkMemory | null = null;
+
+  /** What worked on each network, keyed by a private fingerprint of the local network. */
+  private async loadMemory(): Promise<void> {
+    try {
+      this.memory = await loadNetworkMemory(join(this.options.dataDir, 'networks.json'));
+      this.selection.setMemory(this.memory);
+      this.selection.setNetwork(currentNetworkFingerprint(this.memory.secret));
+      await this.saveMemory(); // keeps the secret stable from the first run on
+    } catch (err) {
+      this.log('warn', `network memory unavailable: ${(err as Error).message}`);
+    }
+  }
+
+  private async saveMemory(): Promise<void> {
+    if (!this.memory) return;
+    await saveNetworkMemory(join(this.options.dataDir, 'networks.json'), this.memory).catch((err: Error) => this.log('warn', `could not save network memory: ${err.message}`));
+  }
 
   private channels(): Channel[] {
     const specs = [...(this.options.channels ?? []), ...this.catalog.channels];

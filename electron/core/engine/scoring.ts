@@ -17,7 +17,7 @@ export interface Sample {
 export interface ScoringPolicy {
   /** Samples kept per server (default 32). */
   maxSamples: number;
-  /** Scores use at most the last N samples (default 8)... */
+  /** Success ratios use the last N samples, latencies the last N timed ones (default 8)... */
   windowSamples: number;
   /** ...no older than this (default 10 min). */
   windowMs: number;
@@ -120,18 +120,22 @@ export function scoreSamples(all: readonly Sample[], now: number, policy: Scorin
   }
   let lastFailure: Sample | null = null;
   for (let i = all.length - 1; i >= 0 && !lastFailure; i--) if (!all[i]!.ok) lastFailure = all[i]!;
-  const window = all.slice(-policy.windowSamples).filter((s) => now - s.at <= policy.windowMs);
+  const fresh = (x: Sample): boolean => now - x.at <= policy.windowMs;
+  const window = all.slice(-policy.windowSamples).filter(fresh);
   const weight = (s: Sample): number => Math.pow(0.5, Math.max(0, now - s.at) / policy.halfLifeMs);
   let total = 0;
   let okWeight = 0;
-  const latencies: { value: number; weight: number }[] = [];
   for (const s of window) {
     const w = weight(s);
     total += w;
-    if (s.ok) {
-      okWeight += w;
-      if (s.latencyMs !== null) latencies.push({ value: s.latencyMs, weight: w });
-    }
+    if (s.ok) okWeight += w;
+  }
+  // Latency from the last N timed successes: untimed ones (bridge reports) must not crowd them out.
+  const latencies: { value: number; weight: number }[] = [];
+  for (let i = all.length - 1; i >= 0 && latencies.length < policy.windowSamples; i--) {
+    const s = all[i]!;
+    if (!fresh(s)) break;
+    if (s.ok && s.latencyMs !== null) latencies.push({ value: s.latencyMs, weight: weight(s) });
   }
   const successRatio = window.length === 0 || total <= 0 ? null : okWeight / total;
   const medianMs = weightedMedian(latencies);

@@ -5,10 +5,11 @@ import { EventEmitter } from 'node:events';
 import type { Entry } from '../../../shared/entry.ts';
 import type { ProbeResult } from '../probe/types.ts';
 import type { NetworkMemory } from './network-fingerprint-memory.ts';
-import { DEFAULT_SCORING, SampleHistory, scoreSamples, type Sample, type ScoringPolicy } from './scoring.ts';
+import { DEFAULT_SCORING, SampleHistory, type Sample, type ScoringPolicy } from './scoring.ts';
+import { ScoreBook } from './selection-scores.ts';
 import { buildExplanation, type DecisionReason, type Explanation, type ServerView } from './selection-explain.ts';
 import {
-  chooseOne, clearlyBetter, compareCandidates, DEFAULT_SELECTION, nearBest, statusOf, type SelectionPolicy,
+  chooseOne, clearlyBetter, compareCandidates, DEFAULT_SELECTION, nearBest, type SelectionPolicy,
 } from './selection-policy.ts';
 
 export interface Candidate {
@@ -44,7 +45,7 @@ export class Selection extends EventEmitter<SelectionEvents> {
   private readonly rng: () => number;
   private readonly policy: SelectionPolicy;
   private readonly scoring: ScoringPolicy;
-  private readonly memory: NetworkMemory | undefined;
+  private memory: NetworkMemory | undefined;
   private network: string | null;
   private readonly history: SampleHistory;
   private entries = new Map<string, { entry: Entry; index: number }>();
@@ -58,6 +59,7 @@ export class Selection extends EventEmitter<SelectionEvents> {
   /** End of the settling time after the very first choice (see auto()). */
   private settleUntil: number | null = null;
   private cache: { at: number; list: Candidate[] } | null = null;
+  private readonly book: ScoreBook;
 
   constructor(options: SelectionOptions = {}) {
     super();
@@ -68,12 +70,14 @@ export class Selection extends EventEmitter<SelectionEvents> {
     this.memory = options.memory;
     this.network = options.network ?? null;
     this.history = new SampleHistory(this.scoring.maxSamples);
+    this.book = new ScoreBook(this.history, this.scoring, this.policy);
   }
 
   /** The servers to choose from (all lists and own servers); keeps history of known ids. */
   setEntries(entries: readonly Entry[]): void {
     this.entries = new Map(entries.map((entry, index) => [entry.id, { entry, index }]));
     for (const id of this.history.ids()) if (!this.entries.has(id)) this.history.forget(id);
+    this.book.setIds([...this.entries.keys()]);
     if (this.pinnedId !== null && !this.entries.has(this.pinnedId)) this.pinnedId = null;
     if (this.pickedId !== null && !this.entries.has(this.pickedId)) this.pickedId = null;
     this.evaluate();
@@ -85,6 +89,12 @@ export class Selection extends EventEmitter<SelectionEvents> {
     this.invalidate();
   }
 
+  /** Where working servers are remembered per network (once loaded from the data dir). */
+  setMemory(memory: NetworkMemory | undefined): void {
+    this.memory = memory;
+    this.invalidate();
+  }
+
   recordProbe(result: ProbeResult): void {
     if (result.error && NOT_THE_SERVERS_FAULT.has(result.error.kind)) return;
     this.add(result.id, {
@@ -93,10 +103,15 @@ export class Selection extends EventEmitter<SelectionEvents> {
     }, result.ok ? result.port : undefined);
   }
 
-  /** A connection through the server worked (latency when known: it then counts in the median). */
+  /**
+   * A connection through the server worked (latency when known: it then counts in the median).
+   * Without a latency, one such report per server per 10 s counts: busy servers must not flood
+   * the history.
+   */
   reportSuccess(serverId: string, latencyMs: number | null = null): void {
     const id = this.resolveId(serverId);
-    if (id !== null) this.add(id, { at: this.clock(), ok: true, latencyMs, source: 'bridge' });
+    if (id === null || (latencyMs === null && this.recentBridgeSample(id, true, 10_000))) return;
+    this.add(id, { at: this.clock(), ok: true, latencyMs, source: 'bridge' });
   }
 
   /**
@@ -108,8 +123,16 @@ export class Selection extends EventEmitter<SelectionEvents> {
     if (NOT_THE_SERVERS_FAULT.has(kind)) return;
     const id = this.resolveId(serverId);
     if (id === null) return;
+    // A burst of failed connections (a browser opens many at once) is one failure, not twenty.
+    if (this.recentBridgeSample(id, false, 1000)) return;
     this.add(id, { at: this.clock(), ok: false, latencyMs: null, kind, source: 'bridge', ...(message ? { message } : {}) });
     this.emit('retest', { ids: [id], reason: `${kind} reported by the bridge` });
+  }
+
+  private recentBridgeSample(id: string, ok: boolean, withinMs: number): boolean {
+    const all = this.history.get(id);
+    const last = all[all.length - 1];
+    return last !== undefined && last.source === 'bridge' && last.ok === ok && this.clock() - last.at < withinMs;
   }
 
   /** One-time choice: use this server now, until it fails or the choice is released. */
@@ -185,11 +208,12 @@ export class Selection extends EventEmitter<SelectionEvents> {
   server(id: string): { samples: (number | null)[]; latencyMs: number | null; successRate: number | null; lastTested: number | null; status: 'untested' | 'ok' | 'failed'; failure: { kind: string; message: string } | null; pinned: boolean; picked: boolean; active: boolean } | null {
     if (!this.entries.has(id)) return null;
     const all = this.history.get(id);
-    const view = this.views(this.clock()).get(id)!;
+    const view = this.view(id, this.clock(), this.rememberedIndex());
     const probes = all.filter((s) => s.source === 'probe');
     const last = all[all.length - 1];
     return {
-      samples: all.slice(-32).map((s) => (s.ok ? s.latencyMs : null)),
+      // Latencies and failures, oldest first (untimed successes reported by the bridge are left out).
+      samples: all.filter((s) => !s.ok || s.latencyMs !== null).slice(-32).map((s) => (s.ok ? s.latencyMs : null)),
       latencyMs: view.score.medianMs,
       successRate: view.score.successRatio,
       lastTested: probes[probes.length - 1]?.at ?? null,
@@ -204,6 +228,7 @@ export class Selection extends EventEmitter<SelectionEvents> {
   private add(id: string, sample: Sample, port?: number): void {
     if (!this.entries.has(id)) return;
     this.history.add(id, sample);
+    this.book.rescore(id, this.clock());
     if (port !== undefined) this.ports.set(id, port);
     // A picked server is a one-time choice: its first failure ends it.
     if (!sample.ok && id === this.pickedId) this.pickedId = null;
@@ -233,13 +258,25 @@ export class Selection extends EventEmitter<SelectionEvents> {
   }
 
   private views(now: number): Map<string, ServerView> {
-    const remembered = new Map((this.memory?.preferred(this.network) ?? []).map((s, i) => [s.id, i]));
+    const remembered = this.rememberedIndex();
     const out = new Map<string, ServerView>();
-    for (const [id, { index }] of this.entries) {
-      const score = scoreSamples(this.history.get(id), now, this.scoring);
-      out.set(id, { id, index, score, status: statusOf(score, this.policy), remembered: remembered.get(id) ?? Infinity });
-    }
+    for (const id of this.entries.keys()) out.set(id, this.view(id, now, remembered));
     return out;
+  }
+
+  private view(id: string, now: number, remembered: Map<string, number>): ServerView {
+    const { score, status } = this.book.get(id, now);
+    return { id, index: this.entries.get(id)?.index ?? Infinity, score, status, remembered: remembered.get(id) ?? Infinity };
+  }
+
+  private viewsOf(ids: Iterable<string>, now: number, remembered: Map<string, number>): ServerView[] {
+    const out: ServerView[] = [];
+    for (const id of ids) if (this.entries.has(id)) out.push(this.view(id, now, remembered));
+    return out;
+  }
+
+  private rememberedIndex(): Map<string, number> {
+    return new Map((this.memory?.preferred(this.network) ?? []).map((s, i) => [s.id, i]));
   }
 
   private invalidate(): void {
@@ -252,16 +289,18 @@ export class Selection extends EventEmitter<SelectionEvents> {
     }
   }
 
-  /** Applies the rules; emits 'change' when the current server changes. */
+  /** Applies the rules; emits 'change' when the current server changes. Looks only at choosable servers. */
   private evaluate(): void {
     this.invalidate();
     const now = this.clock();
-    const views = this.views(now);
+    this.book.refresh(now);
+    const remembered = this.rememberedIndex();
+    const get = (id: string | null): ServerView | undefined => (id !== null && this.entries.has(id) ? this.view(id, now, remembered) : undefined);
     const previous = this.currentId;
-    let next: string | null = previous !== null && views.has(previous) ? previous : null;
+    let next: string | null;
     let reason: DecisionReason;
-    const pinned = this.pinnedId !== null ? views.get(this.pinnedId) : undefined;
-    const picked = this.pickedId !== null ? views.get(this.pickedId) : undefined;
+    const pinned = get(this.pinnedId);
+    const picked = get(this.pickedId);
     if (pinned && pinned.status !== 'failing') {
       next = pinned.id;
       reason = 'pinned';
@@ -269,7 +308,7 @@ export class Selection extends EventEmitter<SelectionEvents> {
       next = picked.id;
       reason = 'picked';
     } else {
-      [next, reason] = this.auto(views, next, now);
+      [next, reason] = this.auto(get(previous), now, remembered);
       if (pinned) reason = next === null ? 'no-working' : 'pinned-failing';
     }
     if (reason !== 'better-by-margin' && reason !== 'kept') this.challengerSince = null;
@@ -284,17 +323,16 @@ export class Selection extends EventEmitter<SelectionEvents> {
     }
   }
 
-  private auto(views: Map<string, ServerView>, currentId: string | null, now: number): [string | null, DecisionReason] {
-    const usable = [...views.values()].filter((v) => v.status === 'ok' && v.id !== this.pinnedId);
-    const cur = currentId !== null ? views.get(currentId) : undefined;
+  private auto(cur: ServerView | undefined, now: number, remembered: Map<string, number>): [string | null, DecisionReason] {
+    const usable = this.viewsOf(this.book.withStatus('ok'), now, remembered).filter((v) => v.id !== this.pinnedId);
     // A current server whose samples merely aged out of the window is kept while its last one was fine.
     const curFine = cur !== undefined && (cur.status === 'ok' || (cur.status === 'untested' && cur.score.last?.ok === true));
     if (!cur || !curFine) {
       let choice = chooseOne(nearBest(usable, this.policy), this.rng);
       if (!choice && cur?.status === 'recovering') return [cur.id, 'kept'];
       // Nothing fully trusted: a server that works again beats none (its streak is still too short).
-      choice ??= [...views.values()].filter((v) => v.status === 'recovering' && v.id !== this.pinnedId).sort(compareCandidates)[0];
-      if (!choice) return [null, 'no-working'];
+      choice ??= this.viewsOf(this.book.withStatus('recovering'), now, remembered).filter((v) => v.id !== this.pinnedId).sort(compareCandidates)[0];
+      if (!choice) return [null, this.book.anyTested() ? 'no-working' : 'none'];
       const failed = cur !== undefined && (cur.status === 'failing' || cur.status === 'recovering');
       if (!failed && this.settleUntil === null) this.settleUntil = now + this.policy.settleMs;
       return [choice.id, failed ? 'current-failed' : 'first-choice'];
