@@ -1,7 +1,7 @@
 // `porthole bridge`: runs the local SOCKS5 + HTTP bridge in the foreground over the upstreams given
 // as proxy links, until interrupted.
 import { startBridge, type Bridge } from '../../core/bridge/index.ts';
-import { upstreamFor } from '../../core/bridge/upstreams/index.ts';
+import { directUpstream, upstreamFor } from '../../core/bridge/upstreams/index.ts';
 import type { Upstream } from '../../core/bridge/upstreams/types.ts';
 import { parseProxyLink } from '../../../shared/proxy-link.ts';
 import type { Entry } from '../../../shared/entry.ts';
@@ -11,16 +11,21 @@ const DEFAULT_LISTEN = '127.0.0.1:1080';
 
 /** Parses "HOST:PORT", "[V6]:PORT" or a bare "PORT" (on 127.0.0.1). */
 export function parseListen(text: string): { host: string; port: number } {
-  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]+))?:?(\d{1,5})$/.exec(text.trim());
+  const t = text.trim();
+  const m = /^\d{1,5}$/.test(t) ? [t, undefined, '127.0.0.1', t] : /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(t);
   const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new CliError(`--listen ${JSON.stringify(text)}: expected HOST:PORT, e.g. 127.0.0.1:1080`, 2);
-  return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
+  if (!m || !(port <= 65535)) throw new CliError(`--listen ${JSON.stringify(text)}: expected HOST:PORT, e.g. 127.0.0.1:1080`, 2);
+  return { host: (m[1] ?? m[2]) as string, port };
 }
 
 /** One upstream per port of each link, in the order given (the failover order). */
 export function upstreamsFromLinks(links: string[]): Upstream[] {
   const out: Upstream[] = [];
   links.forEach((link, i) => {
+    if (link.trim().toLowerCase() === 'direct') {
+      out.push(directUpstream());
+      return;
+    }
     let entry: Entry;
     try {
       entry = { id: `cli-${i + 1}`, ...parseProxyLink(link) };
@@ -60,7 +65,8 @@ through the upstreams in the order given; a connection whose upstream fails befo
 byte moved is retried on the next one. Host names are always resolved by the upstream.
 
   --upstream LINK     socks5://[user:pass@]host:port, http://…, https://…, ss://…,
-                      tg://socks?server=…&port=…  (repeat for failover order)
+                      tg://socks?server=…&port=…  (repeat for failover order), or
+                      "direct" (no proxy: names are then resolved locally; for testing)
   --listen HOST:PORT  default ${DEFAULT_LISTEN}; if the port is taken the next free one
                       is used and printed
   --share             share on the LAN with random credentials (listens on 0.0.0.0

@@ -9,7 +9,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { startBridge, type Bridge } from '../bridge/index.ts';
 import { DirectUpstream } from '../bridge/upstreams/index.ts';
 import type { Upstream } from '../bridge/upstreams/types.ts';

@@ -16,14 +16,23 @@ export interface ConnectOptions {
 /** Why an upstream failed, classified for selection and the UI. */
 export type UpstreamErrorKind = 'refused' | 'timeout' | 'reset' | 'auth' | 'bad-reply' | 'unreachable' | 'dns' | 'aborted' | 'other';
 
+/**
+ * Which hop failed: 'proxy' = the upstream proxy itself (unreachable, bad credentials, garbage), so
+ * another upstream may do better; 'destination' = the proxy works but could not reach the destination
+ * (e.g. a SOCKS5 reply "connection refused"), so the proxy is not to blame. Unknown when absent.
+ */
+export type UpstreamErrorStage = 'proxy' | 'destination';
+
 export class UpstreamError extends Error {
   readonly kind: UpstreamErrorKind;
   readonly upstream: string;
-  constructor(kind: UpstreamErrorKind, upstream: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly stage: UpstreamErrorStage | undefined;
+  constructor(kind: UpstreamErrorKind, upstream: string, message: string, options?: { cause?: unknown; stage?: UpstreamErrorStage }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'UpstreamError';
     this.kind = kind;
     this.upstream = upstream;
+    this.stage = options?.stage;
   }
 }
 
@@ -32,6 +41,8 @@ export interface UdpRelay {
   send(dest: Destination, payload: Buffer): void;
   onMessage(handler: (from: Destination, payload: Buffer) => void): void;
   close(): void;
+  /** Called once when the relay closes: by close(), or because the upstream dropped it (with the error). */
+  onClose?(handler: (err?: UpstreamError) => void): void;
 }
 
 export interface Upstream {
