@@ -23,17 +23,17 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
   const args = argv.filter((a) => a !== '--debug');
   try {
     if (args.length === 0 || args[0] === '--help' || args[0] === '-h' || args[0] === 'help') {
-      const topic = args[0] === 'help' ? args[1] : undefined;
-      const cmd = topic ? commands.find((c) => c.name === topic) : undefined;
-      ctx.stdout.write(cmd ? helpOf(cmd, []) : GLOBAL_HELP(commands));
+      const topic = args[0] === 'help' ? commands.find((c) => c.name === args[1]) : undefined;
+      ctx.stdout.write(topic ? helpOf(await topic.load(), []) : GLOBAL_HELP(await Promise.all(commands.map((c) => c.load()))));
       return args.length === 0 ? 2 : 0;
     }
     if (args[0] === '--version') {
       ctx.stdout.write('porthole 0.1.0\n');
       return 0;
     }
-    const top = commands.find((c) => c.name === args[0]);
-    if (!top) throw new CliError(`unknown command "${args[0]}": run \`porthole --help\` for the list`, 2);
+    const found = commands.find((c) => c.name === args[0]);
+    if (!found) throw new CliError(`unknown command "${args[0]}": run \`porthole --help\` for the list`, 2);
+    const top = await found.load();
     let cmd = top;
     let rest = args.slice(1);
     const path = [top.name];
