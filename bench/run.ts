@@ -1,0 +1,117 @@
+// `npm run bench`: runs the bridge benchmark, prints a table with ratios and the goals (printed,
+// not asserted), and writes the figures as JSON to bench/results/.
+// Quick run: BENCH_BYTES=64M BENCH_LATENCY_N=300 BENCH_IDLE_N=1000 npm run bench
+// Best of N runs per throughput figure (a busy machine): BENCH_REPEAT=3
+// Sections: BENCH_ONLY=throughput,latency,idle,probe   Cipher: BENCH_SS_CIPHER=aes-256-gcm
+// The probe section is the prober's benchmark (bench/probe.ts, PROBE_BENCH_N, PROBE_BENCH_REAL).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { optionsFromEnv, runBridgeBench, type BenchResults } from './bridge.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+interface Goal {
+  goal: string;
+  value: string;
+  met: boolean | null;
+}
+
+type Results = BenchResults & { probe?: Goal[] };
+
+/** Runs bench/probe.ts when it is there (another component's benchmark). */
+async function probeBench(log: (line: string) => void): Promise<Goal[] | undefined> {
+  const file = path.join(here, 'probe.ts');
+  if (!fs.existsSync(file)) return undefined;
+  const mod = (await import(pathToFileURL(file).href)) as { runProbeBench(options: object, log: (l: string) => void): Promise<Goal[]> };
+  log('probe benchmark:');
+  return mod.runProbeBench({
+    entries: Number(process.env.PROBE_BENCH_N ?? 1000),
+    realProxies: Number(process.env.PROBE_BENCH_REAL ?? 10),
+  }, log);
+}
+
+export function goals(r: Results): Goal[] {
+  const out: Goal[] = [];
+  const ss = r.throughput.filter((t) => t.pair.startsWith('shadowsocks'));
+  if (ss.length) {
+    const worst = Math.min(...ss.map((t) => t.ratio));
+    out.push({ goal: 'Shadowsocks via bridge ≥ C ss-local', value: Number.isNaN(worst) ? 'a run failed (see log)' : `worst ratio ×${worst.toFixed(2)}`, met: worst >= 1 });
+  }
+  const direct = r.throughput.filter((t) => t.pair.startsWith('direct'));
+  if (direct.length) {
+    const worst = Math.min(...direct.map((t) => t.ratio));
+    out.push({ goal: 'bridge relay within 10% of bare pipe', value: Number.isNaN(worst) ? 'a run failed (see log)' : `worst ratio ×${worst.toFixed(2)}`, met: worst >= 0.9 });
+  }
+  if (r.latency) out.push({ goal: 'added setup latency p50 < 0.3 ms', value: `${r.latency.added.p50.toFixed(3)} ms (p99 ${r.latency.added.p99.toFixed(3)} ms)`, met: r.latency.added.p50 < 0.3 });
+  for (const idle of r.idle) {
+    out.push({
+      goal: `${idle.requested} idle connections (${idle.upstream} upstream) < 200 MB RSS, 0 failures`,
+      value: `peak ${idle.peakRssMiB.toFixed(1)} MiB, ${idle.failures} failures`,
+      met: idle.peakRssMiB * 1.048576 < 200 && idle.failures === 0,
+    });
+  }
+  for (const g of r.probe ?? []) out.push({ goal: `probe: ${g.goal}`, value: g.value, met: g.met });
+  return out;
+}
+
+export function table(r: Results): string {
+  const lines: string[] = [];
+  const mb = (n: number): string => n.toFixed(0).padStart(8);
+  if (r.throughput.length) {
+    lines.push(`Throughput, MiB/s (${(r.options.bytes / 2 ** 20).toFixed(0)} MiB per direction per run)`);
+    lines.push(`${'pair'.padEnd(34)} ${'dir'.padEnd(4)} ${'streams'.padStart(7)} ${'baseline'.padStart(8)} ${'bridge'.padStart(8)} ${'ratio'.padStart(6)}`);
+    for (const t of r.throughput) {
+      lines.push(`${t.pair.padEnd(34)} ${t.dir.padEnd(4)} ${String(t.streams).padStart(7)} ${mb(t.baselineMiBps)} ${mb(t.bridgeMiBps)} ${t.ratio.toFixed(2).padStart(6)}`);
+    }
+    lines.push('baselines: microsocks / dante alone, ss-local→ss-server, bare Node pipe relay');
+    lines.push('');
+  }
+  if (r.latency) {
+    const l = r.latency;
+    const ms = (n: number): string => n.toFixed(3).padStart(8);
+    lines.push(`Connection setup (connect + handshake + 1-byte echo), ms over ${l.count} sequential connections`);
+    lines.push(`${'path'.padEnd(34)} ${'p50'.padStart(8)} ${'p99'.padStart(8)}`);
+    lines.push(`${'direct to target'.padEnd(34)} ${ms(l.direct.p50)} ${ms(l.direct.p99)}`);
+    lines.push(`${'bare Node pipe relay'.padEnd(34)} ${ms(l.pipe.p50)} ${ms(l.pipe.p99)}`);
+    lines.push(`${'bridge (SOCKS5, direct upstream)'.padEnd(34)} ${ms(l.bridge.p50)} ${ms(l.bridge.p99)}`);
+    lines.push(`${'added by the bridge'.padEnd(34)} ${ms(l.added.p50)} ${ms(l.added.p99)}`);
+    lines.push(`CPU per connection in the relay process: bare pipe ${l.cpuPerConnUs.pipe.toFixed(0)} µs, bridge ${l.cpuPerConnUs.bridge.toFixed(0)} µs`);
+    lines.push('');
+  }
+  if (r.idle.length) {
+    lines.push('Concurrent idle connections held by the bridge');
+    lines.push(`${'upstream'.padEnd(10)} ${'held'.padStart(7)} ${'failures'.padStart(8)} ${'base RSS'.padStart(9)} ${'peak RSS'.padStart(9)}`);
+    for (const i of r.idle) {
+      lines.push(`${i.upstream.padEnd(10)} ${`${i.held}/${i.requested}`.padStart(7)} ${String(i.failures).padStart(8)} ${`${i.baseRssMiB.toFixed(1)}M`.padStart(9)} ${`${i.peakRssMiB.toFixed(1)}M`.padStart(9)}${i.note ? `  (${i.note})` : ''}`);
+    }
+    lines.push('');
+  }
+  lines.push('Goals (reported, not asserted)');
+  for (const g of goals(r)) lines.push(`  [${g.met === null ? '?' : g.met ? 'met' : 'MISSED'}] ${g.goal}: ${g.value}`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const opts = optionsFromEnv(process.env);
+  process.stderr.write(`bridge benchmark on ${process.version}: ${JSON.stringify(opts)}\n`);
+  const log = (line: string): void => { process.stderr.write(`${line}\n`); };
+  const results: Results = await runBridgeBench(opts, log);
+  if (opts.sections.includes('probe')) {
+    const probe = await probeBench(log);
+    if (probe) results.probe = probe;
+  }
+  process.stdout.write(`\n${table(results)}\n`);
+  const dir = path.join(here, 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `bench-${results.date.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, `${JSON.stringify({ ...results, goals: goals(results) }, null, 2)}\n`);
+  process.stdout.write(`\nresults written to ${path.relative(process.cwd(), file)}\n`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}

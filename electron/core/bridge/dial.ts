@@ -1,0 +1,175 @@
+// Per-connection failover: tries the current candidate upstreams in order until one connects.
+// A failure is reported (and the next candidate tried) only while no payload byte has moved;
+// once a stream is handed to the relay nothing is ever re-sent. A failure the upstream puts on the
+// destination (stage 'destination', e.g. a SOCKS5 "connection refused" reply) ends the dial at once
+// and is not reported against the upstream.
+import type { Duplex } from 'node:stream';
+import type { Counters, UpstreamStats } from './counters.ts';
+import type { BridgeLimits } from './limits.ts';
+import { UpstreamError, type Destination, type UdpRelay, type Upstream, type UpstreamErrorKind } from './upstreams/types.ts';
+
+/** What the bridge reports for each failed upstream attempt ('upstream-failure' event). */
+export interface UpstreamFailure {
+  upstreamId: string;
+  describe: string;
+  kind: UpstreamErrorKind;
+  message: string;
+}
+
+/** Why a whole dial failed: the last upstream's error kind, or a bridge-side reason. */
+export type DialFailureKind = UpstreamErrorKind | 'no-upstream' | 'unsupported';
+
+export class DialError extends Error {
+  readonly kind: DialFailureKind;
+  constructor(kind: DialFailureKind, message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'DialError';
+    this.kind = kind;
+  }
+}
+
+export interface Dialed {
+  stream: Duplex;
+  upstream: Upstream;
+  stats: UpstreamStats;
+}
+
+export interface DialedUdp {
+  relay: UdpRelay;
+  upstream: Upstream;
+  stats: UpstreamStats;
+}
+
+export interface DialerOptions {
+  candidates: () => readonly Upstream[];
+  counters: Counters;
+  limits: BridgeLimits;
+  onFailure: (failure: UpstreamFailure) => void;
+}
+
+const CODE_KINDS: Record<string, UpstreamErrorKind> = {
+  ECONNREFUSED: 'refused', ETIMEDOUT: 'timeout', ECONNRESET: 'reset', EPIPE: 'reset', ECONNABORTED: 'reset',
+  ENETUNREACH: 'unreachable', EHOSTUNREACH: 'unreachable', ENOTFOUND: 'dns', EAI_AGAIN: 'dns', ABORT_ERR: 'aborted',
+};
+
+/** The failure kind of any error an upstream may throw. */
+export function errorKind(err: unknown): UpstreamErrorKind {
+  if (err instanceof UpstreamError) return err.kind;
+  if (err instanceof DialError) return err.kind === 'no-upstream' || err.kind === 'unsupported' ? 'other' : err.kind;
+  const e = err as { code?: unknown; name?: unknown } | null;
+  if (e && typeof e.code === 'string' && e.code in CODE_KINDS) return CODE_KINDS[e.code] as UpstreamErrorKind;
+  if (e && e.name === 'AbortError') return 'aborted';
+  return 'other';
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class Dialer {
+  private readonly opts: DialerOptions;
+
+  constructor(opts: DialerOptions) {
+    this.opts = opts;
+  }
+
+  setCandidates(candidates: () => readonly Upstream[]): void {
+    this.opts.candidates = candidates;
+  }
+
+  /** Reports a failure of `upstream` (also used by the relay for streams that die before any payload). */
+  report(upstream: Upstream, err: unknown): void {
+    const stats = this.opts.counters.upstream(upstream.id, upstream.describe);
+    stats.failures++;
+    this.opts.onFailure({ upstreamId: upstream.id, describe: upstream.describe, kind: errorKind(err), message: errorMessage(err) });
+  }
+
+  /** Opens a stream to dest through the first candidate that works. `skip` lists upstreams already tried. */
+  async dial(dest: Destination, signal: AbortSignal, skip: ReadonlySet<Upstream> = new Set()): Promise<Dialed> {
+    const list = this.opts.candidates().filter((u) => !skip.has(u)).slice(0, this.opts.limits.maxAttempts);
+    if (list.length === 0) throw new DialError('no-upstream', 'no upstream available');
+    let last: unknown;
+    for (const upstream of list) {
+      if (signal.aborted) break;
+      try {
+        const stream = await this.attempt(signal, (s) => upstream.connect(dest, { signal: s, timeoutMs: this.opts.limits.connectTimeoutMs }));
+        return { stream, upstream, stats: this.opts.counters.upstream(upstream.id, upstream.describe) };
+      } catch (err) {
+        last = err;
+        if (signal.aborted) break;
+        // The proxy works but could not reach the destination: another proxy would not do better,
+        // and this one is not to blame.
+        if (err instanceof UpstreamError && err.stage === 'destination') break;
+        this.report(upstream, err);
+      }
+    }
+    if (signal.aborted) throw new DialError('aborted', 'client went away');
+    throw new DialError(errorKind(last), errorMessage(last), last);
+  }
+
+  /** Opens a UDP relay through the first candidate that supports UDP and works. */
+  async associate(signal: AbortSignal): Promise<DialedUdp> {
+    const list = this.opts.candidates().filter((u) => typeof u.associateUdp === 'function').slice(0, this.opts.limits.maxAttempts);
+    if (list.length === 0) throw new DialError('unsupported', 'no upstream relays UDP');
+    let last: unknown;
+    for (const upstream of list) {
+      if (signal.aborted) break;
+      try {
+        const relay = await this.attempt(signal, (s) => (upstream.associateUdp as NonNullable<Upstream['associateUdp']>)({ signal: s, timeoutMs: this.opts.limits.connectTimeoutMs }), (r) => r.close());
+        return { relay, upstream, stats: this.opts.counters.upstream(upstream.id, upstream.describe) };
+      } catch (err) {
+        last = err;
+        if (signal.aborted) break;
+        this.report(upstream, err);
+      }
+    }
+    if (signal.aborted) throw new DialError('aborted', 'client went away');
+    throw new DialError(errorKind(last), errorMessage(last), last);
+  }
+
+  /**
+   * Runs one attempt with its own abort signal, bounded by connectTimeoutMs even if the upstream
+   * ignores its timeout; a result that arrives after we gave up is disposed of.
+   */
+  private attempt<T>(outer: AbortSignal, start: (signal: AbortSignal) => Promise<T>, dispose: (value: T) => void = (v) => (v as Duplex).destroy()): Promise<T> {
+    const ctl = new AbortController();
+    const onOuter = (): void => ctl.abort(outer.reason);
+    outer.addEventListener('abort', onOuter, { once: true });
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        const err = new UpstreamError('timeout', '', `no answer within ${this.opts.limits.connectTimeoutMs} ms`);
+        ctl.abort(err);
+        reject(err);
+      }, this.opts.limits.connectTimeoutMs + 250);
+      const done = (): void => {
+        clearTimeout(timer);
+        outer.removeEventListener('abort', onOuter);
+      };
+      let pending: Promise<T>;
+      try {
+        pending = start(ctl.signal);
+      } catch (err) {
+        pending = Promise.reject(err);
+      }
+      pending.then((value) => {
+        done();
+        if (settled || outer.aborted) {
+          settled = true;
+          dispose(value);
+          reject(new DialError('aborted', 'client went away'));
+          return;
+        }
+        settled = true;
+        resolve(value);
+      }, (err: unknown) => {
+        done();
+        if (settled) return;
+        settled = true;
+        reject(err);
+      });
+    });
+  }
+}

@@ -1,0 +1,34 @@
+// Checks and formats destinations and proxy endpoints.
+import net from 'node:net';
+import { UpstreamError } from './types.ts';
+import type { Destination } from './types.ts';
+
+/** Strips the brackets of "[v6]" literals. */
+export function bareHost(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/** "host:port", with IPv6 literals in brackets. */
+export function hostPort(host: string, port: number): string {
+  const bare = bareHost(host);
+  return net.isIPv6(bare) ? `[${bare}]:${port}` : `${bare}:${port}`;
+}
+
+/**
+ * Throws UpstreamError 'other' unless dest is usable on the wire: port 1-65535; host an IP literal or a
+ * name of at most 255 bytes without spaces or control characters (so it cannot inject into a request).
+ */
+export function checkDestination(dest: Destination, upstream: string): Destination {
+  const host = bareHost(dest.host);
+  const bad = (why: string): never => {
+    throw new UpstreamError('other', upstream, `${upstream}: bad destination ${JSON.stringify(dest.host)}:${dest.port}: ${why}`);
+  };
+  if (!Number.isInteger(dest.port) || dest.port < 1 || dest.port > 65535) bad('port out of range');
+  if (host.length === 0) bad('empty host');
+  if (!net.isIP(host)) {
+    if (Buffer.byteLength(host) > 255) bad('host name longer than 255 bytes');
+    // eslint-disable-next-line no-control-regex
+    if (/[\s\x00-\x1f\x7f/@[\]]/.test(host)) bad('host name has forbidden characters');
+  }
+  return { host, port: dest.port };
+}

@@ -1,0 +1,109 @@
+// One connect attempt under a deadline and an abort signal. Every socket the attempt opens is
+// registered with track(); on failure, timeout or abort they are all destroyed and the caller gets one
+// UpstreamError. On success nothing is destroyed and the temporary error listeners are removed.
+import { once } from 'node:events';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
+import { toUpstreamError } from './errors.ts';
+import { UpstreamError } from './types.ts';
+import type { ConnectOptions } from './types.ts';
+
+/** Bound on connect + handshake when the caller gives none. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+
+export interface Guard {
+  /** The upstream's description, for error messages. */
+  readonly upstream: string;
+  /** Destroys `stream` if the attempt fails; it must not emit unhandled errors meanwhile. */
+  track<T extends Duplex>(stream: T): T;
+  /** Throws the failure (timeout/abort) if one happened; call between steps. */
+  check(): void;
+}
+
+const swallow = (): void => {};
+
+export async function guardedConnect<T>(upstream: string, options: ConnectOptions | undefined, attempt: (guard: Guard) => Promise<T>): Promise<T> {
+  const signal = options?.signal;
+  const timeoutMs = options?.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  if (signal?.aborted) throw new UpstreamError('aborted', upstream, `${upstream}: connect aborted`, { cause: signal.reason });
+  const tracked = new Set<Duplex>();
+  let failure: UpstreamError | null = null;
+  let rejectStopped: (err: UpstreamError) => void = swallow;
+  const stopped = new Promise<never>((_resolve, reject) => {
+    rejectStopped = reject;
+  });
+  stopped.catch(swallow);
+  const fail = (err: UpstreamError): void => {
+    if (failure) return;
+    failure = err;
+    for (const s of tracked) s.destroy();
+    rejectStopped(err);
+  };
+  const timer = setTimeout(() => fail(new UpstreamError('timeout', upstream, `${upstream}: no connection within ${timeoutMs} ms`)), timeoutMs);
+  const onAbort = (): void => fail(new UpstreamError('aborted', upstream, `${upstream}: connect aborted`, { cause: signal?.reason }));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const guard: Guard = {
+    upstream,
+    track: (stream) => {
+      tracked.add(stream);
+      stream.on('error', swallow);
+      if (failure) stream.destroy();
+      return stream;
+    },
+    check: () => {
+      if (failure) throw failure;
+    },
+  };
+  try {
+    const running = attempt(guard);
+    running.catch(swallow);
+    const result = await Promise.race([running, stopped]);
+    guard.check();
+    for (const s of tracked) s.removeListener('error', swallow);
+    return result;
+  } catch (err) {
+    const error = failure ?? toUpstreamError(err, upstream);
+    fail(error);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+const SOCKET_DEFAULTS = { allowHalfOpen: true, noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 } as const;
+
+/** A connected TCP socket to host:port (half-open allowed, Nagle off), tracked by the guard. */
+export async function openTcp(guard: Guard, host: string, port: number): Promise<net.Socket> {
+  const socket = guard.track(net.connect({ ...SOCKET_DEFAULTS, host, port }));
+  await once(socket, 'connect');
+  guard.check();
+  return socket;
+}
+
+export interface TlsClientOptions {
+  /** Extra trusted CAs (PEM), e.g. a self-signed proxy certificate that the list pins. */
+  ca?: string | Buffer | (string | Buffer)[];
+  /** Default true. Only for tests and explicitly trusted setups. */
+  rejectUnauthorized?: boolean;
+  /** SNI and certificate name; defaults to the proxy host when it is a name. */
+  servername?: string;
+}
+
+/** A TLS connection to host:port whose handshake completed, tracked by the guard. */
+export async function openTls(guard: Guard, host: string, port: number, options: TlsClientOptions = {}): Promise<tls.TLSSocket> {
+  const servername = options.servername ?? (net.isIP(host) ? undefined : host);
+  const socket = guard.track(tls.connect({
+    ...SOCKET_DEFAULTS,
+    host,
+    port,
+    ALPNProtocols: ['http/1.1'],
+    ...(servername ? { servername } : {}),
+    ...(options.ca ? { ca: options.ca } : {}),
+    rejectUnauthorized: options.rejectUnauthorized ?? true,
+  }));
+  await once(socket, 'secureConnect');
+  guard.check();
+  return socket;
+}

@@ -1,0 +1,53 @@
+// Upstream connectors: pick the implementation for a list entry and one of its ports.
+import type { Entry } from '../../../../shared/entry.ts';
+import { DirectUpstream } from './direct.ts';
+import type { TlsClientOptions } from './guard.ts';
+import { HttpConnectUpstream } from './http-connect.ts';
+import { ShadowsocksUpstream } from './shadowsocks.ts';
+import { Socks5Upstream } from './socks5.ts';
+import type { Upstream } from './types.ts';
+
+export { UpstreamError } from './types.ts';
+export type { ConnectOptions, Destination, UdpRelay, Upstream, UpstreamErrorKind, UpstreamErrorStage } from './types.ts';
+export { DirectUpstream, DIRECT_ID } from './direct.ts';
+export { Socks5Upstream } from './socks5.ts';
+export { HttpConnectUpstream } from './http-connect.ts';
+export { ShadowsocksUpstream } from './shadowsocks.ts';
+export { DEFAULT_CONNECT_TIMEOUT_MS } from './guard.ts';
+export { DEFAULT_FIRST_REPLY_TIMEOUT_MS } from './shadowsocks-stream.ts';
+export type { TlsClientOptions } from './guard.ts';
+export { toUpstreamError, kindForCode } from './errors.ts';
+
+export interface UpstreamForOptions {
+  /** For 'https' entries: extra CAs, or (tests only) no certificate check. */
+  tls?: TlsClientOptions;
+  /** For 'shadowsocks' entries. */
+  shadowsocks?: { headerDelayMs?: number; firstReplyTimeoutMs?: number };
+}
+
+/** Stable id of one port of an entry: "<entry id>:<port>". */
+export function upstreamId(entry: Pick<Entry, 'id'>, port: number): string {
+  return `${entry.id}:${port}`;
+}
+
+/** The connector for `entry` on `port` (one of entry.ports). */
+export function upstreamFor(entry: Entry, port: number, options: UpstreamForOptions = {}): Upstream {
+  if (!entry.ports.includes(port)) throw new Error(`port ${port} is not one of entry ${entry.id}'s ports`);
+  const id = upstreamId(entry, port);
+  const { host, username, password } = entry;
+  switch (entry.protocol) {
+    case 'socks5':
+      return new Socks5Upstream({ id, host, port, username, password });
+    case 'http':
+    case 'https':
+      return new HttpConnectUpstream({ id, host, port, tls: entry.protocol === 'https', username, password, ...(options.tls ? { tlsOptions: options.tls } : {}) });
+    case 'shadowsocks':
+      if (!entry.method || entry.password === undefined) throw new Error(`shadowsocks entry ${entry.id} needs a method and a password`);
+      return new ShadowsocksUpstream({ id, host, port, method: entry.method, password: entry.password, ...options.shadowsocks });
+  }
+}
+
+/** A direct (unproxied) connector. */
+export function directUpstream(): Upstream {
+  return new DirectUpstream();
+}

@@ -1,0 +1,274 @@
+// Shadowsocks AEAD framing (SIP004), written by hand on node:crypto because no maintained npm
+// library implements a Shadowsocks AEAD client.
+//
+//   key      = EVP_BytesToKey(MD5, password)                  (keyLength bytes)
+//   stream   = salt (keyLength random bytes) then chunks
+//   subkey   = HKDF-SHA1(key, salt, info "ss-subkey")         (one per direction)
+//   chunk    = seal(2-byte big-endian payload length) || seal(payload), payload <= 0x3FFF
+//   seal(x)  = AEAD(subkey, nonce, x) || 16-byte tag; the 12-byte little-endian nonce counter
+//              starts at 0 and is incremented after every seal/open.
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import type { CipherChaCha20Poly1305, CipherChaCha20Poly1305Types, CipherGCM, CipherGCMTypes, DecipherChaCha20Poly1305, DecipherGCM } from 'node:crypto';
+import type { SsCipher } from '../../../../shared/entry.ts';
+
+export const TAG_LENGTH = 16;
+export const NONCE_LENGTH = 12;
+export const MAX_PAYLOAD = 0x3fff;
+/** Overhead of one chunk: sealed length (2 + tag) and the payload's tag. */
+export const CHUNK_OVERHEAD = 2 + TAG_LENGTH + TAG_LENGTH;
+
+export interface CipherSpec {
+  name: SsCipher;
+  node: CipherGCMTypes | CipherChaCha20Poly1305Types;
+  keyLength: number;
+  /** Equal to keyLength for all SIP004 ciphers. */
+  saltLength: number;
+}
+
+export const CIPHER_SPECS: Readonly<Record<SsCipher, CipherSpec>> = {
+  'chacha20-ietf-poly1305': { name: 'chacha20-ietf-poly1305', node: 'chacha20-poly1305', keyLength: 32, saltLength: 32 },
+  'aes-256-gcm': { name: 'aes-256-gcm', node: 'aes-256-gcm', keyLength: 32, saltLength: 32 },
+  'aes-128-gcm': { name: 'aes-128-gcm', node: 'aes-128-gcm', keyLength: 16, saltLength: 16 },
+};
+
+/** Thrown when a chunk fails authentication: wrong password or cipher, or tampering. */
+export class AeadAuthError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AeadAuthError';
+  }
+}
+
+/** OpenSSL's EVP_BytesToKey with MD5, one iteration, no salt: the Shadowsocks master key. */
+export function evpBytesToKey(password: string, keyLength: number): Buffer {
+  const secret = Buffer.from(password, 'utf8');
+  const parts: Buffer[] = [];
+  let length = 0;
+  let previous = Buffer.alloc(0);
+  while (length < keyLength) {
+    previous = createHash('md5').update(previous).update(secret).digest();
+    parts.push(previous);
+    length += previous.length;
+  }
+  return Buffer.concat(parts).subarray(0, keyLength);
+}
+
+export function deriveSubkey(key: Buffer, salt: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha1', key, salt, 'ss-subkey', key.length));
+}
+
+function newCipher(spec: CipherSpec, key: Buffer, nonce: Buffer): CipherGCM | CipherChaCha20Poly1305 {
+  const options = { authTagLength: TAG_LENGTH };
+  return spec.node === 'chacha20-poly1305' ? createCipheriv(spec.node, key, nonce, options) : createCipheriv(spec.node, key, nonce, options);
+}
+
+function newDecipher(spec: CipherSpec, key: Buffer, nonce: Buffer): DecipherGCM | DecipherChaCha20Poly1305 {
+  const options = { authTagLength: TAG_LENGTH };
+  return spec.node === 'chacha20-poly1305' ? createDecipheriv(spec.node, key, nonce, options) : createDecipheriv(spec.node, key, nonce, options);
+}
+
+function incrementNonce(nonce: Buffer): void {
+  for (let i = 0; i < NONCE_LENGTH; i++) {
+    nonce[i] = ((nonce[i] ?? 0) + 1) & 0xff;
+    if (nonce[i] !== 0) return;
+  }
+}
+
+/** The number of bytes seal() produces for `payloadLength` plaintext bytes (plus the salt when first). */
+export function sealedLength(payloadLength: number, withSalt: number): number {
+  return withSalt + payloadLength + Math.ceil(payloadLength / MAX_PAYLOAD) * CHUNK_OVERHEAD;
+}
+
+/** Encrypts one direction: salt first, then chunks. */
+export class AeadSealer {
+  readonly spec: CipherSpec;
+  readonly salt: Buffer;
+  private readonly subkey: Buffer;
+  private readonly nonce = Buffer.alloc(NONCE_LENGTH);
+  private readonly lengthBlock = Buffer.alloc(2);
+  private saltSent = false;
+
+  constructor(spec: CipherSpec, key: Buffer, salt: Buffer = randomBytes(spec.saltLength)) {
+    if (key.length !== spec.keyLength || salt.length !== spec.saltLength) throw new RangeError('AeadSealer: key or salt of the wrong length');
+    this.spec = spec;
+    this.salt = salt;
+    this.subkey = deriveSubkey(key, salt);
+  }
+
+  /**
+   * Seals the concatenation of `parts` as chunks of at most MAX_PAYLOAD bytes (preceded by the salt on
+   * the first call) and appends the wire bytes to `out` as a list of buffers, ready for one corked
+   * (writev) socket write. Parts are read in place and the ciphertext is not copied again: measured
+   * about 1.5-2x faster than assembling one contiguous buffer. Returns the number of bytes appended.
+   */
+  sealTo(parts: readonly Buffer[], out: Buffer[]): number {
+    let total = 0;
+    for (const part of parts) total += part.length;
+    let produced = 0;
+    if (!this.saltSent) {
+      this.saltSent = true;
+      out.push(this.salt);
+      produced += this.salt.length;
+    }
+    let partIndex = 0;
+    let partOffset = 0;
+    let remaining = total;
+    while (remaining > 0) {
+      const n = remaining < MAX_PAYLOAD ? remaining : MAX_PAYLOAD;
+      this.lengthBlock.writeUInt16BE(n, 0);
+      const head = newCipher(this.spec, this.subkey, this.nonce);
+      const lengthCiphertext = head.update(this.lengthBlock);
+      head.final();
+      out.push(Buffer.concat([lengthCiphertext, head.getAuthTag()], 2 + TAG_LENGTH));
+      incrementNonce(this.nonce);
+      const cipher = newCipher(this.spec, this.subkey, this.nonce);
+      let need = n;
+      while (need > 0) {
+        const part = parts[partIndex] as Buffer;
+        const available = part.length - partOffset;
+        if (available === 0) {
+          partIndex++;
+          partOffset = 0;
+          continue;
+        }
+        const take = available < need ? available : need;
+        out.push(cipher.update(take === part.length ? part : part.subarray(partOffset, partOffset + take)));
+        partOffset += take;
+        need -= take;
+      }
+      cipher.final();
+      out.push(cipher.getAuthTag());
+      incrementNonce(this.nonce);
+      remaining -= n;
+      produced += n + CHUNK_OVERHEAD;
+    }
+    return produced;
+  }
+
+  /** sealTo() as one contiguous buffer. */
+  seal(parts: readonly Buffer[]): Buffer {
+    const out: Buffer[] = [];
+    const length = this.sealTo(parts, out);
+    return Buffer.concat(out, length);
+  }
+}
+
+/**
+ * Decrypts one direction incrementally: feed it whatever arrived, get back the plaintext of every
+ * chunk that is complete. Keeps at most one incomplete chunk (<= 0x3FFF + 34 bytes) buffered.
+ */
+export class AeadOpener {
+  readonly spec: CipherSpec;
+  private readonly key: Buffer;
+  private subkey: Buffer | null = null;
+  private readonly nonce = Buffer.alloc(NONCE_LENGTH);
+  private readonly queue: Buffer[] = [];
+  private queued = 0;
+  /** Payload length of the chunk whose length block was opened already, or -1. */
+  private payloadLength = -1;
+  private failed = false;
+
+  constructor(spec: CipherSpec, key: Buffer) {
+    if (key.length !== spec.keyLength) throw new RangeError('AeadOpener: key of the wrong length');
+    this.spec = spec;
+    this.key = key;
+  }
+
+  /** Bytes received but not yet part of a complete chunk. */
+  get buffered(): number {
+    return this.queued;
+  }
+
+  /** True once any ciphertext arrived (the salt counts). */
+  get started(): boolean {
+    return this.subkey !== null || this.queued > 0;
+  }
+
+  /** True when a chunk (or the salt) was started but is incomplete: a truncated stream if it ends here. */
+  get midChunk(): boolean {
+    return this.queued > 0 || this.payloadLength >= 0;
+  }
+
+  /** Plaintext of the chunks completed by `data`, in order. Throws AeadAuthError on a bad tag. */
+  open(data: Buffer): Buffer[] {
+    if (this.failed) throw new AeadAuthError('stream already failed authentication');
+    if (data.length > 0) {
+      this.queue.push(data);
+      this.queued += data.length;
+    }
+    const out: Buffer[] = [];
+    for (;;) {
+      if (this.subkey === null) {
+        if (this.queued < this.spec.saltLength) return out;
+        this.subkey = deriveSubkey(this.key, this.take(this.spec.saltLength));
+      }
+      if (this.payloadLength < 0) {
+        if (this.queued < 2 + TAG_LENGTH) return out;
+        const block = this.openOne([this.take(2)], this.take(TAG_LENGTH), 'length');
+        const n = (block.length === 1 ? (block[0] as Buffer) : Buffer.concat(block)).readUInt16BE(0);
+        if (n > MAX_PAYLOAD) {
+          this.failed = true;
+          throw new AeadAuthError(`chunk length ${n} exceeds 0x3FFF`);
+        }
+        this.payloadLength = n;
+      }
+      if (this.queued < this.payloadLength + TAG_LENGTH) return out;
+      const pieces = this.takePieces(this.payloadLength);
+      const plain = this.openOne(pieces, this.take(TAG_LENGTH), 'payload');
+      this.payloadLength = -1;
+      for (const piece of plain) out.push(piece);
+    }
+  }
+
+  /** Opens one sealed block given as pieces; returns the non-empty plaintext pieces. */
+  private openOne(pieces: Buffer[], tag: Buffer, what: string): Buffer[] {
+    const decipher = newDecipher(this.spec, this.subkey as Buffer, this.nonce);
+    decipher.setAuthTag(tag);
+    const plain: Buffer[] = [];
+    for (const piece of pieces) {
+      const clear = decipher.update(piece);
+      if (clear.length > 0) plain.push(clear);
+    }
+    try {
+      const last = decipher.final();
+      if (last.length > 0) plain.push(last);
+    } catch {
+      this.failed = true;
+      throw new AeadAuthError(`${what} chunk failed authentication (wrong password or cipher, or the data was tampered with)`);
+    }
+    incrementNonce(this.nonce);
+    return plain;
+  }
+
+  /** Removes n bytes from the queue as one buffer (a view when possible, a copy when split). */
+  private take(n: number): Buffer {
+    const first = this.queue[0] as Buffer;
+    if (first.length >= n) {
+      this.queued -= n;
+      if (first.length === n) this.queue.shift();
+      else this.queue[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    return Buffer.concat(this.takePieces(n), n);
+  }
+
+  /** Removes n bytes from the queue as views of the buffers that hold them. */
+  private takePieces(n: number): Buffer[] {
+    const pieces: Buffer[] = [];
+    let need = n;
+    while (need > 0) {
+      const first = this.queue[0] as Buffer;
+      if (first.length <= need) {
+        pieces.push(first);
+        this.queue.shift();
+        need -= first.length;
+      } else {
+        pieces.push(first.subarray(0, need));
+        this.queue[0] = first.subarray(need);
+        need = 0;
+      }
+    }
+    this.queued -= n;
+    return pieces;
+  }
+}

@@ -1,0 +1,225 @@
+// A Shadowsocks AEAD tunnel as a Duplex over a connected net.Socket (see shadowsocks-aead.ts for the
+// framing). Writes are sealed in batches of up to 256 KiB of plaintext, each handed to the socket as
+// one corked write (a single writev syscall); reads are opened as chunks complete. Backpressure both ways: a write completes when the socket accepts it (or drains), and the
+// socket is paused while our readable side is full. end() half-closes the socket after the last chunk.
+//
+// The target address header is sent with the first payload in one sealed write; if the client does not
+// write within headerDelayMs (a server-speaks-first protocol), the header goes alone.
+// An ss-server that cannot authenticate us says nothing and keeps the connection open (anti-probing),
+// so a tunnel whose request got no byte back within firstReplyTimeoutMs fails with 'timeout'.
+import type net from 'node:net';
+import { Duplex } from 'node:stream';
+import { toUpstreamError } from './errors.ts';
+import { AeadAuthError, AeadOpener, AeadSealer } from './shadowsocks-aead.ts';
+import type { CipherSpec } from './shadowsocks-aead.ts';
+import { UpstreamError } from './types.ts';
+
+export interface ShadowsocksStreamOptions {
+  /** The upstream's description, for errors. */
+  upstream: string;
+  spec: CipherSpec;
+  /** The master key (EVP_BytesToKey of the password). */
+  key: Buffer;
+  /** The SOCKS-format target address, the first plaintext of the stream. */
+  header: Buffer;
+  /** How long the header waits for the first payload to travel with it (default 20 ms). */
+  headerDelayMs?: number;
+  /**
+   * Fail when the server sends nothing this long after our first payload (default 30 s; 0 = never).
+   * Generous by default because long-polling servers answer late; probes should pass a short one.
+   */
+  firstReplyTimeoutMs?: number;
+}
+
+/** See ShadowsocksStreamOptions.firstReplyTimeoutMs. */
+export const DEFAULT_FIRST_REPLY_TIMEOUT_MS = 30_000;
+const HIGH_WATER_MARK = 64 * 1024;
+/** Plaintext sealed per socket write. */
+const BATCH = 256 * 1024;
+
+export class ShadowsocksStream extends Duplex {
+  private readonly socket: net.Socket;
+  private readonly upstream: string;
+  private readonly sealer: AeadSealer;
+  private readonly opener: AeadOpener;
+  private header: Buffer | null;
+  private headerTimer: NodeJS.Timeout | null = null;
+  private replyTimer: NodeJS.Timeout | null = null;
+  private readonly firstReplyTimeoutMs: number;
+  private pausedByUs = false;
+  private receivedAny = false;
+  private sawEnd = false;
+  /** Plaintext waiting to be sealed (the header first); its write callback waits in writeCallback. */
+  private readonly outgoing: Buffer[] = [];
+  private writeCallback: ((err?: Error | null) => void) | null = null;
+
+  constructor(socket: net.Socket, options: ShadowsocksStreamOptions) {
+    super({ allowHalfOpen: true, readableHighWaterMark: HIGH_WATER_MARK, writableHighWaterMark: HIGH_WATER_MARK });
+    this.socket = socket;
+    this.upstream = options.upstream;
+    this.sealer = new AeadSealer(options.spec, options.key);
+    this.opener = new AeadOpener(options.spec, options.key);
+    this.header = options.header;
+    this.firstReplyTimeoutMs = options.firstReplyTimeoutMs ?? DEFAULT_FIRST_REPLY_TIMEOUT_MS;
+    this.headerTimer = setTimeout(() => this.flushHeader(), options.headerDelayMs ?? 20);
+
+    socket.on('data', (data: Buffer) => this.onSocketData(data));
+    socket.on('end', () => this.onSocketEnd());
+    socket.on('error', (err) => this.destroy(toUpstreamError(err, this.upstream)));
+    socket.on('close', () => {
+      if (this.destroyed) return;
+      // A clean close comes after both FINs: our readable already ended and drains on its own.
+      if (!this.sawEnd) this.destroy(new UpstreamError('reset', this.upstream, `${this.upstream}: the connection closed unexpectedly`));
+      // A write still waiting for the socket would wait forever (later writes fail on their own).
+      else if (this.writeCallback) this.destroy(new UpstreamError('reset', this.upstream, `${this.upstream}: the connection closed before our data was sent`));
+    });
+    socket.on('drain', () => this.onDrain());
+  }
+
+  private onDrain(): void {
+    // Also when nothing is left to seal: the last batch filled the socket and the write's callback
+    // waits for exactly this drain.
+    if (this.writeCallback) this.pump();
+  }
+
+  /** Queues plaintext parts for sealing; `callback` runs once they are all handed to the socket. */
+  private send(parts: Buffer[], callback: (err?: Error | null) => void): void {
+    if (this.header) {
+      this.outgoing.push(this.header);
+      this.header = null;
+      this.clearHeaderTimer();
+    }
+    for (const part of parts) if (part.length > 0) this.outgoing.push(part);
+    this.writeCallback = callback;
+    this.pump();
+  }
+
+  /**
+   * Seals up to BATCH plaintext bytes at a time into one corked socket write (a single writev), and
+   * goes on while the socket takes more; otherwise waits for 'drain'. Memory stays bounded even
+   * for one huge write, and a batch is never split into many small writes.
+   */
+  private pump(): void {
+    while (this.outgoing.length > 0) {
+      const batch = this.takeBatch();
+      const out: Buffer[] = [];
+      try {
+        this.sealer.sealTo(batch, out);
+      } catch (err) {
+        this.destroy(toUpstreamError(err, this.upstream));
+        return;
+      }
+      this.socket.cork();
+      let more = true;
+      for (const buf of out) more = this.socket.write(buf);
+      this.socket.uncork();
+      if (!more) return; // onDrain() resumes
+    }
+    const callback = this.writeCallback;
+    this.writeCallback = null;
+    callback?.();
+  }
+
+  private takeBatch(): Buffer[] {
+    const batch: Buffer[] = [];
+    let size = 0;
+    while (this.outgoing.length > 0 && size < BATCH) {
+      const part = this.outgoing[0] as Buffer;
+      const room = BATCH - size;
+      if (part.length <= room) {
+        batch.push(part);
+        this.outgoing.shift();
+        size += part.length;
+      } else {
+        batch.push(part.subarray(0, room));
+        this.outgoing[0] = part.subarray(room);
+        size += room;
+      }
+    }
+    return batch;
+  }
+
+  private flushHeader(): void {
+    this.headerTimer = null;
+    if (this.header && !this.destroyed) this.send([], () => {});
+  }
+
+  private clearHeaderTimer(): void {
+    if (this.headerTimer) clearTimeout(this.headerTimer);
+    this.headerTimer = null;
+  }
+
+  private armReplyTimer(): void {
+    if (this.receivedAny || this.replyTimer || this.firstReplyTimeoutMs <= 0) return;
+    this.replyTimer = setTimeout(() => {
+      this.destroy(new UpstreamError('timeout', this.upstream,
+        `${this.upstream}: no reply within ${this.firstReplyTimeoutMs} ms after the request (wrong password or cipher, or the destination does not answer)`,
+        { stage: 'proxy' }));
+    }, this.firstReplyTimeoutMs);
+  }
+
+  private onSocketData(data: Buffer): void {
+    if (!this.receivedAny) {
+      this.receivedAny = true;
+      if (this.replyTimer) clearTimeout(this.replyTimer);
+      this.replyTimer = null;
+    }
+    let plain: Buffer[];
+    try {
+      plain = this.opener.open(data);
+    } catch (err) {
+      const message = err instanceof AeadAuthError ? err.message : String(err);
+      this.destroy(new UpstreamError('auth', this.upstream, `${this.upstream}: ${message}`, { cause: err, stage: 'proxy' }));
+      return;
+    }
+    let more = true;
+    for (const piece of plain) more = this.push(piece);
+    if (!more && !this.pausedByUs) {
+      this.pausedByUs = true;
+      this.socket.pause();
+    }
+  }
+
+  private onSocketEnd(): void {
+    this.sawEnd = true;
+    if (this.opener.midChunk) {
+      this.destroy(new UpstreamError('bad-reply', this.upstream, `${this.upstream}: the server closed the stream in the middle of a chunk`, { stage: 'proxy' }));
+      return;
+    }
+    this.push(null);
+  }
+
+  override _read(): void {
+    if (this.pausedByUs) {
+      this.pausedByUs = false;
+      this.socket.resume();
+    }
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
+    if (chunk.length > 0) this.armReplyTimer();
+    this.send([chunk], callback);
+  }
+
+  override _writev(chunks: { chunk: Buffer }[], callback: (err?: Error | null) => void): void {
+    const parts = chunks.map((c) => c.chunk);
+    if (parts.some((p) => p.length > 0)) this.armReplyTimer();
+    this.send(parts, callback);
+  }
+
+  override _final(callback: (err?: Error | null) => void): void {
+    // Writable calls _final only after the last write's callback, so nothing is queued here.
+    if (this.header) this.send([], () => {});
+    this.socket.end(() => callback());
+  }
+
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    this.clearHeaderTimer();
+    if (this.replyTimer) clearTimeout(this.replyTimer);
+    this.replyTimer = null;
+    this.writeCallback = null;
+    this.outgoing.length = 0;
+    this.socket.destroy();
+    callback(err);
+  }
+}

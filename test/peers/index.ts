@@ -1,0 +1,25 @@
+// Real test peers on 127.0.0.1: see README.md in this folder.
+export { freePort, freeUdpPort, LOOPBACK } from './free-port.ts';
+export { BINARIES, requireBinary } from './binaries.ts';
+export { UPSTREAM_ONLY_HOST } from './private-etc.ts';
+export { startPeer, makePeerDir } from './process.ts';
+export type { Peer, StartPeerOptions } from './process.ts';
+export { startMicrosocks } from './microsocks.ts';
+export type { MicrosocksOptions, MicrosocksPeer } from './microsocks.ts';
+export { startDante } from './dante.ts';
+export type { DanteOptions, DantePeer } from './dante.ts';
+export { startSsServer, startSsLocal } from './ss-server.ts';
+export type { SsMethod, SsServerOptions, SsServerPeer, SsLocalOptions } from './ss-server.ts';
+export { startTinyproxy } from './tinyproxy.ts';
+export type { TinyproxyOptions, TinyproxyPeer } from './tinyproxy.ts';
+export { startHttpTarget, targetBody, sha256Hex, HELLO_BODY } from './http-target.ts';
+export type { HttpTarget, RecordedRequest } from './http-target.ts';
+export { httpOver } from './http-client.ts';
+export type { HttpOverOptions, HttpOverResult } from './http-client.ts';
+export { startTcpTarget, startBlackhole, byeLine } from './tcp-target.ts';
+export type { TcpServerHandle, TcpTargetOptions, TargetConnection } from './tcp-target.ts';
+export { startUdpEcho } from './udp-echo.ts';
+export type { UdpEcho } from './udp-echo.ts';
+export { startTlsFront, testCertificate } from './tls-front.ts';
+export type { TlsFront, TestCertificate } from './tls-front.ts';
+export { tryConnect, waitForAccept, delay } from './wait.ts';
