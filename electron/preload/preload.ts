@@ -1,0 +1,6 @@
+// The sandboxed preload: exposes the typed Api as window.porthole, nothing else. Bundled into one
+// CommonJS file (dist/preload/preload.cjs) because sandboxed preloads cannot load modules.
+import { contextBridge, ipcRenderer } from 'electron';
+import { buildPreloadApi } from './bridge.ts';
+
+contextBridge.exposeInMainWorld('porthole', buildPreloadApi(ipcRenderer));

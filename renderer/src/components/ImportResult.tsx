@@ -1,0 +1,71 @@
+// What happened to a pasted code, in plain words, with the next step.
+import { useTranslation } from 'react-i18next';
+import type { ImportOutcome } from '../../../shared/api.ts';
+import { dateTime } from '../format.ts';
+
+interface Props {
+  outcome: ImportOutcome;
+  busy: boolean;
+  onTrust: (fingerprint: string) => void;
+  onCancel: () => void;
+  onHome: () => void;
+}
+
+export function ImportResult({ outcome, busy, onTrust, onCancel, onHome }: Props) {
+  const { t, i18n } = useTranslation();
+  switch (outcome.kind) {
+    case 'added':
+      return (
+        <div className="note note-ok" role="status">
+          <p className="note-title">{t('import.added', { count: outcome.added })}</p>
+          {outcome.publisher && <p>{t('import.fromPublisher', { name: outcome.publisher })}</p>}
+          <button type="button" className="button" onClick={onHome}>{t('import.goHome')}</button>
+        </div>
+      );
+    case 'already-added':
+      return (
+        <div className="note note-ok" role="status">
+          <p className="note-title">{t('import.alreadyAdded')}</p>
+          <button type="button" className="button" onClick={onHome}>{t('import.goHome')}</button>
+        </div>
+      );
+    case 'damaged':
+      return (
+        <div className="note note-error" role="alert">
+          <p className="note-title">{t('import.damaged')}</p>
+          <p>{t('import.damagedHint')}</p>
+        </div>
+      );
+    case 'expired':
+      return (
+        <div className="note note-warn" role="alert">
+          <p className="note-title">{t('import.expired', { date: dateTime(i18n.language, outcome.expiredAt) })}</p>
+          <p>{t('import.expiredHint')}</p>
+        </div>
+      );
+    case 'invalid':
+      return (
+        <div className="note note-error" role="alert">
+          <p className="note-title">{t('import.invalid')}</p>
+          <p>{t('import.invalidHint')}</p>
+        </div>
+      );
+    case 'needs-trust':
+      return (
+        <div className="note note-warn trust-ask" role="alertdialog" aria-labelledby="trust-title" aria-describedby="trust-desc">
+          <p id="trust-title" className="note-title">{t('import.needsTrust', { name: outcome.publisher.name })}</p>
+          <p id="trust-desc">{t('import.needsTrustHint', { count: outcome.serverCount })}</p>
+          <ol className="fingerprint-words" aria-label={t('import.wordsLabel')}>
+            {outcome.publisher.words.map((w, i) => <li key={i}>{w}</li>)}
+          </ol>
+          <div className="button-row">
+            <button type="button" className="button button-primary" disabled={busy}
+              onClick={() => onTrust(outcome.publisher.fingerprint)}>
+              {t('import.trustAndAdd')}
+            </button>
+            <button type="button" className="button" onClick={onCancel}>{t('import.dontTrust')}</button>
+          </div>
+        </div>
+      );
+  }
+}

@@ -1,0 +1,48 @@
+// A drop target (and file picker) for a picture of a QR code; reports the text found in it.
+import { useId, useState } from 'react';
+import type { DragEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+
+interface Props {
+  decode: (file: Blob) => Promise<string | null>;
+  onText: (text: string) => void;
+}
+
+export function QrDrop({ decode, onText }: Props) {
+  const { t } = useTranslation();
+  const inputId = useId();
+  const [over, setOver] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const handle = async (file: File | undefined) => {
+    setProblem(null);
+    if (!file) return;
+    if (!file.type.startsWith('image/')) return setProblem(t('paste.qrNotImage'));
+    try {
+      const text = await decode(file);
+      if (text) onText(text);
+      else setProblem(t('paste.qrNotFound'));
+    } catch {
+      setProblem(t('paste.qrNotFound'));
+    }
+  };
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    void handle(e.dataTransfer.files[0]);
+  };
+
+  return (
+    <div className={`qr-drop${over ? ' qr-drop-over' : ''}`} data-testid="qr-drop"
+      onDragOver={(e) => { e.preventDefault(); setOver(true); }}
+      onDragLeave={() => setOver(false)}
+      onDrop={onDrop}>
+      <p>{t('paste.qrDrop')}</p>
+      <label htmlFor={inputId} className="button">{t('paste.qrChoose')}</label>
+      <input id={inputId} className="visually-hidden" type="file" accept="image/*"
+        onChange={(e) => { void handle(e.target.files?.[0]); e.target.value = ''; }} />
+      {problem && <p className="note note-error" role="alert">{problem}</p>}
+    </div>
+  );
+}

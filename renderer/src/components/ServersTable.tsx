@@ -1,0 +1,105 @@
+// The power users' table: every server with its measurements, sortable, with per-row actions.
+import { useTranslation } from 'react-i18next';
+import type { Server } from '../../../shared/api.ts';
+import { countryName, percent, relativeTime } from '../format.ts';
+import { SORT_KEYS, nextSort, sortServers } from '../views/servers-sort.ts';
+import type { Sort, SortKey } from '../views/servers-sort.ts';
+import { Sparkline } from './Sparkline.tsx';
+
+export interface RowActions {
+  pick(id: string): void;
+  pin(id: string, pinned: boolean): void;
+  remove(id: string): void;
+}
+
+interface Props {
+  servers: readonly Server[];
+  sort: Sort;
+  onSort: (sort: Sort) => void;
+  selected: ReadonlySet<string>;
+  onSelect: (id: string, on: boolean) => void;
+  actions: RowActions;
+  busy: boolean;
+}
+
+const PROTOCOL_NAMES: Record<Server['protocol'], string> = {
+  socks5: 'SOCKS5', http: 'HTTP', https: 'HTTPS', shadowsocks: 'Shadowsocks',
+};
+
+export function ServersTable({ servers, sort, onSort, selected, onSelect, actions, busy }: Props) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const rows = sortServers(servers, sort);
+
+  const header = (key: SortKey) => {
+    const active = sort.key === key;
+    return (
+      <th key={key} scope="col" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+        <button type="button" className="sort-button" onClick={() => onSort(nextSort(sort, key))}>
+          {t(`servers.col.${key}`)}
+          <span className="sort-mark" aria-hidden="true">{active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}</span>
+        </button>
+      </th>
+    );
+  };
+
+  return (
+    <div className="table-scroll" role="region" aria-label={t('servers.tableLabel')} tabIndex={0}>
+      <table className="servers-table">
+        <thead>
+          <tr>
+            <th scope="col"><span className="visually-hidden">{t('servers.col.select')}</span></th>
+            {SORT_KEYS.map(header)}
+            <th scope="col">{t('servers.col.problem')}</th>
+            <th scope="col"><span className="visually-hidden">{t('servers.col.actions')}</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((s) => (
+            <tr key={s.id} className={s.active ? 'row-active' : s.status === 'failed' ? 'row-failed' : undefined}>
+              <td>
+                <input type="checkbox" checked={selected.has(s.id)} aria-label={t('servers.selectOne', { name: s.label })}
+                  onChange={(e) => onSelect(s.id, e.target.checked)} />
+              </td>
+              <th scope="row" className="server-name">
+                {s.label}
+                {s.active && <span className="badge badge-active">{t('servers.inUse')}</span>}
+                {s.pinned && <span className="badge">{t('servers.pinned')}</span>}
+              </th>
+              <td>{PROTOCOL_NAMES[s.protocol]}</td>
+              <td>{countryName(lang, s.country) ?? '—'}</td>
+              <td className="latency">
+                <span className="latency-value">
+                  {s.latencyMs === null ? '—' : t('common.ms', { ms: Math.round(s.latencyMs) })}
+                </span>
+                <Sparkline samples={s.samples} />
+              </td>
+              <td>{percent(lang, s.successRate) ?? '—'}</td>
+              <td>{s.status === 'testing' ? t('servers.testing') : (relativeTime(t, s.lastTested) ?? t('servers.never'))}</td>
+              <td>{s.publisher ?? t(`servers.origin.${s.origin}`)}</td>
+              <td className="failure">{s.failure ? t(`failure.${s.failure.kind}`) : ''}</td>
+              <td>
+                <div className="row-actions">
+                  <button type="button" className="button button-small" disabled={busy || s.active}
+                    onClick={() => actions.pick(s.id)} aria-label={t('servers.useNamed', { name: s.label })}>
+                    {t('servers.use')}
+                  </button>
+                  <button type="button" className="button button-small" disabled={busy} aria-pressed={s.pinned}
+                    onClick={() => actions.pin(s.id, !s.pinned)} aria-label={t('servers.pinNamed', { name: s.label })}>
+                    {t('servers.pin')}
+                  </button>
+                  {s.origin !== 'publisher' && (
+                    <button type="button" className="button button-small button-danger" disabled={busy}
+                      onClick={() => actions.remove(s.id)} aria-label={t('servers.removeNamed', { name: s.label })}>
+                      {t('servers.remove')}
+                    </button>
+                  )}
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+// The code, ready-to-send message and QR picture for the selected servers.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ShareResult } from '../../../shared/api.ts';
+
+export function SharePanel({ share, count, onClose }: { share: ShareResult; count: number; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [copied, setCopied] = useState(false);
+  // The message is written in the sender's language: the people they send it to usually share it.
+  const message = t('share.template', { code: share.code, link: share.link });
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(message);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  };
+  return (
+    <section className="share-panel" aria-labelledby="share-title">
+      <h2 id="share-title">{t('share.title', { count })}</h2>
+      <p className="hint">{t('share.hint')}</p>
+      <div className="share-body">
+        <div>
+          <p className="field-label">{t('share.code')}</p>
+          <p className="share-code" dir="ltr">{share.code}</p>
+          <label className="field-label" htmlFor="share-message">{t('share.message')}</label>
+          <textarea id="share-message" className="share-message" readOnly rows={5} value={message} dir="ltr" />
+          <div className="button-row">
+            <button type="button" className="button button-primary" onClick={() => void copy()}>{t('share.copy')}</button>
+            <button type="button" className="button" onClick={onClose}>{t('common.close')}</button>
+          </div>
+          <p role="status" className="hint">{copied ? t('share.copied') : ''}</p>
+        </div>
+        <img className="share-qr" src={share.qrDataUrl} alt={t('share.qrAlt')} width={192} height={192} />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,77 @@
+// Results of the UI's actions that are more than a snapshot: imports, sharing, opening a browser;
+// plus the error shape every transport uses.
+import { z } from 'zod';
+import { FingerprintSchema, FingerprintWordsSchema, IsoDateSchema, ServerIdSchema } from './api-models.ts';
+
+const Count = z.number().int().min(0);
+
+/** What happened to a pasted code, armored block or link. */
+export const ImportOutcomeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('added'),
+    added: Count,
+    serverIds: z.array(ServerIdSchema).max(1000),
+    publisher: z.string().max(100).nullable(),
+  }),
+  z.strictObject({ kind: z.literal('already-added'), count: Count }),
+  /** Recognized but broken: a typo in a code, a cut-off block, a bad checksum. */
+  z.strictObject({ kind: z.literal('damaged'), message: z.string().max(500) }),
+  z.strictObject({ kind: z.literal('expired'), expiredAt: IsoDateSchema }),
+  /** Signed by a publisher the user does not trust yet: show the words, ask, then import again. */
+  z.strictObject({
+    kind: z.literal('needs-trust'),
+    publisher: z.strictObject({ fingerprint: FingerprintSchema, words: FingerprintWordsSchema, name: z.string().max(100) }),
+    serverCount: Count,
+  }),
+  /** Not something Porthole understands. */
+  z.strictObject({ kind: z.literal('invalid'), message: z.string().max(500) }),
+]);
+export type ImportOutcome = z.infer<typeof ImportOutcomeSchema>;
+export type ImportKind = ImportOutcome['kind'];
+
+export const ShareResultSchema = z.strictObject({
+  /** The short code (fits in an SMS). */
+  code: z.string().min(1).max(2000),
+  /** porthole:// link carrying the same code. */
+  link: z.string().regex(/^porthole:\/\//).max(2100),
+  qrDataUrl: z.string().regex(/^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+$/).max(200_000),
+});
+export type ShareResult = z.infer<typeof ShareResultSchema>;
+
+export const OpenBrowserResultSchema = z.discriminatedUnion('ok', [
+  z.strictObject({ ok: z.literal(true) }),
+  z.strictObject({
+    ok: z.literal(false),
+    reason: z.enum(['not-installed', 'not-connected', 'failed']),
+    message: z.string().max(500),
+  }),
+]);
+export type OpenBrowserResult = z.infer<typeof OpenBrowserResultSchema>;
+
+export const RemovedSchema = z.strictObject({ removed: z.boolean() });
+
+// ---------------------------------------------------------------- errors
+
+export const API_ERROR_CODES = ['bad-request', 'not-found', 'unavailable', 'internal'] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+export const ApiErrorPayloadSchema = z.strictObject({ code: z.enum(API_ERROR_CODES), message: z.string().max(2000) });
+export type ApiErrorPayload = z.infer<typeof ApiErrorPayloadSchema>;
+
+/** Thrown by an Api implementation (and re-thrown by clients) for an expected failure. */
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  constructor(code: ApiErrorCode, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+  }
+  toPayload(): ApiErrorPayload {
+    return { code: this.code, message: this.message.slice(0, 2000) };
+  }
+}
+
+/** Any thrown value as an error payload; unexpected errors don't leak their details. */
+export function toErrorPayload(err: unknown): ApiErrorPayload {
+  if (err instanceof ApiError) return err.toPayload();
+  return { code: 'internal', message: 'internal error' };
+}
