@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError, dataDirOption, jsonOption, str, strs, type Command, type CommandContext } from '../command.ts';
 import { resolveDataDir } from '../../core/paths.ts';
-import { Engine, type EngineOptions } from '../../core/engine/engine.ts';
+import type { Engine } from '../../core/engine/engine.ts';
+import { ApiEngine, type ApiEngineOptions } from '../../core/engine/api-engine.ts';
+import { generateToken, serveApiOverHttp, type UiServer } from '../../core/ui-server/index.ts';
+import { ensureRenderer } from '../renderer-build.ts';
 import type { CatalogServer } from '../../core/engine/catalog.ts';
 import { startDemo, type DemoSetup } from '../../core/engine/demo.ts';
 import { formatProxyLink } from '../../../shared/proxy-link.ts';
@@ -15,7 +18,7 @@ export const up: Command = {
   name: 'up',
   summary: 'run the engine: lists, probing, selection, failover and the local bridge',
   help: `Usage: porthole up [--channel SPEC]… [--code CODE]… [--listen 127.0.0.1:PORT] [--data-dir D]
-                   [--probe-url URL]… [--json] [--demo]
+                   [--probe-url URL]… [--json] [--demo] [--ui [--ui-port N]]
 
 Loads the cached and embedded lists, refreshes every channel, tests every server, picks the
 best and runs the bridge (SOCKS5 and HTTP proxy on one port, default 127.0.0.1:1080 or the next
@@ -23,7 +26,9 @@ free one). It keeps refreshing and failing over until Ctrl-C (SIGINT) or SIGTERM
 --code imports a one-time code first (its sender is trusted: you were given it).
 --demo starts local demo proxies and a signed demo list (in a temporary data dir unless
 --data-dir is given): the whole loop, offline.
---json prints events as JSON lines, e.g. {"event":"ready","socks":"127.0.0.1:1080",…}.`,
+--json prints events as JSON lines, e.g. {"event":"ready","socks":"127.0.0.1:1080",…}.
+--ui also serves the Porthole UI on 127.0.0.1 (a random token in the URL, which is printed and
+included in the ready event as "ui").`,
   options: {
     ...dataDirOption,
     ...jsonOption,
@@ -32,6 +37,8 @@ free one). It keeps refreshing and failing over until Ctrl-C (SIGINT) or SIGTERM
     listen: { type: 'string' },
     'probe-url': { type: 'string', multiple: true },
     demo: { type: 'boolean' },
+    ui: { type: 'boolean' },
+    'ui-port': { type: 'string' },
   },
   async run(values, _pos, ctx) {
     const json = Boolean(values.json);
@@ -49,10 +56,11 @@ free one). It keeps refreshing and failing over until Ctrl-C (SIGINT) or SIGTERM
       tempDir = await mkdtemp(join(tmpdir(), 'porthole-demo-'));
       dataDir = join(tempDir, 'client');
     }
-    let engine: Engine | null = null;
+    let api: ApiEngine | null = null;
+    let ui: UiServer | null = null;
     try {
       const probeUrls = strs(values, 'probe-url');
-      const options: EngineOptions = { dataDir, listen, channels: strs(values, 'channel') };
+      const options: ApiEngineOptions = { listen, channels: strs(values, 'channel'), onCore: (core) => wire(core, ctx, emit, say, demo, () => ui) };
       if (values.demo) {
         demo = await startDemo(join(tempDir ?? dataDir, 'demo'));
         options.pinned = [demo.chain];
@@ -63,28 +71,34 @@ free one). It keeps refreshing and failing over until Ctrl-C (SIGINT) or SIGTERM
       } else if (probeUrls.length > 0) {
         options.probe = { probeUrls };
       }
-      engine = new Engine(options);
-      wire(engine, ctx, emit, say, demo);
+      api = new ApiEngine({ dataDir, secrets: NO_KEYCHAIN }, options);
       ctx.signal.addEventListener('abort', () => say('stopping…'), { once: true });
-      await engine.open();
-      if (demo) await engine.importText(await readFileBytes(demo.listFile));
+      await api.start();
+      if (demo) await api.importRaw(await readFileBytes(demo.listFile), false);
       for (const code of strs(values, 'code')) {
-        for (const o of await engine.importText(code, { acceptNewKey: true })) {
+        for (const o of await api.importRaw(code, true)) {
           emit('import', { status: o.status, message: o.message });
           say(`code: ${o.message}`);
           if (o.status === 'rejected') throw new CliError(`--code: ${o.message}`, 3);
         }
       }
-      await engine.start();
-      const b = engine.bridgeInfo()!;
-      emit('start', { socks: `${b.host}:${b.port}`, http: `${b.host}:${b.port}`, servers: engine.servers().length, dataDir, ...(demo ? { demoPage: demo.pageUrl } : {}) });
-      say(`Looking for a way through… ${engine.servers().length} servers known. Bridge on ${b.host}:${b.port} (SOCKS5 + HTTP).`);
+      if (values.ui) {
+        const uiPort = Number(str(values, 'ui-port') ?? '0');
+        if (!Number.isInteger(uiPort) || uiPort < 0 || uiPort > 65535) throw new CliError('--ui-port must be a port number', 2);
+        ui = await serveApiOverHttp(api, { host: '127.0.0.1', port: uiPort, token: generateToken(), staticDir: await ensureRenderer(say) });
+        say(`UI: ${ui.url}`);
+      }
+      await api.connect({});
+      const b = api.running!.bridgeInfo()!;
+      emit('start', { socks: `${b.host}:${b.port}`, http: `${b.host}:${b.port}`, servers: api.running!.servers().length, dataDir, ...(demo ? { demoPage: demo.pageUrl } : {}), ...(ui ? { ui: ui.url } : {}) });
+      say(`Looking for a way through… ${api.running!.servers().length} servers known. Bridge on ${b.host}:${b.port} (SOCKS5 + HTTP).`);
       await new Promise<void>((resolve) => {
         if (ctx.signal.aborted) resolve();
         ctx.signal.addEventListener('abort', () => resolve(), { once: true });
       });
     } finally {
-      await engine?.stop();
+      await ui?.close();
+      await api?.stop();
       await demo?.stop();
       if (tempDir) await rm(tempDir, { recursive: true, force: true });
       emit('stopped');
@@ -113,7 +127,10 @@ export function serverInfo(s: CatalogServer, latencyMs?: number | null, port?: n
   };
 }
 
-function wire(engine: Engine, ctx: CommandContext, emit: (e: string, d?: Record<string, unknown>) => void, say: (l: string) => void, demo: DemoSetup | null): void {
+/** The CLI has no OS keychain: nothing secret is sealed (LAN passwords stay in the 0600 settings file). */
+const NO_KEYCHAIN = { available: false, seal: (s: string) => s, open: (s: string) => s };
+
+function wire(engine: Engine, ctx: CommandContext, emit: (e: string, d?: Record<string, unknown>) => void, say: (l: string) => void, demo: DemoSetup | null, ui: () => UiServer | null): void {
   let lastProgress = 0;
   engine.on('progress', ({ tested, total, result }) => {
     emit('progress', { tested, total, server: result.id, ok: result.ok, latencyMs: result.latencyMs, error: result.error?.message ?? null });
@@ -124,7 +141,8 @@ function wire(engine: Engine, ctx: CommandContext, emit: (e: string, d?: Record<
     }
   });
   engine.on('ready', ({ socks, http, server, port, latencyMs }) => {
-    emit('ready', { socks, http, server: serverInfo(server, latencyMs, port) });
+    const u = ui();
+    emit('ready', { socks, http, server: serverInfo(server, latencyMs, port), ...(u ? { ui: u.url } : {}) });
     say(`Connected through ${server.entry.label ?? server.entry.host}${latencyMs !== null ? `, ${Math.round(latencyMs)} ms` : ''}.`);
     say(`  SOCKS5 and HTTP proxy: ${socks}   e.g. curl --proxy http://${http} ${demo ? demo.pageUrl : 'https://example.org/'}`);
   });

@@ -1,0 +1,396 @@
+// The Api contract (shared/api.ts) served by the core engine: one object for the Electron shell
+// and for `porthole up --ui`. The core Engine runs while connected; between connections the
+// data dir stays open here, so imports, sources and settings work offline too.
+import QRCode from 'qrcode';
+import { ApiError, type ApiEvent, type ImportOutcome as UiImportOutcome, type LogEntry, type Publisher, type Settings, type SettingsPatch, type State } from '../../../shared/api.ts';
+import type { Engine as ShellEngine, EngineHost } from '../../../shared/api-engine.ts';
+import { CODE_LINK_PREFIX, findCode } from '../../../shared/code-format.ts';
+import { extractArmored } from '../../../shared/armor.ts';
+import { LinkError } from '../../../shared/proxy-link.ts';
+import { createCode } from '../codes/codes.ts';
+import { openClient, type ClientStores } from '../client.ts';
+import type { ImportOutcome } from '../importer.ts';
+import { detectBrowsers } from '../browsers/detect.ts';
+import { openOnBridge } from '../browsers/open-browser.ts';
+import { realHost } from '../browsers/real-host.ts';
+import { createSystemProxy } from '../browsers/system-proxy/index.ts';
+import { Engine as CoreEngine, type EngineOptions } from './engine.ts';
+import { channelView, failureKind, publisherFingerprint, publisherFromFingerprint, publisherView, serverView, stateView } from './api-views.ts';
+import { personalKey } from './personal-key.ts';
+import { SettingsStore } from './settings-store.ts';
+
+export interface ApiEngineOptions extends Omit<EngineOptions, 'dataDir'> {
+  /** Connect as soon as start() is called (headless `up --ui`). */
+  autoConnect?: boolean;
+  /** Called with each core engine made (the CLI follows its events). */
+  onCore?: (core: CoreEngine) => void;
+}
+
+const LOG_MAX = 500;
+
+export class ApiEngine implements ShellEngine {
+  private readonly host: EngineHost;
+  private readonly options: ApiEngineOptions;
+  private core: CoreEngine | null = null;
+  private stores!: ClientStores;
+  private settings!: SettingsStore;
+  private readonly listeners = new Set<(e: ApiEvent) => void>();
+  private readonly log: LogEntry[] = [];
+  private readonly pendingTrust = new Map<string, string>();
+  private browsers: State['browsers'] = { firefox: false, chrome: false, telegram: false };
+  private systemProxyOn = false;
+  private readonly since = new Date().toISOString();
+
+  constructor(host: EngineHost, options: ApiEngineOptions = {}) {
+    this.host = host;
+    this.options = options;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  async start(): Promise<void> {
+    this.stores = await openClient(this.host.dataDir, this.options.pinned ? { pinned: this.options.pinned } : {});
+    this.settings = await new SettingsStore(this.host.dataDir).load();
+    const host = realHost(process.env);
+    const found = await detectBrowsers(host).catch(() => []);
+    this.browsers = { firefox: found.some((b) => b.family === 'firefox'), chrome: found.some((b) => b.family === 'chromium'), telegram: true };
+    await createSystemProxy({ dataDir: this.host.dataDir, host }).repairOnStartup().catch((err: Error) => this.addLog('warn', `system proxy repair: ${err.message}`));
+    if (this.options.autoConnect) await this.connect({});
+  }
+
+  async stop(): Promise<void> {
+    if (this.systemProxyOn) await this.setSystemProxy(false).catch(() => undefined);
+    await this.core?.stop();
+    this.core = null;
+  }
+
+  /** The running core engine (null while disconnected), for the CLI. */
+  get running(): CoreEngine | null {
+    return this.core;
+  }
+
+  isImportable(text: string): boolean {
+    if (text.length > 64 * 1024) return false;
+    try {
+      if (findCode(text)) return true;
+    } catch {
+      return true; // a damaged code is still worth offering: the outcome says it is damaged
+    }
+    return extractArmored(text).length > 0;
+  }
+
+  subscribe(listener: (event: ApiEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  async getState(): Promise<State> {
+    return this.stateNow();
+  }
+
+  async listServers() {
+    const core = this.core ?? (await this.offlineCore());
+    return core.servers().map((s) => serverView(core, s));
+  }
+
+  async getSources() {
+    const core = this.core ?? (await this.offlineCore());
+    const lists = core.lists();
+    const names = new Map(lists.map((l) => [l.publisher, l.payload.name ?? l.publisher]));
+    const counts = new Map<string, number>();
+    for (const s of core.servers()) if (s.publisher) counts.set(s.publisher, (counts.get(s.publisher) ?? 0) + 1);
+    const publishers: Publisher[] = this.stores.trust.list().map((p) => publisherView(p, lists.find((l) => l.publisher === p.publisher), counts.get(p.publisher) ?? 0));
+    return { channels: core.channelReports().map((r) => channelView(r, names)), publishers, refreshing: core.state().refreshing };
+  }
+
+  async getSettings(): Promise<Settings> {
+    return this.settings.get();
+  }
+
+  async getLog(req: { limit?: number } = {}): Promise<LogEntry[]> {
+    return this.log.slice(-(req.limit ?? 200));
+  }
+
+  // ---------------------------------------------------------------- connection
+
+  async connect(req: { serverId?: string } = {}): Promise<State> {
+    if (!this.core || !this.core.bridgeInfo()) {
+      await this.core?.stop();
+      const core = await this.newCore();
+      await core.start();
+    }
+    if (req.serverId) this.pickOrThrow(req.serverId);
+    return this.stateNow();
+  }
+
+  async disconnect(): Promise<State> {
+    if (this.systemProxyOn) await this.setSystemProxy(false);
+    await this.core?.stop();
+    this.core = null;
+    const state = this.stateNow();
+    this.emit({ type: 'state', state });
+    return state;
+  }
+
+  async testAll() {
+    const core = this.requireRunning();
+    const run = core.testAll();
+    return { tested: 0, total: run?.total ?? 0, running: run !== null };
+  }
+
+  async pick(req: { id: string }): Promise<State> {
+    this.pickOrThrow(req.id);
+    return this.stateNow();
+  }
+
+  async pin(req: { id: string }) {
+    const core = this.requireRunning();
+    if (!core.server(req.id)) throw new ApiError('not-found', 'no such server');
+    core.pin(req.id);
+    return serverView(core, core.server(req.id)!);
+  }
+
+  async unpin(req: { id: string }) {
+    const core = this.requireRunning();
+    const server = core.server(req.id);
+    if (!server) throw new ApiError('not-found', 'no such server');
+    if (core.selection.pinned === req.id) core.unpin();
+    return serverView(core, server);
+  }
+
+  // ---------------------------------------------------------------- servers and sharing
+
+  async addServerByLink(req: { link: string }): Promise<UiImportOutcome> {
+    const core = this.core ?? (await this.offlineCore());
+    try {
+      const added = await core.addServerByLink(req.link);
+      if (!added) return { kind: 'already-added', count: 1 };
+      this.emitServers(core);
+      return { kind: 'added', added: 1, serverIds: [added.id], publisher: null };
+    } catch (err) {
+      if (err instanceof LinkError) return { kind: 'invalid', message: err.message };
+      throw err;
+    }
+  }
+
+  async removeServer(req: { id: string }) {
+    const core = this.core ?? (await this.offlineCore());
+    const removed = await core.removeServer(req.id);
+    if (removed) this.emitServers(core);
+    return { removed };
+  }
+
+  async shareServers(req: { ids: string[] }) {
+    const core = this.core ?? (await this.offlineCore());
+    const servers = req.ids.map((id) => core.server(id));
+    if (servers.some((s) => !s)) throw new ApiError('not-found', 'no such server');
+    if (servers.length > 8) throw new ApiError('bad-request', 'a code carries at most 8 servers');
+    const key = await personalKey(this.host.dataDir);
+    const code = createCode({
+      key,
+      servers: servers.map((s) => {
+        const { id: _id, ...link } = s!.entry;
+        return link;
+      }),
+      expires: new Date(Date.now() + 7 * 86400_000),
+    });
+    const link = CODE_LINK_PREFIX + code;
+    return { code, link, qrDataUrl: await QRCode.toDataURL(link, { errorCorrectionLevel: 'M', margin: 2 }) };
+  }
+
+  async importText(req: { text: string }): Promise<UiImportOutcome> {
+    return this.importWith(req.text, false);
+  }
+
+  /** The CLI's import: the core outcomes, one per list or code found. */
+  async importRaw(input: string | Uint8Array, acceptNewKey: boolean): Promise<ImportOutcome[]> {
+    const core = this.core ?? (await this.offlineCore());
+    const outcomes = await core.importText(input, { acceptNewKey });
+    if (outcomes.some((o) => o.status === 'added' || o.status === 'updated')) this.emitServers(core);
+    return outcomes;
+  }
+
+  // ---------------------------------------------------------------- trust and sources
+
+  async trustPublisher(req: { fingerprint: string }): Promise<Publisher> {
+    const pending = this.pendingTrust.get(req.fingerprint);
+    if (!pending) throw new ApiError('not-found', 'nothing waits for this publisher: paste the code again');
+    const outcome = await this.importWith(pending, true);
+    this.pendingTrust.delete(req.fingerprint);
+    if (outcome.kind !== 'added' && outcome.kind !== 'already-added') throw new ApiError('bad-request', 'the code could not be added');
+    const sources = await this.getSources();
+    const p = sources.publishers.find((x) => x.fingerprint === req.fingerprint);
+    if (!p) throw new ApiError('internal', 'publisher missing after trust');
+    return p;
+  }
+
+  async untrust(req: { fingerprint: string }) {
+    const id = publisherFromFingerprint(req.fingerprint, this.stores.trust.list().map((p) => p.publisher));
+    if (!id) return { removed: false };
+    try {
+      await this.stores.trust.remove(id);
+    } catch (err) {
+      throw new ApiError('bad-request', (err as Error).message);
+    }
+    this.emit({ type: 'sources', sources: await this.getSources() });
+    return { removed: true };
+  }
+
+  async refreshSources() {
+    const core = this.core ?? (await this.offlineCore());
+    await core.refreshNow();
+    return this.getSources();
+  }
+
+  // ---------------------------------------------------------------- apps and settings
+
+  async openBrowser(req: { browser: 'firefox' | 'chrome' | 'telegram' }) {
+    const bridge = this.core?.bridgeInfo();
+    if (!bridge || this.core?.state().phase !== 'connected') return { ok: false as const, reason: 'not-connected' as const, message: 'not connected yet' };
+    try {
+      await openOnBridge(realHost(process.env), req.browser, { dataDir: this.host.dataDir, port: bridge.port, host: bridge.host, checkUrl: this.settings.get().testUrl });
+      return { ok: true as const };
+    } catch (err) {
+      const notInstalled = (err as Error).name === 'BrowserNotFoundError';
+      return { ok: false as const, reason: notInstalled ? ('not-installed' as const) : ('failed' as const), message: (err as Error).message.slice(0, 500) };
+    }
+  }
+
+  async setSettings(patch: SettingsPatch = {}): Promise<Settings> {
+    let next: Settings;
+    try {
+      next = await this.settings.update(patch);
+    } catch (err) {
+      throw new ApiError('bad-request', (err as Error).message.slice(0, 500));
+    }
+    if (patch.systemProxy !== undefined && patch.systemProxy !== this.systemProxyOn) await this.setSystemProxy(patch.systemProxy);
+    this.emit({ type: 'settings', settings: next });
+    return next;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private async newCore(): Promise<CoreEngine> {
+    const s = this.settings.get();
+    const core = new CoreEngine({
+      ...this.options,
+      dataDir: this.host.dataDir,
+      listen: this.options.listen ?? { host: s.lanSharing ? '0.0.0.0' : '127.0.0.1', port: s.port },
+      ...(s.lanSharing ? { share: { username: s.lanUsername, password: s.lanPassword } } : {}),
+    });
+    core.on('state', () => this.emit({ type: 'state', state: this.stateNow() }));
+    core.on('progress', ({ tested, total, result }) => {
+      this.emit({ type: 'progress', progress: { tested, total, running: tested < total } });
+      const server = core.server(result.id);
+      if (server) this.emit({ type: 'server', server: serverView(core, server) });
+    });
+    core.on('servers', () => this.emitServers(core));
+    core.on('sources', () => void this.getSources().then((sources) => this.emit({ type: 'sources', sources })));
+    core.on('log', ({ level, message }) => this.addLog(level, message));
+    core.on('failure', (f) => this.addLog('debug', `${f.server}: ${failureKind(f.kind)} — ${f.message}`));
+    this.options.onCore?.(core);
+    this.core = core;
+    return core;
+  }
+
+  /** A core engine that is open but not running: for lists, sources and imports while disconnected. */
+  private async offlineCore(): Promise<CoreEngine> {
+    const core = await this.newCore();
+    await core.open();
+    return core;
+  }
+
+  private requireRunning(): CoreEngine {
+    if (!this.core || !this.core.bridgeInfo()) throw new ApiError('unavailable', 'not connected: press Connect first');
+    return this.core;
+  }
+
+  private pickOrThrow(id: string): void {
+    const core = this.requireRunning();
+    if (!core.server(id)) throw new ApiError('not-found', 'no such server');
+    core.pick(id);
+  }
+
+  private async importWith(text: string, acceptNewKey: boolean): Promise<UiImportOutcome> {
+    const core = this.core ?? (await this.offlineCore());
+    const outcomes = await core.importText(text, { acceptNewKey });
+    if (outcomes.some((o) => o.status === 'added' || o.status === 'updated')) this.emitServers(core);
+    return this.toUiOutcome(outcomes, text);
+  }
+
+  private toUiOutcome(outcomes: ImportOutcome[], text: string): UiImportOutcome {
+    const added = outcomes.filter((o) => o.status === 'added' || o.status === 'updated');
+    if (added.length > 0) {
+      const servers = added.flatMap((o) => (o.kind === 'code' && o.status === 'added' ? o.servers.map((s) => `${s.id}@${o.publisher}`) : []));
+      const count = added.reduce((n, o) => n + (o.kind === 'list' && 'entries' in o ? o.entries : o.kind === 'code' && 'servers' in o ? o.servers.length : 0), 0);
+      const first = added[0]!;
+      return { kind: 'added', added: count, serverIds: servers, publisher: 'publisher' in first ? first.publisher : null };
+    }
+    const trust = outcomes.find((o) => o.status === 'needs-trust');
+    if (trust && trust.status === 'needs-trust') {
+      const fingerprint = publisherFingerprint(trust.publisher);
+      this.pendingTrust.set(fingerprint, text);
+      const servers = findCode(text)?.content.servers.length ?? 0;
+      return { kind: 'needs-trust', publisher: { fingerprint, words: trust.words, name: trust.publisher }, serverCount: servers };
+    }
+    const already = outcomes.find((o) => o.status === 'already-added');
+    if (already) return { kind: 'already-added', count: outcomes.filter((o) => o.status === 'already-added').length };
+    const first = outcomes[0];
+    if (first && first.status === 'rejected') {
+      if (first.reason === 'damaged') return { kind: 'damaged', message: first.message.slice(0, 500) };
+      if (first.reason === 'expired') {
+        const code = (() => {
+          try {
+            return findCode(text);
+          } catch {
+            return null;
+          }
+        })();
+        return { kind: 'expired', expiredAt: (code?.content.expires ?? new Date()).toISOString() };
+      }
+      return { kind: 'invalid', message: first.message.slice(0, 500) };
+    }
+    return { kind: 'invalid', message: 'nothing to import' };
+  }
+
+  private async setSystemProxy(on: boolean): Promise<void> {
+    const sp = createSystemProxy({ dataDir: this.host.dataDir, host: realHost(process.env) });
+    if (on) {
+      const bridge = this.requireRunning().bridgeInfo()!;
+      await sp.on(bridge.port);
+    } else {
+      await sp.off();
+    }
+    this.systemProxyOn = on;
+  }
+
+  private stateNow(): State {
+    const s = this.settings?.get();
+    const bridge = this.core?.bridgeInfo();
+    const lan = s?.lanSharing && bridge ? { socks: { host: bridge.host, port: bridge.port }, http: { host: bridge.host, port: bridge.port } } : null;
+    return stateView(this.core?.bridgeInfo() ? this.core : null, { systemProxy: this.systemProxyOn, browsers: this.browsers, lan, since: this.since });
+  }
+
+  private emitServers(core: CoreEngine): void {
+    this.emit({ type: 'servers', servers: core.servers().map((s) => serverView(core, s)) });
+  }
+
+  private addLog(level: LogEntry['level'], message: string): void {
+    const entry: LogEntry = { at: new Date().toISOString(), level, message: message.slice(0, 2000) };
+    this.log.push(entry);
+    if (this.log.length > LOG_MAX) this.log.splice(0, this.log.length - LOG_MAX);
+    this.emit({ type: 'log', entry });
+  }
+
+  private emit(event: ApiEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // a broken listener must not stop the others
+      }
+    }
+  }
+}
