@@ -43,11 +43,16 @@ export interface StartPeerOptions {
 }
 
 const OUTPUT_LIMIT = 64 * 1024;
+/** Running peers, and temp dirs of peers not stopped yet. */
 const live = new Set<ChildProcess>();
+const dirs = new Set<string>();
 let exitHookInstalled = false;
 
 function killAllLive(): void {
   for (const child of live) killGroup(child, 'SIGKILL');
+  live.clear();
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  dirs.clear();
 }
 
 /**
@@ -92,6 +97,7 @@ export async function startPeer(options: StartPeerOptions): Promise<Peer> {
     : wrapWithPrivateEtc(options.dir, options.binary, options.args, options.privateEtc === true || options.privateEtc === undefined ? {} : options.privateEtc);
   const child = spawn(wrap.command, wrap.args, { cwd: options.dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
+  dirs.add(options.dir);
   let output = '';
   const collect = (chunk: Buffer): void => {
     output += chunk.toString('utf8');
@@ -127,6 +133,7 @@ export async function startPeer(options: StartPeerOptions): Promise<Peer> {
     // Children of the peer (dante forks) share its process group: make sure none are left.
     killGroup(child, 'SIGKILL');
     fs.rmSync(options.dir, { recursive: true, force: true });
+    dirs.delete(options.dir);
   };
 
   const peer: Peer = {

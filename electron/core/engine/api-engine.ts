@@ -8,7 +8,7 @@ import { CODE_LINK_PREFIX, findCode } from '../../../shared/code-format.ts';
 import { extractArmored } from '../../../shared/armor.ts';
 import { LinkError } from '../../../shared/proxy-link.ts';
 import { createCode } from '../codes/codes.ts';
-import { openClient, type ClientStores } from '../client.ts';
+import { bareKeyChain } from '../lists/roots.ts';
 import type { ImportOutcome } from '../importer.ts';
 import { detectBrowsers } from '../browsers/detect.ts';
 import { openOnBridge } from '../browsers/open-browser.ts';
@@ -32,7 +32,6 @@ export class ApiEngine implements ShellEngine {
   private readonly host: EngineHost;
   private readonly options: ApiEngineOptions;
   private core: CoreEngine | null = null;
-  private stores!: ClientStores;
   private settings!: SettingsStore;
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   private readonly log: LogEntry[] = [];
@@ -49,7 +48,6 @@ export class ApiEngine implements ShellEngine {
   // ---------------------------------------------------------------- lifecycle
 
   async start(): Promise<void> {
-    this.stores = await openClient(this.host.dataDir, this.options.pinned ? { pinned: this.options.pinned } : {});
     this.settings = await new SettingsStore(this.host.dataDir).load();
     const host = realHost(process.env);
     const found = await detectBrowsers(host).catch(() => []);
@@ -62,6 +60,7 @@ export class ApiEngine implements ShellEngine {
     if (this.systemProxyOn) await this.setSystemProxy(false).catch(() => undefined);
     await this.core?.stop();
     this.core = null;
+    this.coreOpen = null;
   }
 
   /** The running core engine (null while disconnected), for the CLI. */
@@ -91,17 +90,17 @@ export class ApiEngine implements ShellEngine {
   }
 
   async listServers() {
-    const core = this.core ?? (await this.offlineCore());
+    const core = await this.openCore();
     return core.servers().map((s) => serverView(core, s));
   }
 
   async getSources() {
-    const core = this.core ?? (await this.offlineCore());
+    const core = await this.openCore();
     const lists = core.lists();
     const names = new Map(lists.map((l) => [l.publisher, l.payload.name ?? l.publisher]));
     const counts = new Map<string, number>();
     for (const s of core.servers()) if (s.publisher) counts.set(s.publisher, (counts.get(s.publisher) ?? 0) + 1);
-    const publishers: Publisher[] = this.stores.trust.list().map((p) => publisherView(p, lists.find((l) => l.publisher === p.publisher), counts.get(p.publisher) ?? 0));
+    const publishers: Publisher[] = core.stores.trust.list().map((p) => publisherView(p, lists.find((l) => l.publisher === p.publisher), counts.get(p.publisher) ?? 0));
     return { channels: core.channelReports().map((r) => channelView(r, names)), publishers, refreshing: core.state().refreshing };
   }
 
@@ -118,7 +117,9 @@ export class ApiEngine implements ShellEngine {
   async connect(req: { serverId?: string } = {}): Promise<State> {
     if (!this.core || !this.core.bridgeInfo()) {
       await this.core?.stop();
-      const core = await this.newCore();
+      this.core = null;
+      this.coreOpen = null;
+      const core = await this.openCore();
       await core.start();
     }
     if (req.serverId) this.pickOrThrow(req.serverId);
@@ -129,6 +130,7 @@ export class ApiEngine implements ShellEngine {
     if (this.systemProxyOn) await this.setSystemProxy(false);
     await this.core?.stop();
     this.core = null;
+    this.coreOpen = null;
     const state = this.stateNow();
     this.emit({ type: 'state', state });
     return state;
@@ -163,7 +165,7 @@ export class ApiEngine implements ShellEngine {
   // ---------------------------------------------------------------- servers and sharing
 
   async addServerByLink(req: { link: string }): Promise<UiImportOutcome> {
-    const core = this.core ?? (await this.offlineCore());
+    const core = await this.openCore();
     try {
       const added = await core.addServerByLink(req.link);
       if (!added) return { kind: 'already-added', count: 1 };
@@ -176,14 +178,14 @@ export class ApiEngine implements ShellEngine {
   }
 
   async removeServer(req: { id: string }) {
-    const core = this.core ?? (await this.offlineCore());
+    const core = await this.openCore();
     const removed = await core.removeServer(req.id);
     if (removed) this.emitServers(core);
     return { removed };
   }
 
   async shareServers(req: { ids: string[] }) {
-    const core = this.core ?? (await this.offlineCore());
+    const core = await this.openCore();
     const servers = req.ids.map((id) => core.server(id));
     if (servers.some((s) => !s)) throw new ApiError('not-found', 'no such server');
     if (servers.length > 8) throw new ApiError('bad-request', 'a code carries at most 8 servers');
@@ -206,7 +208,7 @@ export class ApiEngine implements ShellEngine {
 
   /** The CLI's import: the core outcomes, one per list or code found. */
   async importRaw(input: string | Uint8Array, acceptNewKey: boolean): Promise<ImportOutcome[]> {
-    const core = this.core ?? (await this.offlineCore());
+    const core = await this.openCore();
     const outcomes = await core.importText(input, { acceptNewKey });
     if (outcomes.some((o) => o.status === 'added' || o.status === 'updated')) this.emitServers(core);
     return outcomes;
@@ -214,23 +216,35 @@ export class ApiEngine implements ShellEngine {
 
   // ---------------------------------------------------------------- trust and sources
 
+  /** Trusts the sender of a code the person pasted and confirmed (its words); import it again next. */
   async trustPublisher(req: { fingerprint: string }): Promise<Publisher> {
     const pending = this.pendingTrust.get(req.fingerprint);
     if (!pending) throw new ApiError('not-found', 'nothing waits for this publisher: paste the code again');
-    const outcome = await this.importWith(pending, true);
+    let key: string | undefined;
+    try {
+      key = findCode(pending)?.content.publicKey;
+    } catch {
+      key = undefined;
+    }
+    if (!key) throw new ApiError('bad-request', 'the code no longer carries a key');
+    const chain = bareKeyChain(key);
+    if (publisherFingerprint(chain.publisher) !== req.fingerprint) throw new ApiError('bad-request', 'the fingerprint does not match the code');
+    const core = await this.openCore();
+    await core.stores.trust.add(chain, 'code');
     this.pendingTrust.delete(req.fingerprint);
-    if (outcome.kind !== 'added' && outcome.kind !== 'already-added') throw new ApiError('bad-request', 'the code could not be added');
     const sources = await this.getSources();
+    this.emit({ type: 'sources', sources });
     const p = sources.publishers.find((x) => x.fingerprint === req.fingerprint);
     if (!p) throw new ApiError('internal', 'publisher missing after trust');
     return p;
   }
 
   async untrust(req: { fingerprint: string }) {
-    const id = publisherFromFingerprint(req.fingerprint, this.stores.trust.list().map((p) => p.publisher));
+    const core = await this.openCore();
+    const id = publisherFromFingerprint(req.fingerprint, core.stores.trust.list().map((p) => p.publisher));
     if (!id) return { removed: false };
     try {
-      await this.stores.trust.remove(id);
+      await core.stores.trust.remove(id);
     } catch (err) {
       throw new ApiError('bad-request', (err as Error).message);
     }
@@ -239,7 +253,7 @@ export class ApiEngine implements ShellEngine {
   }
 
   async refreshSources() {
-    const core = this.core ?? (await this.offlineCore());
+    const core = await this.openCore();
     await core.refreshNow();
     return this.getSources();
   }
@@ -272,7 +286,7 @@ export class ApiEngine implements ShellEngine {
 
   // ---------------------------------------------------------------- internals
 
-  private async newCore(): Promise<CoreEngine> {
+  private newCore(): CoreEngine {
     const s = this.settings.get();
     const core = new CoreEngine({
       ...this.options,
@@ -292,14 +306,23 @@ export class ApiEngine implements ShellEngine {
     core.on('failure', (f) => this.addLog('debug', `${f.server}: ${failureKind(f.kind)} — ${f.message}`));
     this.options.onCore?.(core);
     this.core = core;
+    this.coreOpen = null;
     return core;
   }
 
-  /** A core engine that is open but not running: for lists, sources and imports while disconnected. */
-  private async offlineCore(): Promise<CoreEngine> {
-    const core = await this.newCore();
-    await core.open();
-    return core;
+  private coreOpen: Promise<CoreEngine> | null = null;
+
+  /**
+   * The current core engine, opened (its data dir loaded); while disconnected, one that is open
+   * but not running, for lists, sources and imports. Concurrent callers share one opening.
+   */
+  private openCore(): Promise<CoreEngine> {
+    if (!this.coreOpen) {
+      const core = this.core ?? this.newCore();
+      this.coreOpen = core.open().then(() => core);
+      this.coreOpen.catch(() => (this.coreOpen = null));
+    }
+    return this.coreOpen;
   }
 
   private requireRunning(): CoreEngine {
@@ -314,7 +337,7 @@ export class ApiEngine implements ShellEngine {
   }
 
   private async importWith(text: string, acceptNewKey: boolean): Promise<UiImportOutcome> {
-    const core = this.core ?? (await this.offlineCore());
+    const core = await this.openCore();
     const outcomes = await core.importText(text, { acceptNewKey });
     if (outcomes.some((o) => o.status === 'added' || o.status === 'updated')) this.emitServers(core);
     return this.toUiOutcome(outcomes, text);

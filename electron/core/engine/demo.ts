@@ -24,6 +24,8 @@ export interface DemoSetup {
   /** The signed demo list; import it into the client. */
   listFile: string;
   pageUrl: string;
+  /** Ports of the working demo proxies. */
+  proxies: { fast: number; slow: number };
   stop(): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ export async function startDemo(dir: string): Promise<DemoSetup> {
       chain,
       listFile,
       pageUrl,
+      proxies: { fast: fast.port, slow: slow.port },
       stop: async () => {
         for (const c of closers.reverse()) await c().catch(() => undefined);
       },

@@ -78,6 +78,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private byId = new Map<string, CatalogServer>();
   private upstreams: Upstream[] = [];
   private probeRun: ProbeRun | null = null;
+  /** The last finished round's count, so "tested 120 of 120" stays visible after it. */
+  private lastRound = { tested: 0, total: 0 };
   private readonly results = new Map<string, ProbeResult>();
   private readonly reports = new Map<string, ChannelReport>();
   private readonly etags = new Map<string, string>();
@@ -194,8 +196,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     const server = current ? this.byId.get(current.id) ?? null : null;
     return {
       phase: this.phase,
-      tested: this.probeRun?.tested ?? 0,
-      total: this.probeRun?.total ?? 0,
+      tested: this.probeRun?.tested ?? this.lastRound.tested,
+      total: this.probeRun?.total ?? this.lastRound.total,
       probing: this.probeRun !== null,
       current: server,
       currentLatencyMs: current ? this.selection.server(current.id)?.latencyMs ?? null : null,
@@ -223,6 +225,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     run.on('result', (p) => this.onProbe(p.result, p.tested, p.total));
     void run.done.then(() => {
       if (this.probeRun !== run) return;
+      this.lastRound = { tested: run.tested, total: run.total };
       this.probeRun = null;
       if (!this.selection.current()) this.setPhase('offline');
       this.emitState();

@@ -153,8 +153,7 @@ export class ShadowsocksStream extends Duplex {
     if (this.receivedAny || this.replyTimer || this.firstReplyTimeoutMs <= 0) return;
     this.replyTimer = setTimeout(() => {
       this.destroy(new UpstreamError('timeout', this.upstream,
-        `${this.upstream}: no reply within ${this.firstReplyTimeoutMs} ms after the request (wrong password or cipher, or the destination does not answer)`,
-        { stage: 'proxy' }));
+        `${this.upstream}: no reply within ${this.firstReplyTimeoutMs} ms after the request (wrong password or cipher, or the destination does not answer)`));
     }, this.firstReplyTimeoutMs);
   }
 
