@@ -28,6 +28,8 @@ export interface BenchOptions {
   cipher: SsMethod;
   /** Throughput runs per measurement, alternating baseline and bridge; the best counts (noise from a busy machine). */
   repeat: number;
+  /** Throughput pairs to run (substrings of their names; empty = all): microsocks, dante, shadowsocks, direct. */
+  pairs: string[];
   /** Sections to run: throughput, latency, idle (this file), probe (bench/probe.ts). */
   sections: string[];
 }
@@ -47,6 +49,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): BenchOptions {
     idleCount: Number(env.BENCH_IDLE_N ?? 10_000),
     cipher: (env.BENCH_SS_CIPHER ?? 'chacha20-ietf-poly1305') as SsMethod,
     repeat: Math.max(1, Number(env.BENCH_REPEAT ?? 1)),
+    pairs: (env.BENCH_PAIRS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     sections: (env.BENCH_ONLY ?? 'throughput,latency,idle,probe').split(',').map((s) => s.trim()),
   };
 }
@@ -157,6 +160,7 @@ async function throughput(opts: BenchOptions, targetPort: number, log: (l: strin
     ];
     const warm = Math.min(64 * MiB, Math.max(MiB, Math.floor(opts.bytes / 16)));
     for (const pair of pairs) {
+      if (opts.pairs.length > 0 && !opts.pairs.some((p) => pair.name.includes(p))) continue;
       const bridge = await startChild('bridge', JSON.stringify({ upstreams: pair.bridgeUpstreams }));
       children.push(bridge);
       const viaBridge: Path = { kind: 'socks5', port: bridge.port };

@@ -1,7 +1,7 @@
 // `npm run bench`: runs the bridge benchmark, prints a table with ratios and the goals (printed,
 // not asserted), and writes the figures as JSON to bench/results/.
 // Quick run: BENCH_BYTES=64M BENCH_LATENCY_N=300 BENCH_IDLE_N=1000 npm run bench
-// Best of N runs per throughput figure (a busy machine): BENCH_REPEAT=3
+// Best of N runs per throughput figure (a busy machine): BENCH_REPEAT=3   Some pairs only: BENCH_PAIRS=shadowsocks,direct
 // Sections: BENCH_ONLY=throughput,latency,idle,probe   Cipher: BENCH_SS_CIPHER=aes-256-gcm
 // The probe section is the prober's benchmark (bench/probe.ts, PROBE_BENCH_N, PROBE_BENCH_REAL).
 import fs from 'node:fs';
