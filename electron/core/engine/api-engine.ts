@@ -17,6 +17,7 @@ import { createSystemProxy } from '../browsers/system-proxy/index.ts';
 import { Engine as CoreEngine, type EngineOptions } from './engine.ts';
 import { channelView, failureKind, publisherFingerprint, publisherFromFingerprint, publisherView, serverView, stateView } from './api-views.ts';
 import { personalKey } from './personal-key.ts';
+import { uiImportOutcome } from './api-import-outcome.ts';
 import { SettingsStore } from './settings-store.ts';
 
 export interface ApiEngineOptions extends Omit<EngineOptions, 'dataDir'> {
@@ -340,42 +341,9 @@ export class ApiEngine implements ShellEngine {
     const core = await this.openCore();
     const outcomes = await core.importText(text, { acceptNewKey });
     if (outcomes.some((o) => o.status === 'added' || o.status === 'updated')) this.emitServers(core);
-    return this.toUiOutcome(outcomes, text);
-  }
-
-  private toUiOutcome(outcomes: ImportOutcome[], text: string): UiImportOutcome {
-    const added = outcomes.filter((o) => o.status === 'added' || o.status === 'updated');
-    if (added.length > 0) {
-      const servers = added.flatMap((o) => (o.kind === 'code' && o.status === 'added' ? o.servers.map((s) => `${s.id}@${o.publisher}`) : []));
-      const count = added.reduce((n, o) => n + (o.kind === 'list' && 'entries' in o ? o.entries : o.kind === 'code' && 'servers' in o ? o.servers.length : 0), 0);
-      const first = added[0]!;
-      return { kind: 'added', added: count, serverIds: servers, publisher: 'publisher' in first ? first.publisher : null };
-    }
-    const trust = outcomes.find((o) => o.status === 'needs-trust');
-    if (trust && trust.status === 'needs-trust') {
-      const fingerprint = publisherFingerprint(trust.publisher);
-      this.pendingTrust.set(fingerprint, text);
-      const servers = findCode(text)?.content.servers.length ?? 0;
-      return { kind: 'needs-trust', publisher: { fingerprint, words: trust.words, name: trust.publisher }, serverCount: servers };
-    }
-    const already = outcomes.find((o) => o.status === 'already-added');
-    if (already) return { kind: 'already-added', count: outcomes.filter((o) => o.status === 'already-added').length };
-    const first = outcomes[0];
-    if (first && first.status === 'rejected') {
-      if (first.reason === 'damaged') return { kind: 'damaged', message: first.message.slice(0, 500) };
-      if (first.reason === 'expired') {
-        const code = (() => {
-          try {
-            return findCode(text);
-          } catch {
-            return null;
-          }
-        })();
-        return { kind: 'expired', expiredAt: (code?.content.expires ?? new Date()).toISOString() };
-      }
-      return { kind: 'invalid', message: first.message.slice(0, 500) };
-    }
-    return { kind: 'invalid', message: 'nothing to import' };
+    const ui = uiImportOutcome(outcomes, text);
+    if (ui.kind === 'needs-trust') this.pendingTrust.set(ui.publisher.fingerprint, text);
+    return ui;
   }
 
   private async setSystemProxy(on: boolean): Promise<void> {

@@ -5,11 +5,12 @@ import { EventEmitter } from 'node:events';
 import { startBridge, type Bridge } from '../bridge/index.ts';
 import { upstreamFor } from '../bridge/upstreams/index.ts';
 import type { Upstream } from '../bridge/upstreams/types.ts';
-import { parseChannelSpec, ChannelSpecError, type Channel, type ChannelSettings } from '../channels/index.ts';
+import type { ChannelSettings } from '../channels/index.ts';
 import { openClient, type ClientStores } from '../client.ts';
 import { importInput, type ImportOptions, type ImportOutcome } from '../importer.ts';
 import { loadBootstrapList } from '../lists/bootstrap.ts';
-import { refreshChannels, type ChannelReport } from '../lists/refresh.ts';
+import type { ChannelReport } from '../lists/refresh.ts';
+import { SourceRefresher } from './source-refresher.ts';
 import type { RootChain } from '../lists/roots.ts';
 import { startProbe, type ProbeRun } from '../probe/index.ts';
 import type { ProbeOptions, ProbeResult } from '../probe/types.ts';
@@ -17,8 +18,7 @@ import { buildCatalog, type Catalog, type CatalogServer } from './catalog.ts';
 import { Selection } from './selection.ts';
 import type { Explanation } from './selection-explain.ts';
 import { UserServerStore } from './user-servers.ts';
-import { loadNetworkMemory, saveNetworkMemory, type NetworkMemory } from './network-fingerprint-memory.ts';
-import { currentNetworkFingerprint } from './network-fingerprint.ts';
+import { bindNetworkMemory, type NetworkMemoryBinding } from './network-memory-binding.ts';
 import { join } from 'node:path';
 
 export interface EngineOptions {
@@ -81,14 +81,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** The last finished round's count, so "tested 120 of 120" stays visible after it. */
   private lastRound = { tested: 0, total: 0 };
   private readonly results = new Map<string, ProbeResult>();
-  private readonly reports = new Map<string, ChannelReport>();
-  private readonly etags = new Map<string, string>();
-  private refreshing = false;
+  private readonly sources: SourceRefresher;
   private readyOnce = false;
   private phase: Phase = 'idle';
   private since = new Date().toISOString();
   private timers: NodeJS.Timeout[] = [];
-  private refreshFailures = 0;
   private stopped = false;
   private readonly pendingRetest = new Set<string>();
 
@@ -102,6 +99,20 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.emitState();
     });
     this.selection.on('retest', ({ ids }) => this.retest(ids));
+    this.sources = new SourceRefresher({
+      stores: () => this.stores,
+      specs: () => [...(this.options.channels ?? []), ...this.catalog.channels],
+      settings: options.channelSettings,
+      deadlineMs: options.refreshDeadlineMs,
+      everyMs: options.refreshEveryMs,
+      onAccepted: (o, ch) => {
+        this.log('info', `${o.message} (from ${ch})`);
+        void this.onListsChanged();
+      },
+      onReports: (reports) => this.emit('sources', reports),
+      onRefreshing: () => this.emitState(),
+      log: (level, message) => this.log(level, message),
+    });
   }
 
   private opened = false;
@@ -113,7 +124,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.stores = await openClient(this.options.dataDir, this.options.pinned ? { pinned: this.options.pinned } : {});
     for (const w of this.stores.warnings) this.log('warn', w);
     this.users = await new UserServerStore(this.options.dataDir).load();
-    await this.loadMemory();
+    this.memory = await bindNetworkMemory(this.selection, join(this.options.dataDir, 'networks.json'), (m) => this.log('warn', m));
     if (!this.options.skipBootstrap) {
       const boot = await loadBootstrapList(this.stores);
       if (boot && boot.status === 'rejected') this.log('warn', `embedded list: ${boot.message}`);
@@ -144,18 +155,18 @@ export class Engine extends EventEmitter<EngineEvents> {
     void this.refreshNow();
     this.every(this.options.reprobeEveryMs ?? 5 * 60_000, () => this.testAll());
     this.every(60_000, () => {
-      // The network may have changed (a laptop moved): what worked there goes first.
-      if (this.memory) this.selection.setNetwork(currentNetworkFingerprint(this.memory.secret));
-      void this.saveMemory();
+      this.memory?.refreshNetwork();
+      void this.memory?.save();
     });
-    this.scheduleRefresh();
+    this.sources.schedule();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
+    this.sources.stop();
     this.probeRun?.cancel();
-    await this.saveMemory();
+    await this.memory?.save();
     await this.bridge?.close();
     this.bridge = null;
     this.setPhase('idle');
@@ -180,7 +191,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   channelReports(): ChannelReport[] {
-    return [...this.reports.values()];
+    return this.sources.channelReports();
   }
 
   bridgeInfo(): Bridge | null {
@@ -203,7 +214,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       currentLatencyMs: current ? this.selection.server(current.id)?.latencyMs ?? null : null,
       reason: this.selection.explain().reason,
       bridge: this.bridge ? { host: this.bridge.host, port: this.bridge.port } : null,
-      refreshing: this.refreshing,
+      refreshing: this.sources.refreshing,
       since: this.since,
     };
   }
@@ -272,71 +283,13 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   /** Fetches every channel now; resolves at the refresh deadline. */
-  async refreshNow(): Promise<ChannelReport[]> {
-    if (this.stopped) return [];
-    const channels = this.channels();
-    if (channels.length === 0) return [];
-    this.refreshing = true;
-    this.emitState();
-    let accepted = false;
-    const round = refreshChannels(this.stores, channels, {
-      deadlineMs: this.options.refreshDeadlineMs ?? 15_000,
-      etags: this.etags,
-      onAccepted: (o, ch) => {
-        accepted = true;
-        this.log('info', `${o.message} (from ${ch})`);
-        void this.onListsChanged();
-      },
-      onReport: (r) => {
-        this.reports.set(r.channel, r);
-        this.emit('sources', this.channelReports());
-      },
-    });
-    const reports = await round.atDeadline;
-    void round.finished.then(() => {
-      this.refreshing = false;
-      this.emitState();
-    });
-    const good = accepted || reports.some((r) => r.status === 'ok' || r.status === 'not-modified');
-    this.refreshFailures = good ? 0 : this.refreshFailures + 1;
-    return reports;
+  refreshNow(): Promise<ChannelReport[]> {
+    return this.sources.refreshNow();
   }
 
   // ---------------------------------------------------------------- internals
 
-  private memory: NetworkMemory | null = null;
-
-  /** What worked on each network, keyed by a private fingerprint of the local network. */
-  private async loadMemory(): Promise<void> {
-    try {
-      this.memory = await loadNetworkMemory(join(this.options.dataDir, 'networks.json'));
-      this.selection.setMemory(this.memory);
-      this.selection.setNetwork(currentNetworkFingerprint(this.memory.secret));
-      await this.saveMemory(); // keeps the secret stable from the first run on
-    } catch (err) {
-      this.log('warn', `network memory unavailable: ${(err as Error).message}`);
-    }
-  }
-
-  private async saveMemory(): Promise<void> {
-    if (!this.memory) return;
-    await saveNetworkMemory(join(this.options.dataDir, 'networks.json'), this.memory).catch((err: Error) => this.log('warn', `could not save network memory: ${err.message}`));
-  }
-
-  private channels(): Channel[] {
-    const specs = [...(this.options.channels ?? []), ...this.catalog.channels];
-    const out = new Map<string, Channel>();
-    for (const spec of specs) {
-      try {
-        const ch = parseChannelSpec(spec, this.options.channelSettings);
-        out.set(ch.spec, ch);
-      } catch (err) {
-        if (err instanceof ChannelSpecError) this.log('warn', `channel ignored: ${err.message}`);
-        else throw err;
-      }
-    }
-    return [...out.values()];
-  }
+  private memory: NetworkMemoryBinding | null = null;
 
   private async rebuild(): Promise<void> {
     this.catalog = await buildCatalog(this.stores, this.users);
@@ -404,18 +357,6 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (entries.length === 0 || this.stopped) return;
     const run = startProbe(entries, this.options.probe ?? {});
     run.on('result', (p) => this.onProbe(p.result, p.tested, p.total));
-  }
-
-  private scheduleRefresh(): void {
-    const base = this.options.refreshEveryMs ?? 30 * 60_000;
-    // Back off while nothing comes through: 1x, 2x, 4x… up to 8x, with jitter.
-    const factor = Math.min(8, 2 ** Math.max(0, this.refreshFailures - 1));
-    const delay = base * factor * (0.8 + Math.random() * 0.4);
-    const t = setTimeout(() => {
-      void this.refreshNow().finally(() => this.scheduleRefresh());
-    }, delay);
-    t.unref();
-    this.timers.push(t);
   }
 
   private every(ms: number, fn: () => void): void {

@@ -1,0 +1,37 @@
+// What the UI is told about an import: the core's outcomes (one per list or code found) folded
+// into the one ImportOutcome of the Api contract.
+import type { ImportOutcome as UiImportOutcome } from '../../../shared/api.ts';
+import { findCode } from '../../../shared/code-format.ts';
+import type { ImportOutcome } from '../importer.ts';
+import { publisherFingerprint } from './api-views.ts';
+
+export function uiImportOutcome(outcomes: ImportOutcome[], text: string): UiImportOutcome {
+  const added = outcomes.filter((o) => o.status === 'added' || o.status === 'updated');
+  if (added.length > 0) {
+    const servers = added.flatMap((o) => (o.kind === 'code' && o.status === 'added' ? o.servers.map((s) => `${s.id}@${o.publisher}`) : []));
+    const count = added.reduce((n, o) => n + (o.kind === 'list' && 'entries' in o ? o.entries : o.kind === 'code' && 'servers' in o ? o.servers.length : 0), 0);
+    const first = added[0]!;
+    return { kind: 'added', added: count, serverIds: servers, publisher: 'publisher' in first ? first.publisher : null };
+  }
+  const trust = outcomes.find((o) => o.status === 'needs-trust');
+  if (trust && trust.status === 'needs-trust') {
+    const servers = codeIn(text)?.content.servers.length ?? 0;
+    return { kind: 'needs-trust', publisher: { fingerprint: publisherFingerprint(trust.publisher), words: trust.words, name: trust.publisher }, serverCount: servers };
+  }
+  if (outcomes.some((o) => o.status === 'already-added')) return { kind: 'already-added', count: outcomes.filter((o) => o.status === 'already-added').length };
+  const first = outcomes[0];
+  if (first && first.status === 'rejected') {
+    if (first.reason === 'damaged') return { kind: 'damaged', message: first.message.slice(0, 500) };
+    if (first.reason === 'expired') return { kind: 'expired', expiredAt: (codeIn(text)?.content.expires ?? new Date()).toISOString() };
+    return { kind: 'invalid', message: first.message.slice(0, 500) };
+  }
+  return { kind: 'invalid', message: 'nothing to import' };
+}
+
+function codeIn(text: string): ReturnType<typeof findCode> {
+  try {
+    return findCode(text);
+  } catch {
+    return null;
+  }
+}
