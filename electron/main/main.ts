@@ -1,6 +1,6 @@
 // Electron entry. Small on purpose: it wires the core engine (electron/core/engine) to the window,
 // IPC, tray, deep links and clipboard offers. All logic lives in the modules it imports.
-import { BrowserWindow, app, clipboard, ipcMain, protocol, safeStorage, session } from 'electron';
+import { BrowserWindow, app, clipboard, ipcMain, powerMonitor, protocol, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import type { Engine, EngineModule } from '../../shared/api-engine.ts';
 import type { State } from '../../shared/api.ts';
@@ -72,6 +72,9 @@ app.whenReady().then(async () => {
     await engine.stop();
   });
   app.on('before-quit', () => { quitting = true; });
+  // Sign-out and shutdown: restore the system proxy now; the OS may not wait for a clean quit.
+  // (What a crash leaves behind is repaired at the next start, see ApiEngine.start.)
+  powerMonitor.on('shutdown', () => void engine.stop()); // Linux, macOS
 
   registerApiIpc(ipcMain, engine, APP_ORIGIN);
   engine.subscribe(send);
@@ -80,6 +83,7 @@ app.whenReady().then(async () => {
     preload: paths.preload, icon: paths.icon, devTools: !app.isPackaged,
     hideOnClose: () => !quitting, showWhenReady: !process.argv.includes(HIDDEN_FLAG),
   });
+  win.on('session-end', () => void engine.stop()); // Windows sign-out and shutdown
   win.webContents.on('did-start-loading', () => inbox.pageGone());
   win.webContents.on('did-finish-load', () => inbox.pageReady());
   // Links and files named on the first command line.
