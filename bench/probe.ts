@@ -156,6 +156,10 @@ async function main(): Promise<void> {
     entries: Number(process.env.PROBE_BENCH_N ?? 1000),
     realProxies: Number(process.env.PROBE_BENCH_REAL ?? 10),
   }, (line) => process.stderr.write(`${line}\n`));
+  if (process.argv.includes('--rows-json')) {
+    process.stdout.write(`${JSON.stringify(rows)}\n`);
+    return;
+  }
   process.stdout.write('Goals (reported, not asserted)\n');
   for (const r of rows) process.stdout.write(`  [${r.met === null ? '?' : r.met ? 'met' : 'MISSED'}] ${r.goal}: ${r.value}\n`);
 }

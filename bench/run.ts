@@ -6,7 +6,7 @@
 // The probe section is the prober's benchmark (bench/probe.ts, PROBE_BENCH_N, PROBE_BENCH_REAL).
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { optionsFromEnv, runBridgeBench, type BenchResults } from './bridge.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,12 +23,14 @@ type Results = BenchResults & { probe?: Goal[] };
 async function probeBench(log: (line: string) => void): Promise<Goal[] | undefined> {
   const file = path.join(here, 'probe.ts');
   if (!fs.existsSync(file)) return undefined;
-  const mod = (await import(pathToFileURL(file).href)) as { runProbeBench(options: object, log: (l: string) => void): Promise<Goal[]> };
-  log('probe benchmark:');
-  return mod.runProbeBench({
-    entries: Number(process.env.PROBE_BENCH_N ?? 1000),
-    realProxies: Number(process.env.PROBE_BENCH_REAL ?? 10),
-  }, log);
+  log('probe benchmark (in its own process, so its RSS is the prober\'s alone):');
+  // A fresh process: the bridge sections above have grown this one's heap.
+  const { execFile } = await import('node:child_process');
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = execFile(process.execPath, ['--disable-warning=ExperimentalWarning', file, '--rows-json'], { maxBuffer: 1 << 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    child.stderr?.on('data', (d: Buffer) => log(d.toString().trimEnd()));
+  });
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '[]') as Goal[];
 }
 
 export function goals(r: Results): Goal[] {
