@@ -1,5 +1,6 @@
 // Where Porthole keeps its data, and where the embedded bootstrap files are.
 import { homedir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,5 +16,9 @@ export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv 
 
 /** The embedded bootstrap publisher and list (build/bootstrap), overridable for packaging. */
 export function bootstrapDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.PORTHOLE_BOOTSTRAP_DIR ?? fileURLToPath(new URL('../../build/bootstrap/', import.meta.url));
+  if (env.PORTHOLE_BOOTSTRAP_DIR) return env.PORTHOLE_BOOTSTRAP_DIR;
+  // From the sources (electron/core) or from the build (dist/electron/core).
+  const fromSources = fileURLToPath(new URL('../../build/bootstrap/', import.meta.url));
+  const fromBuild = fileURLToPath(new URL('../../../build/bootstrap/', import.meta.url));
+  return existsSync(join(fromSources, 'publisher.pub')) ? fromSources : fromBuild;
 }
