@@ -79,7 +79,7 @@ describe('packaged app', () => {
 
   it('contains the built main, preload, renderer, shared contract and icon', () => {
     for (const f of ['/package.json', `/${pkg.main}`, '/dist/electron/main/ipc.js', '/dist/preload/preload.cjs',
-      '/dist/renderer/index.html', '/dist/shared/api.js', '/dist/electron/core/ui-server/index.js', '/build/icons/icon.png']) {
+      '/dist/renderer/index.html', '/dist/shared/api.js', '/dist/electron/core/ui-server/index.js', '/build/icons/icon.png', '/build/bootstrap/publisher.pub', '/build/bootstrap/list.signed']) {
       expect(files, f).toContain(f);
     }
     expect(files.some((f) => /^\/dist\/renderer\/assets\/index-[\w-]+\.js$/.test(f))).toBe(true);
