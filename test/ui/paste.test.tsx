@@ -93,9 +93,20 @@ describe('Paste a code', () => {
     await flush();
     expect(decode).toHaveBeenCalled();
     expect(screen.getByRole('alert').textContent).toContain('No QR code was found');
-    fireEvent.drop(screen.getByTestId('qr-drop'), { dataTransfer: { files: [new File(['x'], 'a.txt', { type: 'text/plain' })] } });
+    fireEvent.drop(screen.getByTestId('qr-drop'), { dataTransfer: { files: [new File(['x'], 'a.exe', { type: 'application/octet-stream' })] } });
     await flush();
-    expect(screen.getByRole('alert').textContent).toContain('not a picture');
+    expect(screen.getByRole('alert').textContent).toContain('neither a picture nor a Porthole file');
+  });
+
+  it('imports a Porthole file (a .porthole or .signed list, a saved message) dropped on the target', async () => {
+    const { api } = await renderWithApi(<Paste onNavigate={() => {}} decodeQr={vi.fn(async () => null)} />);
+    fireEvent.drop(screen.getByTestId('qr-drop'), { dataTransfer: { files: [new File([`From mom: ${FAKE_CODES.good}`], 'from-mom.porthole', { type: '' })] } });
+    await flush();
+    await flush();
+    const calls = api.calls.filter((c) => c.method === 'importText');
+    expect(calls).toHaveLength(1);
+    expect(JSON.stringify(calls[0])).toContain(FAKE_CODES.good);
+    expect(screen.getByText('Added 1 server.')).toBeTruthy();
   });
 
   it('imports a request from the shell (opened link) right away', async () => {

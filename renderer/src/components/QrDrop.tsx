@@ -1,7 +1,11 @@
-// A drop target (and file picker) for a picture of a QR code; reports the text found in it.
+// A drop target (and file picker) for a picture of a QR code, or a Porthole file (a signed list,
+// a .porthole file, a saved post or message): reports the text found in it.
 import { useId, useState } from 'react';
 import type { DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { MAX_IMPORT_TEXT } from '../../../shared/api.ts';
+
+const TEXT_FILE = /\.(porthole|signed|txt|html?|json)$/i;
 
 interface Props {
   decode: (file: Blob) => Promise<string | null>;
@@ -17,7 +21,11 @@ export function QrDrop({ decode, onText }: Props) {
   const handle = async (file: File | undefined) => {
     setProblem(null);
     if (!file) return;
-    if (!file.type.startsWith('image/')) return setProblem(t('paste.qrNotImage'));
+    if (!file.type.startsWith('image/')) {
+      const textual = TEXT_FILE.test(file.name) || file.type.startsWith('text/') || file.type === 'application/json';
+      if (!textual || file.size > MAX_IMPORT_TEXT) return setProblem(t('paste.qrNotImage'));
+      return onText(await file.text());
+    }
     try {
       const text = await decode(file);
       if (text) onText(text);
@@ -40,7 +48,7 @@ export function QrDrop({ decode, onText }: Props) {
       onDrop={onDrop}>
       <p>{t('paste.qrDrop')}</p>
       <label htmlFor={inputId} className="button">{t('paste.qrChoose')}</label>
-      <input id={inputId} className="visually-hidden" type="file" accept="image/*"
+      <input id={inputId} className="visually-hidden" type="file" accept="image/*,.porthole,.signed,.txt,.html"
         onChange={(e) => { void handle(e.target.files?.[0]); e.target.value = ''; }} />
       {problem && <p className="note note-error" role="alert">{problem}</p>}
     </div>

@@ -83,9 +83,9 @@ export const en = {
     checking: 'Checking…',
     clear: 'Clear',
     qrTitle: 'Or use a picture of a QR code',
-    qrDrop: 'Drop a picture of a QR code here, or paste it into the box above.',
+    qrDrop: 'Drop a picture of a QR code or a Porthole file (.porthole, .signed) here, or paste it into the box above.',
     qrChoose: 'Choose a picture',
-    qrNotImage: 'This file is not a picture.',
+    qrNotImage: 'This file is neither a picture nor a Porthole file (or it is too large).',
     qrNotFound: 'No QR code was found in this picture. Try a sharper or larger picture.',
   },
   import: {
