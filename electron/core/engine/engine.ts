@@ -105,6 +105,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       settings: options.channelSettings,
       deadlineMs: options.refreshDeadlineMs,
       everyMs: options.refreshEveryMs,
+      etagFile: join(options.dataDir, 'channels.json'),
       onAccepted: (o, ch) => {
         this.log('info', `${o.message} (from ${ch})`);
         void this.onListsChanged();

@@ -5,6 +5,10 @@ import { ChannelSpecError, parseChannelSpec, type Channel, type ChannelSettings 
 import type { ClientStores } from '../client.ts';
 import type { ImportOutcome } from '../importer.ts';
 import { refreshChannels, type ChannelReport } from '../lists/refresh.ts';
+import { z } from 'zod';
+import { JsonFile } from '../store/json-file.ts';
+
+const EtagsSchema = z.record(z.string().max(4096), z.string().max(1024));
 
 export interface SourceRefresherOptions {
   stores: () => ClientStores;
@@ -18,12 +22,15 @@ export interface SourceRefresherOptions {
   onReports: (reports: ChannelReport[]) => void;
   onRefreshing: (refreshing: boolean) => void;
   log: (level: 'warn' | 'info', message: string) => void;
+  /** Where ETags are kept between runs, so an unchanged mirror answers 304 after a restart. */
+  etagFile?: string | undefined;
 }
 
 export class SourceRefresher {
   private readonly options: SourceRefresherOptions;
   private readonly reports = new Map<string, ChannelReport>();
   private readonly etags = new Map<string, string>();
+  private etagsLoaded = false;
   private failures = 0;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -43,6 +50,7 @@ export class SourceRefresher {
     const channels = this.channels();
     if (channels.length === 0) return [];
     this.setRefreshing(true);
+    await this.loadEtags();
     let accepted = false;
     const round = refreshChannels(this.options.stores(), channels, {
       deadlineMs: this.options.deadlineMs ?? 15_000,
@@ -57,7 +65,10 @@ export class SourceRefresher {
       },
     });
     const reports = await round.atDeadline;
-    void round.finished.then(() => this.setRefreshing(false));
+    void round.finished.then(async () => {
+      this.setRefreshing(false);
+      await this.saveEtags();
+    });
     const good = accepted || reports.some((r) => r.status === 'ok' || r.status === 'not-modified');
     this.failures = good ? 0 : this.failures + 1;
     return reports;
@@ -76,6 +87,23 @@ export class SourceRefresher {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+  }
+
+  private async loadEtags(): Promise<void> {
+    if (this.etagsLoaded || !this.options.etagFile) return;
+    this.etagsLoaded = true;
+    try {
+      const loaded = await new JsonFile<Record<string, string>>(this.options.etagFile, EtagsSchema, () => ({})).load();
+      for (const [k, v] of Object.entries(loaded.value)) if (!this.etags.has(k)) this.etags.set(k, v);
+    } catch (err) {
+      this.options.log('warn', `channel cache ignored: ${(err as Error).message}`);
+    }
+  }
+
+  private async saveEtags(): Promise<void> {
+    if (!this.options.etagFile) return;
+    await new JsonFile<Record<string, string>>(this.options.etagFile, EtagsSchema, () => ({})).save(Object.fromEntries([...this.etags].slice(-500)))
+      .catch((err: Error) => this.options.log('warn', `could not save the channel cache: ${err.message}`));
   }
 
   private setRefreshing(refreshing: boolean): void {
