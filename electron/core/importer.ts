@@ -8,7 +8,6 @@ import type { Entry } from '../../shared/entry.ts';
 import type { ClientStores } from './client.ts';
 import { readCode, verifyCode } from './codes/codes.ts';
 import { publisherWords } from './crypto/fingerprint.ts';
-import { parsePublisherFile } from './lists/keyfiles.ts';
 import { Rejection, type RejectionReason } from './lists/signed.ts';
 import { verifyList } from './lists/verify.ts';
 
@@ -128,4 +127,3 @@ function rejected(kind: 'list' | 'code', err: unknown): ImportOutcome {
   throw err;
 }
 
-export { parsePublisherFile };

@@ -1,11 +1,11 @@
 // Creating, inspecting and verifying one-time codes (format: shared/code-format.ts).
 import { randomBytes } from 'node:crypto';
-import { CodeDamaged, decodeCodeBytes, encodeCodeBody, findCode, formatCode, type CodeContent, type DecodedCode } from '../../../shared/code-format.ts';
+import { CodeDamaged, encodeCodeBody, findCode, formatCode, type CodeContent, type DecodedCode } from '../../../shared/code-format.ts';
 import { concatBytes, toHex } from '../../../shared/base64url.ts';
 import { DOMAIN } from '../../../shared/list-format.ts';
 import type { ParsedLink } from '../../../shared/proxy-link.ts';
 import { keyIdBytes, keyIdOf, signRaw, verifyBytes, type SecretKey } from '../crypto/ed25519.ts';
-import { bareKeyChain, signRoot, verifyRootChain, type RootChain } from '../lists/roots.ts';
+import { bareKeyChain, type RootChain } from '../lists/roots.ts';
 import { Rejection } from '../lists/signed.ts';
 
 export interface NewCodeOptions {
@@ -81,9 +81,3 @@ export function verifyCode(code: DecodedCode, trusted: readonly RootChain[], now
   }
   return { code, content, chain, trusted: isTrusted };
 }
-
-export function decodeRaw(bytes: Uint8Array): Omit<DecodedCode, 'text'> {
-  return decodeCodeBytes(bytes);
-}
-
-export { verifyRootChain, signRoot };
