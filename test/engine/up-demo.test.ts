@@ -14,6 +14,7 @@ describe('porthole up --demo', () => {
       const start = await up.waitFor('start');
       const ready = await up.waitFor('ready', 15_000);
       expect(ready).toMatchObject({ socks: start.socks, http: start.http, server: { label: expect.stringMatching(/^Demo-(Frankfurt|Almaty)$/) } });
+      expect(String(ready.why)).toMatch(/Demo-(Frankfurt|Almaty)/); // the engine says why it chose it
       // The demo page URL is printed in the progress events' probe target; read it from a working probe.
       const page = await up.waitFor('progress', 10_000, (e) => e.ok === true);
       expect(page.latencyMs).toEqual(expect.any(Number));

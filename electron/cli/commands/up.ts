@@ -142,13 +142,16 @@ function wire(engine: Engine, ctx: CommandContext, emit: (e: string, d?: Record<
   });
   engine.on('ready', ({ socks, http, server, port, latencyMs }) => {
     const u = ui();
-    emit('ready', { socks, http, server: serverInfo(server, latencyMs, port), ...(u ? { ui: u.url } : {}) });
+    const why = engine.explain().text;
+    emit('ready', { socks, http, server: serverInfo(server, latencyMs, port), why, ...(u ? { ui: u.url } : {}) });
     say(`Connected through ${server.entry.label ?? server.entry.host}${latencyMs !== null ? `, ${Math.round(latencyMs)} ms` : ''}.`);
     say(`  SOCKS5 and HTTP proxy: ${socks}   e.g. curl --proxy http://${http} ${demo ? demo.pageUrl : 'https://example.org/'}`);
+    say(`  Why this server: ${why}`);
   });
   engine.on('switch', ({ from, to, reason }) => {
-    emit('switch', { from, to, reason });
-    if (from !== null) say(`switched to ${to ? engine.server(to)?.entry.label ?? to : 'no server'} (${reason})`);
+    const why = engine.explain().text;
+    emit('switch', { from, to, reason, why });
+    if (from !== null) say(`switched to ${to ? engine.server(to)?.entry.label ?? to : 'no server'} (${reason}): ${why}`);
   });
   engine.on('failure', (f) => emit('failure', f));
   engine.on('sources', (reports) => emit('sources', { channels: reports.map((r) => ({ channel: r.channel, status: r.status, detail: r.detail ?? null })) }));
