@@ -1,19 +1,11 @@
 // Byte and connection counters per upstream and in total.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTcpTarget, byeLine, type TcpServerHandle } from '../peers/index.ts';
-import { bridgeWith, connectTo, curl, directUpstream, readAll, socks5 } from './helpers.ts';
+import { bridgeWith, connectTo, curl, directUpstream, readAll, socks5, until } from './helpers.ts';
 
 let target: TcpServerHandle;
 beforeAll(async () => { target = await startTcpTarget(); });
 afterAll(async () => { await target.close(); });
-
-async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('counters', () => {
   it('counts payload bytes both ways per upstream and in total, and open streams', async () => {

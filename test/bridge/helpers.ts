@@ -239,3 +239,12 @@ export async function httpExchange(socket: net.Socket, request: string): Promise
     buf = Buffer.concat([buf, more]);
   }
 }
+
+/** Waits until cond() holds, polling every 10 ms; throws after timeoutMs. */
+export async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,19 +1,11 @@
 // Handshake timeout, idle timeout and the connection cap; nothing is left open afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTcpTarget, type TcpServerHandle } from '../peers/index.ts';
-import { bridgeWith, connectTo, directUpstream, readN, socks5, waitClosed } from './helpers.ts';
+import { bridgeWith, connectTo, directUpstream, readN, socks5, waitClosed, until } from './helpers.ts';
 
 let target: TcpServerHandle;
 beforeAll(async () => { target = await startTcpTarget(); });
 afterAll(async () => { await target.close(); });
-
-async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('limits', () => {
   it('closes a silent client, a half-sent SOCKS5 greeting and a half-sent HTTP head after the handshake timeout', async () => {

@@ -2,6 +2,7 @@
 // hand the number out; a tiny race with other processes remains, which the peer start-up detects (the
 // peer fails to bind and its start throws).
 import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import dgram from 'node:dgram';
 
 export const LOOPBACK = '127.0.0.1';
@@ -35,4 +36,13 @@ export function freeUdpPort(host: string = LOOPBACK): Promise<number> {
       socket.close(() => resolve(port));
     });
   });
+}
+
+/** Listens on a free port of 127.0.0.1 and resolves with it. */
+export async function listenOnLoopback(server: net.Server): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, LOOPBACK, () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
 }

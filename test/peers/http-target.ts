@@ -7,9 +7,8 @@
 // Anything else is 404. Every request is recorded (method, url, Host header).
 import { createCipheriv, createHash } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { LOOPBACK } from './free-port.ts';
+import { listenOnLoopback, LOOPBACK } from './free-port.ts';
 
 export const HELLO_BODY = 'hello from the porthole test target\n';
 export const MAX_TARGET_BODY = 512 * 1024 * 1024;
@@ -81,11 +80,7 @@ export async function startHttpTarget(): Promise<HttpTarget> {
       res.writeHead(404, { 'content-length': 0 }).end();
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, LOOPBACK, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     host: LOOPBACK,
     port,

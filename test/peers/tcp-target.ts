@@ -5,8 +5,7 @@
 //   startBlackhole(): accepts connections and never answers (a hung proxy or destination). It keeps
 //     track of the connections so tests can check the client side destroyed them.
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { LOOPBACK } from './free-port.ts';
+import { listenOnLoopback, LOOPBACK } from './free-port.ts';
 
 export interface TargetConnection {
   readonly socket: net.Socket;
@@ -87,11 +86,7 @@ async function startTcpServer(onConnection: (socket: net.Socket, conn: TargetCon
       waiter(conn);
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, LOOPBACK, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     host: LOOPBACK,
     port,

@@ -4,12 +4,11 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { BINARIES, requireBinary } from './binaries.ts';
-import { LOOPBACK } from './free-port.ts';
+import { listenOnLoopback, LOOPBACK } from './free-port.ts';
 
 export interface TestCertificate {
   key: string;
@@ -69,11 +68,7 @@ export async function startTlsFront(target: { host: string; port: number }): Pro
     raw.once('close', () => sockets.delete(raw));
   });
   server.on('tlsClientError', () => {});
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, LOOPBACK, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     host: LOOPBACK,
     port,

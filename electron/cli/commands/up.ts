@@ -1,6 +1,6 @@
 // `porthole up`: the whole engine, headless. Human lines by default; --json prints one JSON
 // event per line (start, progress, ready, switch, failure, sources, stopped).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError, dataDirOption, jsonOption, str, strs, type Command, type CommandContext } from '../command.ts';
@@ -74,7 +74,7 @@ included in the ready event as "ui").`,
       api = new ApiEngine({ dataDir, secrets: NO_KEYCHAIN }, options);
       ctx.signal.addEventListener('abort', () => say('stopping…'), { once: true });
       await api.start();
-      if (demo) await api.importRaw(await readFileBytes(demo.listFile), false);
+      if (demo) await api.importRaw(await readFile(demo.listFile), false);
       for (const code of strs(values, 'code')) {
         for (const o of await api.importRaw(code, true)) {
           emit('import', { status: o.status, message: o.message });
@@ -107,11 +107,6 @@ included in the ready event as "ui").`,
     return 0;
   },
 };
-
-async function readFileBytes(file: string): Promise<Uint8Array> {
-  const { readFile } = await import('node:fs/promises');
-  return readFile(file);
-}
 
 export function serverInfo(s: CatalogServer, latencyMs?: number | null, port?: number): Record<string, unknown> {
   return {

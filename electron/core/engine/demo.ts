@@ -10,7 +10,7 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { startBridge, type Bridge } from '../bridge/index.ts';
+import { startBridge } from '../bridge/index.ts';
 import { DirectUpstream } from '../bridge/upstreams/index.ts';
 import type { Upstream } from '../bridge/upstreams/types.ts';
 import { createSimplePublisher } from '../lists/keyfiles.ts';
@@ -84,8 +84,8 @@ export async function startDemo(dir: string): Promise<DemoSetup> {
     const { key, chain } = await createSimplePublisher(join(dir, 'demo-publisher'), 'Porthole demo');
     const probeUrls = [pageUrl];
     const entries = [
-      { url: `socks5://127.0.0.1:${bridgePort(fast)}`, label: 'Demo-Frankfurt', country: 'DE', probeUrls },
-      { url: `http://127.0.0.1:${bridgePort(slow)}`, label: 'Demo-Almaty', country: 'KZ', probeUrls },
+      { url: `socks5://127.0.0.1:${fast.port}`, label: 'Demo-Frankfurt', country: 'DE', probeUrls },
+      { url: `http://127.0.0.1:${slow.port}`, label: 'Demo-Almaty', country: 'KZ', probeUrls },
       { url: `socks5://127.0.0.1:${deadPort}`, label: 'Demo-Blocked', probeUrls },
       { url: `socks5://127.0.0.1:${silentPort}`, label: 'Demo-Silent', probeUrls },
       { url: `http://127.0.0.1:${resetPort}`, label: 'Demo-Reset', probeUrls },
@@ -107,10 +107,6 @@ export async function startDemo(dir: string): Promise<DemoSetup> {
     for (const c of closers.reverse()) await c().catch(() => undefined);
     throw err;
   }
-}
-
-function bridgePort(b: Bridge): number {
-  return b.port;
 }
 
 function listen(server: HttpServer | TcpServer): Promise<number> {
