@@ -16,7 +16,9 @@ export class LinkError extends Error {
 
 export type ParsedLink = Omit<Entry, 'id'>;
 
-const DEFAULT_PORTS: Record<Protocol, number> = { socks5: 1080, http: 8080, https: 443, shadowsocks: 8388 };
+const DEFAULT_PORTS: Record<Protocol, number> = {
+  socks5: 1080, http: 8080, https: 443, shadowsocks: 8388, trojan: 443, vless: 443, vmess: 443, mtproto: 443, unsupported: 443,
+};
 
 export function parseProxyLink(input: string): ParsedLink {
   const link = input.trim();

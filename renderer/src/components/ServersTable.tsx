@@ -24,6 +24,7 @@ interface Props {
 
 const PROTOCOL_NAMES: Record<Server['protocol'], string> = {
   socks5: 'SOCKS5', http: 'HTTP', https: 'HTTPS', shadowsocks: 'Shadowsocks',
+  trojan: 'Trojan', vless: 'VLESS', vmess: 'VMess', mtproto: 'MTProto', unsupported: '—',
 };
 
 export function ServersTable({ servers, sort, onSort, selected, onSelect, actions, busy }: Props) {

@@ -44,6 +44,14 @@ export function upstreamFor(entry: Entry, port: number, options: UpstreamForOpti
     case 'shadowsocks':
       if (!entry.method || entry.password === undefined) throw new Error(`shadowsocks entry ${entry.id} needs a method and a password`);
       return new ShadowsocksUpstream({ id, host, port, method: entry.method, password: entry.password, ...options.shadowsocks });
+    case 'trojan':
+    case 'vless':
+    case 'vmess':
+      // Transports of issue 16 land here.
+      throw new Error(`${entry.protocol} is not bridged yet (entry ${entry.id})`);
+    case 'mtproto':
+    case 'unsupported':
+      throw new Error(`${entry.protocol} entries are never bridged (entry ${entry.id})`);
   }
 }
 
