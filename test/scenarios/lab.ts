@@ -69,7 +69,7 @@ const NODE_FLAGS = ['--disable-warning=ExperimentalWarning'];
 const NS_PATTERN = /^ph-lab[co]-((\d+)-[0-9a-f]{6})$/;
 
 function sweep(): void {
-  let names: string[] = [];
+  let names: string[];
   try {
     names = execFileSync(TOOLS.ip, ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0] ?? '');
   } catch {
