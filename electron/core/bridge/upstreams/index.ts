@@ -4,6 +4,7 @@ import { DirectUpstream } from './direct.ts';
 import type { TlsClientOptions } from './guard.ts';
 import { HttpConnectUpstream } from './http-connect.ts';
 import { ShadowsocksUpstream } from './shadowsocks.ts';
+import type { CipherProvider } from './shadowsocks-crypto.ts';
 import { Socks5Upstream } from './socks5.ts';
 import type { Upstream } from './types.ts';
 
@@ -15,6 +16,7 @@ export { HttpConnectUpstream } from './http-connect.ts';
 export { ShadowsocksUpstream } from './shadowsocks.ts';
 export { DEFAULT_CONNECT_TIMEOUT_MS } from './guard.ts';
 export { DEFAULT_FIRST_REPLY_TIMEOUT_MS } from './shadowsocks-stream.ts';
+export { CipherProvider, getDefaultProvider } from './shadowsocks-crypto.ts';
 export type { TlsClientOptions } from './guard.ts';
 export { toUpstreamError, kindForCode } from './errors.ts';
 
@@ -22,7 +24,7 @@ export interface UpstreamForOptions {
   /** For 'https' entries: extra CAs, or (tests only) no certificate check. */
   tls?: TlsClientOptions;
   /** For 'shadowsocks' entries. */
-  shadowsocks?: { headerDelayMs?: number; firstReplyTimeoutMs?: number };
+  shadowsocks?: { headerDelayMs?: number; firstReplyTimeoutMs?: number; provider?: CipherProvider };
 }
 
 /** Stable id of one port of an entry: "<entry id>:<port>". */
