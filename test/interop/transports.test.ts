@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bridge } from '../../electron/core/bridge/index.ts';
 import { upstreamFor, UpstreamError } from '../../electron/core/bridge/upstreams/index.ts';
 import type { Upstream } from '../../electron/core/bridge/upstreams/index.ts';
+import { probeOne } from '../../electron/core/probe/index.ts';
+import type { ProbeOptions } from '../../electron/core/probe/index.ts';
 import type { Entry } from '../../shared/entry.ts';
 import {
   delay, HELLO_BODY, httpOver, sha256Hex, startHttpTarget, startTcpTarget, startTransportWorld, targetBody, TRANSPORT_KINDS, UPSTREAM_ONLY_HOST,
@@ -167,5 +169,26 @@ describe('failures keep their classes', () => {
     const entry = world.entries['trojan-tls'];
     const err = await failure(upstreamFor({ ...entry, ports: [1] }, 1).connect(dest(), { timeoutMs: 10_000 }));
     expect(err.kind).toBe('refused');
+  });
+});
+
+describe('probing goes through the same upstreams', () => {
+  const options: ProbeOptions = { timeouts: { connectMs: 10_000, handshakeMs: 10_000, requestMs: 5000 }, defaultProbeUrls: [] };
+  const probeUrl = (): string => `http://127.0.0.1:${target.port}/hello`;
+
+  it('every kind probes ok', async () => {
+    const results = await Promise.all(TRANSPORT_KINDS.map((kind) => probeOne({ ...world.entries[kind], probeUrls: [probeUrl()] }, options)));
+    for (const r of results) expect(r.error).toBeNull();
+    expect(results.every((r) => r.ok)).toBe(true);
+  });
+
+  it("a wrong user id or password is the server's silence at the handshake, not a blocked probe URL", async () => {
+    const vless = { ...world.entries['vless-ws-tls-front'], uuid: '00000000-0000-4000-8000-000000000000', probeUrls: [probeUrl()] };
+    const trojan = { ...world.entries['trojan-tls'], password: 'not-the-password', probeUrls: [probeUrl()] };
+    for (const r of await Promise.all([probeOne(vless, options), probeOne(trojan, options)])) {
+      expect(r.ok).toBe(false);
+      expect(r.error?.stage).toBe('handshake');
+      expect(r.error?.message).toMatch(/wrong (user id|password)/);
+    }
   });
 });
