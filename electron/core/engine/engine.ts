@@ -48,6 +48,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly pendingRetest = new Set<string>();
   private portConflict: PortConflict | null = null;
   private readonly search: SearchDriver;
+  private opened = false;
+  private memory: NetworkMemoryBinding | null = null;
 
   constructor(options: EngineOptions) {
     super();
@@ -85,8 +87,6 @@ export class Engine extends EventEmitter<EngineEvents> {
       searchAgain: (why) => this.searchAgain(why),
     }, options.search);
   }
-
-  private opened = false;
 
   /** Opens the data dir and loads the lists (imports may follow before start()). */
   async open(): Promise<void> {
@@ -287,8 +287,6 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   // ---------------------------------------------------------------- internals
-
-  private memory: NetworkMemoryBinding | null = null;
 
   private async rebuild(): Promise<void> {
     this.catalog = await buildCatalog(this.stores, this.users);

@@ -87,7 +87,7 @@ export async function probeEntry(entry: Entry, ctx: EntryProbeContext): Promise<
         continue;
       }
     }
-    if (entry.protocol !== 'shadowsocks') answered = true; // a handshake reply came back
+    if (!SILENT_HANDSHAKE.has(entry.protocol)) answered = true; // a handshake reply came back
     const outcome = await measure(entry, stream, target, ctx);
     if ('latencyMs' in outcome) {
       return done({ ...result, ...outcome, ok: true, error: null });
