@@ -5,6 +5,7 @@ import type { TlsClientOptions } from './guard.ts';
 import type { LayerSettings } from './layers.ts';
 import { HttpConnectUpstream } from './http-connect.ts';
 import { ShadowsocksUpstream } from './shadowsocks.ts';
+import type { CipherProvider } from './shadowsocks-crypto.ts';
 import { Socks5Upstream } from './socks5.ts';
 import { TrojanUpstream } from './trojan.ts';
 import type { Upstream } from './types.ts';
@@ -23,6 +24,7 @@ export { VmessUpstream } from './vmess.ts';
 export { certificatePin } from './layers.ts';
 export { DEFAULT_CONNECT_TIMEOUT_MS } from './guard.ts';
 export { DEFAULT_FIRST_REPLY_TIMEOUT_MS } from './shadowsocks-stream.ts';
+export { CipherProvider, getDefaultProvider } from './shadowsocks-crypto.ts';
 export type { TlsClientOptions } from './guard.ts';
 export { toUpstreamError, kindForCode } from './errors.ts';
 
@@ -31,7 +33,7 @@ export interface UpstreamForOptions {
    * (SNI, ALPN, pinned certificate, insecure) come first. */
   tls?: TlsClientOptions;
   /** For 'shadowsocks' entries. */
-  shadowsocks?: { headerDelayMs?: number; firstReplyTimeoutMs?: number };
+  shadowsocks?: { headerDelayMs?: number; firstReplyTimeoutMs?: number; provider?: CipherProvider };
 }
 
 /** Stable id of one port of an entry: "<entry id>:<port>". */
