@@ -4,26 +4,32 @@
 //   padding = with global padding, (next 2 SHAKE bytes) % 64 random bytes, drawn before the size mask
 //   nonce   = chunk counter (2 bytes, BE) || IV[2..12]; chacha20-poly1305 key = MD5(k) || MD5(MD5(k))
 //   end     = a chunk whose payload is empty
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+// The AEAD comes from the Shadowsocks cipher provider (same primitives, and Electron's BoringSSL lacks
+// chacha20-poly1305); SHAKE128 from @noble/hashes (BoringSSL has no SHAKE either).
+import { createHash, randomBytes } from 'node:crypto';
+import { shake128 } from '@noble/hashes/sha3.js';
+import { getDefaultProvider } from './shadowsocks-crypto.ts';
+import type { AeadBlockCipher, CipherProvider } from './shadowsocks-crypto.ts';
 import type { BodySecurity } from './vmess-aead.ts';
 
 const TAG = 16;
 /** Plaintext per chunk: v2ray reads chunks up to 32 KiB including tag and padding. */
 export const MAX_CHUNK_PAYLOAD = 16 * 1024;
 
-/** The SHAKE128 output stream of an IV, two bytes at a time (regrown on demand: a longer output keeps the prefix). */
+/** The SHAKE128 output stream of an IV, read two bytes at a time. */
 export class ShakeStream {
-  private readonly seed: Buffer;
+  private readonly xof: ReturnType<typeof shake128.create>;
   private out: Buffer = Buffer.alloc(0);
   private offset = 0;
 
   constructor(seed: Buffer) {
-    this.seed = Buffer.from(seed);
+    this.xof = shake128.create({}).update(seed);
   }
 
   next16(): number {
     if (this.offset + 2 > this.out.length) {
-      this.out = createHash('shake128', { outputLength: Math.max(4096, this.out.length * 2) }).update(this.seed).digest();
+      this.out = Buffer.from(this.xof.xof(4096));
+      this.offset = 0;
     }
     const value = this.out.readUInt16BE(this.offset);
     this.offset += 2;
@@ -37,6 +43,8 @@ export interface BodyOptions {
   iv: Buffer;
   masking: boolean;
   padding: boolean;
+  /** Which library does the AEAD (default: the process-wide provider). */
+  provider?: CipherProvider;
 }
 
 function cipherKey(options: BodyOptions): Buffer {
@@ -50,11 +58,15 @@ class BodyState {
   protected readonly key: Buffer;
   protected readonly nonce: Buffer;
   protected readonly shake: ShakeStream | null;
+  /** Null for 'none'. */
+  protected readonly cipher: AeadBlockCipher | null;
   private count = 0;
 
   constructor(options: BodyOptions) {
     this.options = options;
     this.key = cipherKey(options);
+    const provider = options.provider ?? getDefaultProvider();
+    this.cipher = options.security === 'none' ? null : provider.cipher(options.security === 'chacha20-poly1305' ? 'chacha20-ietf-poly1305' : 'aes-128-gcm', this.key);
     this.nonce = Buffer.alloc(12);
     options.iv.copy(this.nonce, 2, 2, 12);
     this.shake = options.masking || options.padding ? new ShakeStream(options.iv) : null;
@@ -75,11 +87,7 @@ class BodyState {
   }
 
   protected get aead(): boolean {
-    return this.options.security !== 'none';
-  }
-
-  protected cipherName(): 'aes-128-gcm' | 'chacha20-poly1305' {
-    return this.options.security === 'chacha20-poly1305' ? 'chacha20-poly1305' : 'aes-128-gcm';
+    return this.cipher !== null;
   }
 }
 
@@ -92,14 +100,8 @@ export class BodySealer extends BodyState {
     const size = Buffer.alloc(2);
     size.writeUInt16BE(((sealedLength + padding) ^ this.mask()) & 0xffff, 0);
     out.push(size);
-    if (this.aead) {
-      const name = this.cipherName();
-      const c = name === 'chacha20-poly1305'
-        ? createCipheriv(name, this.key, this.nextNonce(), { authTagLength: TAG })
-        : createCipheriv(name, this.key, this.nextNonce(), { authTagLength: TAG });
-      if (payload.length > 0) out.push(c.update(payload));
-      c.final();
-      out.push(c.getAuthTag());
+    if (this.cipher) {
+      this.cipher.seal(this.nextNonce(), payload.length > 0 ? [payload] : [], out);
     } else {
       this.nextNonce();
       if (payload.length > 0) out.push(payload);
@@ -149,29 +151,21 @@ export class BodyOpener extends BodyState {
       const body = this.pending.subarray(offset, offset + size - padding);
       offset += size;
       this.current = null;
-      let clear: Buffer;
-      if (this.aead) {
-        const name = this.cipherName();
-        const d = name === 'chacha20-poly1305'
-          ? createDecipheriv(name, this.key, this.nextNonce(), { authTagLength: TAG })
-          : createDecipheriv(name, this.key, this.nextNonce(), { authTagLength: TAG });
-        d.setAuthTag(body.subarray(body.length - TAG));
-        clear = d.update(body.subarray(0, body.length - TAG));
-        try {
-          d.final();
-        } catch {
-          throw new Error('a chunk failed authentication: wrong user id or cipher, or the data was tampered with');
-        }
+      let clear: Buffer[];
+      if (this.cipher) {
+        const opened = this.cipher.open(this.nextNonce(), body.length > TAG ? [body.subarray(0, body.length - TAG)] : [], body.subarray(body.length - TAG));
+        if (!opened) throw new Error('a chunk failed authentication: wrong user id or cipher, or the data was tampered with');
+        clear = opened.filter((piece) => piece.length > 0);
       } else {
         this.nextNonce();
-        clear = body;
+        clear = body.length > 0 ? [body] : [];
       }
       if (clear.length === 0) {
         this.ended = true;
         this.pending = Buffer.alloc(0);
         return { plain, end: true };
       }
-      plain.push(clear);
+      plain.push(...clear);
     }
     this.pending = offset === 0 ? this.pending : this.pending.subarray(offset);
     if (this.pending.length === 0) this.pending = Buffer.alloc(0);
