@@ -4,6 +4,11 @@
 import { defineConfig } from 'vitest/config';
 
 export const MUTATION_TESTS = [
+  // List verification and state (rollback, freeze, floors); roots and thresholds.
+  'test/trust/list-import.test.ts',
+  'test/trust/verify-roots.test.ts',
+  // Codes.
+  'test/foundation/codes.test.ts',
   // Probe classification.
   'test/probe/classify.test.ts',
   'test/probe/tcp-check.test.ts',
