@@ -168,7 +168,10 @@ function decode(text: string, what: string): string {
 
 /** Accepts base64 or base64url, padded or not (links in the wild use all four). */
 function decodeLooseBase64(text: string): string | null {
-  const clean = text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  // Trailing '=' trimmed by hand: /=+$/ restarts at every '=' of a long run (quadratic).
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x3d) end--;
+  const clean = text.slice(0, end).replace(/\+/g, '-').replace(/\//g, '_');
   const bytes = decodeBase64Url(clean) ?? decodeBase64Url(clean.slice(0, clean.length - (clean.length % 4 === 1 ? 1 : 0)));
   if (!bytes) return null;
   try {
