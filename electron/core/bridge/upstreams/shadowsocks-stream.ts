@@ -1,17 +1,19 @@
-// A Shadowsocks AEAD tunnel as a Duplex over a connected net.Socket (see shadowsocks-aead.ts for the
-// framing). Writes are sealed in batches of up to 256 KiB of plaintext, each handed to the socket as
-// one corked write (a single writev syscall); reads are opened as chunks complete. Backpressure both ways: a write completes when the socket accepts it (or drains), and the
-// socket is paused while our readable side is full. end() half-closes the socket after the last chunk.
+// A Shadowsocks AEAD tunnel as a Duplex over any connected byte duplex: a net.Socket, a TLS socket, a
+// WebSocket stream (see shadowsocks-aead.ts for the framing). Writes are sealed in batches of up to
+// 256 KiB of plaintext, each handed to the transport as one corked write (a single writev syscall on a
+// socket); reads are opened as chunks complete. Backpressure both ways: a write completes when the
+// transport accepts it (or drains), and the transport is paused while our readable side is full.
+// end() half-closes the transport after the last chunk.
 //
 // The target address header is sent with the first payload in one sealed write; if the client does not
 // write within headerDelayMs (a server-speaks-first protocol), the header goes alone.
 // An ss-server that cannot authenticate us says nothing and keeps the connection open (anti-probing),
 // so a tunnel whose request got no byte back within firstReplyTimeoutMs fails with 'timeout'.
-import type net from 'node:net';
 import { Duplex } from 'node:stream';
 import { toUpstreamError } from './errors.ts';
 import { AeadAuthError, AeadOpener, AeadSealer } from './shadowsocks-aead.ts';
 import type { CipherSpec } from './shadowsocks-aead.ts';
+import type { CipherProvider } from './shadowsocks-crypto.ts';
 import { UpstreamError } from './types.ts';
 
 export interface ShadowsocksStreamOptions {
@@ -29,6 +31,8 @@ export interface ShadowsocksStreamOptions {
    * Generous by default because long-polling servers answer late; probes should pass a short one.
    */
   firstReplyTimeoutMs?: number;
+  /** Which library does the AEAD (default: the process-wide provider, see shadowsocks-crypto.ts). */
+  provider?: CipherProvider;
 }
 
 /** See ShadowsocksStreamOptions.firstReplyTimeoutMs. */
@@ -38,7 +42,7 @@ const HIGH_WATER_MARK = 64 * 1024;
 const BATCH = 256 * 1024;
 
 export class ShadowsocksStream extends Duplex {
-  private readonly socket: net.Socket;
+  private readonly socket: Duplex;
   private readonly upstream: string;
   private readonly sealer: AeadSealer;
   private readonly opener: AeadOpener;
@@ -53,12 +57,12 @@ export class ShadowsocksStream extends Duplex {
   private readonly outgoing: Buffer[] = [];
   private writeCallback: ((err?: Error | null) => void) | null = null;
 
-  constructor(socket: net.Socket, options: ShadowsocksStreamOptions) {
+  constructor(socket: Duplex, options: ShadowsocksStreamOptions) {
     super({ allowHalfOpen: true, readableHighWaterMark: HIGH_WATER_MARK, writableHighWaterMark: HIGH_WATER_MARK });
     this.socket = socket;
     this.upstream = options.upstream;
-    this.sealer = new AeadSealer(options.spec, options.key);
-    this.opener = new AeadOpener(options.spec, options.key);
+    this.sealer = new AeadSealer(options.spec, options.key, undefined, options.provider);
+    this.opener = new AeadOpener(options.spec, options.key, options.provider);
     this.header = options.header;
     this.firstReplyTimeoutMs = options.firstReplyTimeoutMs ?? DEFAULT_FIRST_REPLY_TIMEOUT_MS;
     this.headerTimer = setTimeout(() => this.flushHeader(), options.headerDelayMs ?? 20);

@@ -1,5 +1,6 @@
 // Shadowsocks AEAD (SIP004) upstream: chacha20-ietf-poly1305, aes-256-gcm, aes-128-gcm.
-// Written by hand on node:crypto because no maintained npm library implements a Shadowsocks AEAD client.
+// Written by hand because no maintained npm library implements a Shadowsocks AEAD client; the AEAD
+// primitives come from the cipher provider (shadowsocks-crypto.ts).
 // connect() resolves once TCP to the server is up; the target (always sent as given: names stay names,
 // resolved by the server) travels in the first sealed write, see shadowsocks-stream.ts.
 import type { Duplex } from 'node:stream';
@@ -8,6 +9,7 @@ import { checkDestination, hostPort } from './destination.ts';
 import { guardedConnect, openTcp } from './guard.ts';
 import { CIPHER_SPECS, evpBytesToKey } from './shadowsocks-aead.ts';
 import type { CipherSpec } from './shadowsocks-aead.ts';
+import type { CipherProvider } from './shadowsocks-crypto.ts';
 import { ShadowsocksStream } from './shadowsocks-stream.ts';
 import { encodeSocksAddress } from './socks-address.ts';
 import type { ConnectOptions, Destination, Upstream } from './types.ts';
@@ -21,6 +23,8 @@ export interface ShadowsocksUpstreamOptions {
   /** See ShadowsocksStreamOptions. */
   headerDelayMs?: number;
   firstReplyTimeoutMs?: number;
+  /** See ShadowsocksStreamOptions. */
+  provider?: CipherProvider;
 }
 
 export class ShadowsocksUpstream implements Upstream {
@@ -51,6 +55,7 @@ export class ShadowsocksUpstream implements Upstream {
         header,
         ...(this.options.headerDelayMs !== undefined ? { headerDelayMs: this.options.headerDelayMs } : {}),
         ...(this.options.firstReplyTimeoutMs !== undefined ? { firstReplyTimeoutMs: this.options.firstReplyTimeoutMs } : {}),
+        ...(this.options.provider ? { provider: this.options.provider } : {}),
       });
     });
   }
