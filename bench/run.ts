@@ -2,7 +2,7 @@
 // not asserted), and writes the figures as JSON to bench/results/.
 // Quick run: BENCH_BYTES=64M BENCH_LATENCY_N=300 BENCH_IDLE_N=1000 npm run bench
 // Best of N runs per throughput figure (a busy machine): BENCH_REPEAT=3   Some pairs only: BENCH_PAIRS=shadowsocks,direct
-// Sections: BENCH_ONLY=throughput,latency,idle,probe   Cipher: BENCH_SS_CIPHER=aes-256-gcm
+// Sections: BENCH_ONLY=throughput,latency,idle,probe,scan   Cipher: BENCH_SS_CIPHER=aes-256-gcm
 // The probe section is the prober's benchmark (bench/probe.ts, PROBE_BENCH_N, PROBE_BENCH_REAL).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -104,6 +104,7 @@ async function main(): Promise<void> {
     if (probe) results.probe = probe;
   }
   process.stdout.write(`\n${table(results)}\n`);
+  if (opts.sections.includes('scan') || !process.env.BENCH_ONLY) for (const g of (await import('./scanners.ts')).runScannerBench(log)) process.stdout.write(`  [${g.met ? 'met' : 'MISSED'}] ${g.goal}: ${g.value}\n`);
   const dir = path.join(here, 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `bench-${results.date.replace(/[:.]/g, '-')}.json`);
