@@ -127,7 +127,10 @@ describe('expiry and the time floor', () => {
     const pub = publisher();
     const c = await newClient([pub]);
     expect(await acceptList(c, pub.list(1, { issued: -20, validDays: 15 }), { now: at(-10) })).toMatchObject({ status: 'added' });
-    expect(c.state.timeFloor(at(-10)).toISOString()).toBe(at(-10).toISOString());
-    expect(c.state.timeFloor(at(-30)).toISOString()).toBe(at(-20).toISOString());
+    const id = pub.chain.publisher;
+    expect(c.state.timeFloor(id, at(-10)).toISOString()).toBe(at(-10).toISOString());
+    expect(c.state.timeFloor(id, at(-30)).toISOString()).toBe(at(-20).toISOString());
+    // Another publisher's lists do not move this one's clock.
+    expect(c.state.timeFloor(publisher().chain.publisher, at(-30)).toISOString()).toBe(at(-30).toISOString());
   });
 });
