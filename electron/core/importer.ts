@@ -1,6 +1,7 @@
 // Imports whatever a person pastes, drops or opens: a signed list file, text or HTML
-// with armored blocks, or a one-time code. Verifies first; stores only what verified;
-// a rejected input changes nothing that was stored before.
+// with armored blocks, a one-time code, or servers of their own (share links, subscriptions,
+// Clash/sing-box/Outline configs: see import-servers.ts). Verifies signed input first; stores
+// only what verified; a rejected input changes nothing that was stored before.
 import { fromUtf8 } from '../../shared/base64url.ts';
 import { extractArmored } from '../../shared/armor.ts';
 import { entryIdFor } from '../../shared/proxy-link.ts';
@@ -10,14 +11,16 @@ import { readCode, verifyCode } from './codes/codes.ts';
 import { publisherWords } from './crypto/fingerprint.ts';
 import { Rejection, type RejectionReason } from './lists/signed.ts';
 import { verifyList } from './lists/verify.ts';
+import { importServers, type ServerImportOptions, type ServersOutcome } from './import-servers.ts';
 
 export type ImportOutcome =
   | { kind: 'list'; status: 'added' | 'updated'; publisher: string; version: number; entries: number; expires: string; message: string }
   | { kind: 'code'; status: 'added'; publisher: string; words: string[]; servers: Entry[]; newPublisher: boolean; message: string }
   | { kind: 'code'; status: 'needs-trust'; publisher: string; words: string[]; message: string }
-  | { kind: 'list' | 'code' | 'key' | 'input'; status: 'rejected' | 'already-added'; reason: RejectionReason | 'nothing-found' | 'publisher-key'; message: string };
+  | { kind: 'list' | 'code' | 'key' | 'input'; status: 'rejected' | 'already-added'; reason: RejectionReason | 'nothing-found' | 'publisher-key'; message: string }
+  | ServersOutcome;
 
-export interface ImportOptions {
+export interface ImportOptions extends ServerImportOptions {
   /** Accept a new publisher key carried by a code (the person confirmed its words). */
   acceptNewKey?: boolean;
   now?: Date;
@@ -39,6 +42,10 @@ export async function importInput(stores: ClientStores, input: string | Uint8Arr
     if (/"format"\s*:\s*"porthole-publisher\/1"/.test(trimmed)) {
       return [{ kind: 'key', status: 'rejected', reason: 'publisher-key', message: 'this is a publisher key, not a list: add it with `porthole trust add`' }];
     }
+    if (!/"format"\s*:\s*"porthole-/.test(trimmed.slice(0, 4096))) {
+      const servers = await importServers(stores.dataDir, text, options);
+      if (servers) return [servers];
+    }
     return [await acceptList(stores, new TextEncoder().encode(text), options)];
   }
   const blocks = extractArmored(text);
@@ -51,7 +58,19 @@ export async function importInput(stores: ClientStores, input: string | Uint8Arr
     }
     return out;
   }
+  if (!hasCode(text)) {
+    const servers = await importServers(stores.dataDir, text, options);
+    if (servers) return [servers];
+  }
   return [await importCode(stores, text, options)];
+}
+
+function hasCode(text: string): boolean {
+  try {
+    return readCode(text) !== null;
+  } catch {
+    return true; // a damaged code: the code path says what is wrong with it
+  }
 }
 
 export async function acceptList(stores: ClientStores, bytes: Uint8Array, options: ImportOptions): Promise<ImportOutcome> {

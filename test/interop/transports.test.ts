@@ -1,4 +1,4 @@
-// The 2026 transports (Trojan, VLESS; TLS, WebSocket, a CDN front) against real peers: Debian's v2ray
+// The 2026 transports (Trojan, VLESS, VMess AEAD; TLS, WebSocket, a CDN front) against real peers: Debian's v2ray
 // and trojan, and nginx as a TLS-terminating front, all on 127.0.0.1 with certificates made here.
 // Each kind: through the upstream itself (names only the peer resolves, large bodies both ways, a
 // server that speaks first, half-close) and through the real bridge with curl. Failures keep their
@@ -185,7 +185,8 @@ describe('probing goes through the same upstreams', () => {
   it("a wrong user id or password is the server's silence at the handshake, not a blocked probe URL", async () => {
     const vless = { ...world.entries['vless-ws-tls-front'], uuid: '00000000-0000-4000-8000-000000000000', probeUrls: [probeUrl()] };
     const trojan = { ...world.entries['trojan-tls'], password: 'not-the-password', probeUrls: [probeUrl()] };
-    for (const r of await Promise.all([probeOne(vless, options), probeOne(trojan, options)])) {
+    const vmess = { ...world.entries['vmess-tls'], uuid: '00000000-0000-4000-8000-000000000000', probeUrls: [probeUrl()] };
+    for (const r of await Promise.all([probeOne(vless, options), probeOne(trojan, options), probeOne(vmess, options)])) {
       expect(r.ok).toBe(false);
       expect(r.error?.stage).toBe('handshake');
       expect(r.error?.message).toMatch(/wrong (user id|password)/);

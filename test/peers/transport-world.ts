@@ -4,7 +4,7 @@
 // front name, passing WebSocket upgrades for the real Host to v2ray's plain WebSocket inbounds.
 // `entries` are Entry objects a link or a list would carry; `outbounds` describe the same servers to
 // v2ray's own client (benchmarks).
-import type { Entry } from '../../shared/entry.ts';
+import type { Entry, VmessSecurity } from '../../shared/entry.ts';
 import { certificateFor } from './certs.ts';
 import type { NamedCertificate } from './certs.ts';
 import { startNginxFront } from './nginx.ts';
@@ -22,6 +22,7 @@ export const WORLD_PASSWORD = 'trojan-world-pass';
 export const TRANSPORT_KINDS = [
   'trojan-tls', 'trojan-gfw-tls', 'trojan-ws-tls-front',
   'vless-tcp', 'vless-tls', 'vless-ws', 'vless-ws-tls', 'vless-ws-tls-front',
+  'vmess-tcp', 'vmess-chacha', 'vmess-none', 'vmess-zero', 'vmess-tls', 'vmess-ws', 'vmess-ws-tls-front',
 ] as const;
 export type TransportKind = (typeof TRANSPORT_KINDS)[number];
 
@@ -37,6 +38,9 @@ export interface TransportWorld {
 
 interface KindSpec {
   inbound: Omit<V2rayInbound, 'tag'> | null;
+  /** Uses the inbound of another kind (VMess body ciphers are the client's choice). */
+  sameAs?: TransportKind;
+  security?: VmessSecurity;
   /** Behind the nginx front: the inbound is plain ws on this path. */
   front?: string;
 }
@@ -55,6 +59,13 @@ export async function startTransportWorld(): Promise<TransportWorld> {
     'vless-ws': { inbound: { protocol: 'vless', ...id, network: 'ws', path: '/vl' } },
     'vless-ws-tls': { inbound: { protocol: 'vless', ...id, network: 'ws', path: '/vlt', tls: realCert } },
     'vless-ws-tls-front': { inbound: { protocol: 'vless', ...id, network: 'ws', path: '/vf' }, front: '/vf' },
+    'vmess-tcp': { inbound: { protocol: 'vmess', ...id } },
+    'vmess-chacha': { inbound: null, sameAs: 'vmess-tcp', security: 'chacha20-poly1305' },
+    'vmess-none': { inbound: null, sameAs: 'vmess-tcp', security: 'none' },
+    'vmess-zero': { inbound: null, sameAs: 'vmess-tcp', security: 'zero' },
+    'vmess-tls': { inbound: { protocol: 'vmess', ...id, tls: realCert } },
+    'vmess-ws': { inbound: { protocol: 'vmess', ...id, network: 'ws', path: '/vm' } },
+    'vmess-ws-tls-front': { inbound: { protocol: 'vmess', ...id, network: 'ws', path: '/vmf' }, front: '/vmf' },
   };
   const inbounds: V2rayInbound[] = [];
   for (const [tag, spec] of Object.entries(specs)) if (spec.inbound) inbounds.push({ tag, ...spec.inbound });
@@ -73,9 +84,9 @@ export async function startTransportWorld(): Promise<TransportWorld> {
     const outbounds = {} as Record<TransportKind, V2rayOutbound>;
     for (const kind of TRANSPORT_KINDS) {
       const spec = specs[kind];
-      const inbound = spec.inbound;
-      const protocol = kind.startsWith('trojan') ? 'trojan' : 'vless';
-      const port = kind === 'trojan-gfw-tls' ? trojan.port : spec.front ? nginx.port : (v2ray.ports[kind] as number);
+      const inbound = spec.sameAs ? specs[spec.sameAs].inbound : spec.inbound;
+      const protocol = kind.startsWith('trojan') ? 'trojan' : kind.startsWith('vless') ? 'vless' : 'vmess';
+      const port = kind === 'trojan-gfw-tls' ? trojan.port : spec.front ? nginx.port : (v2ray.ports[spec.sameAs ?? kind] as number);
       const ws = inbound?.network === 'ws';
       const path = spec.front ?? inbound?.path;
       const tls = kind === 'trojan-gfw-tls' || Boolean(inbound?.tls) || Boolean(spec.front);
@@ -87,6 +98,7 @@ export async function startTransportWorld(): Promise<TransportWorld> {
         host: '127.0.0.1',
         ports: [port],
         ...(protocol === 'trojan' ? pw : id),
+        ...(spec.security ? { security: spec.security } : {}),
         ...(ws ? { transport: { type: 'ws', ...(path ? { path } : {}), host: REAL_HOST } } : {}),
         ...(tls ? { tls: { sni, pinSha256: pin } } : {}),
       };
@@ -95,6 +107,7 @@ export async function startTransportWorld(): Promise<TransportWorld> {
         host: '127.0.0.1',
         port,
         ...(protocol === 'trojan' ? pw : id),
+        ...(spec.security ? { security: spec.security } : {}),
         ...(ws ? { network: 'ws', ...(path ? { path } : {}), wsHost: REAL_HOST } : {}),
         ...(tls ? { tls: { serverName: sni } } : {}),
       };

@@ -10,6 +10,7 @@ import { Socks5Upstream } from './socks5.ts';
 import { TrojanUpstream } from './trojan.ts';
 import type { Upstream } from './types.ts';
 import { VlessUpstream } from './vless.ts';
+import { VmessUpstream } from './vmess.ts';
 
 export { UpstreamError } from './types.ts';
 export type { ConnectOptions, Destination, UdpRelay, Upstream, UpstreamErrorKind, UpstreamErrorStage } from './types.ts';
@@ -19,6 +20,7 @@ export { HttpConnectUpstream } from './http-connect.ts';
 export { ShadowsocksUpstream } from './shadowsocks.ts';
 export { TrojanUpstream } from './trojan.ts';
 export { VlessUpstream } from './vless.ts';
+export { VmessUpstream } from './vmess.ts';
 export { certificatePin } from './layers.ts';
 export { DEFAULT_CONNECT_TIMEOUT_MS } from './guard.ts';
 export { DEFAULT_FIRST_REPLY_TIMEOUT_MS } from './shadowsocks-stream.ts';
@@ -65,7 +67,8 @@ export function upstreamFor(entry: Entry, port: number, options: UpstreamForOpti
       if (!entry.uuid) throw new Error(`vless entry ${entry.id} needs a user id`);
       return new VlessUpstream({ id, ...layers(entry, port, options), uuid: entry.uuid });
     case 'vmess':
-      throw new Error(`${entry.protocol} is not bridged yet (entry ${entry.id})`);
+      if (!entry.uuid) throw new Error(`vmess entry ${entry.id} needs a user id`);
+      return new VmessUpstream({ id, ...layers(entry, port, options), uuid: entry.uuid, security: entry.security });
     case 'mtproto':
     case 'unsupported':
       throw new Error(`${entry.protocol} entries are never bridged (entry ${entry.id})`);
