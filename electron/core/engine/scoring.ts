@@ -60,9 +60,9 @@ export interface Score {
    * The last probe found the server degraded (see Sample.degraded), and no real traffic through it
    * has worked since its last failure.
    */
-  degraded: boolean;
+  degraded?: boolean;
   /** Real traffic through it worked after its last probe said degraded (within the window). */
-  promoted: boolean;
+  promoted?: boolean;
 }
 
 /** Bounded sample history per server id (oldest first), and a bound on how many servers are kept. */

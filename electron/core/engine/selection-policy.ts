@@ -13,7 +13,7 @@ export interface SelectionPolicy {
   minSamples: number;
   /** Consecutive successes a server that failed needs before it can be chosen again. */
   recoverySuccesses: number;
-  /** Below this windowed success ratio a server whose last sample worked is only 'recovering', not 'ok'. */
+  /** Below this windowed success ratio the current server counts as failing. */
   minSuccessRatio: number;
   /**
    * After the very first choice, for this long (the first probe round), a clearly better server
@@ -35,20 +35,18 @@ export const DEFAULT_SELECTION: SelectionPolicy = {
 /**
  * untested   – no sample in the window;
  * ok         – working, may be chosen;
- * recovering – works again after a failure, but has fewer than `recoverySuccesses` successes in a row
- *              (or its success ratio is still below `minSuccessRatio`);
+ * recovering – works again after a failure, but has fewer than `recoverySuccesses` successes in a row;
  * degraded   – the proxy answers, but no probe URL could be fetched through it (and no real traffic
  *              through it has worked yet): used only when nothing better exists;
- * failing    – its last sample failed.
+ * failing    – its last sample failed (or its success ratio is too low: selection still uses such a
+ *              server whose last sample worked when nothing else does, see selection.ts).
  */
 export type ServerStatus = 'untested' | 'ok' | 'recovering' | 'degraded' | 'failing';
 
 export function statusOf(score: Score, policy: SelectionPolicy): ServerStatus {
   if (score.last === null || score.samples === 0) return 'untested';
   if (!score.last.ok) return 'failing';
-  // Works again after a run of failures (the search retries often, so failures pile up in the
-  // window): usable when nothing better exists, trusted once the ratio is back.
-  if (score.successRatio !== null && score.successRatio < policy.minSuccessRatio) return 'recovering';
+  if (score.successRatio !== null && score.successRatio < policy.minSuccessRatio) return 'failing';
   if (score.degraded) return 'degraded';
   if (score.failedInWindow && score.consecutiveOk < policy.recoverySuccesses) return 'recovering';
   return 'ok';
