@@ -76,8 +76,10 @@ function hasCode(text: string): boolean {
 export async function acceptList(stores: ClientStores, bytes: Uint8Array, options: ImportOptions): Promise<ImportOutcome> {
   try {
     const verified = verifyList(bytes, {
-      trusted: stores.trust.chains(),
-      now: stores.state.timeFloor(options.now),
+      trusted: stores.trust.listChains(),
+      codeOnly: stores.trust.codeOnlyChains(),
+      now: options.now ?? new Date(),
+      floor: (p) => stores.state.issuedAtFloor(p),
       highestVersion: (p) => stores.state.highestVersion(p),
     });
     const had = stores.state.highestVersion(verified.publisher);
@@ -109,8 +111,7 @@ async function importCode(stores: ClientStores, text: string, options: ImportOpt
     if (used) {
       return { kind: 'code', status: 'already-added', reason: 'already-added', message: `this code was already added (on ${used.importedAt.slice(0, 10)})` };
     }
-    const now = stores.state.timeFloor(options.now);
-    const verified = verifyCode(code, stores.trust.chains(), now);
+    const verified = verifyCode(code, stores.trust.chains(), options.now ?? new Date(), (p) => stores.state.issuedAtFloor(p));
     const publisher = verified.chain.publisher;
     const words = publisherWords(publisher);
     if (!verified.trusted && !options.acceptNewKey) {
