@@ -62,7 +62,7 @@ export async function importInput(stores: ClientStores, input: string | Uint8Arr
     const servers = await importServers(stores.dataDir, text, options);
     if (servers) return [servers];
   }
-  return [await importCode(stores, text, options)];
+  return [await oneAtATime(stores, () => importCode(stores, text, options))];
 }
 
 function hasCode(text: string): boolean {
@@ -73,7 +73,24 @@ function hasCode(text: string): boolean {
   }
 }
 
-export async function acceptList(stores: ClientStores, bytes: Uint8Array, options: ImportOptions): Promise<ImportOutcome> {
+/**
+ * One accept at a time per client: verifying, caching and recording must each see the previous
+ * accept's result, or two lists arriving at once (a refresh round and a paste) could both pass the
+ * version check and leave the older one in the cache and the state.
+ */
+const lanes = new WeakMap<object, Promise<unknown>>();
+function oneAtATime<T>(stores: ClientStores, fn: () => Promise<T>): Promise<T> {
+  const run = lanes.get(stores.state) ?? Promise.resolve();
+  const p = run.then(fn, fn);
+  lanes.set(stores.state, p.catch(() => undefined));
+  return p;
+}
+
+export function acceptList(stores: ClientStores, bytes: Uint8Array, options: ImportOptions): Promise<ImportOutcome> {
+  return oneAtATime(stores, () => acceptListNow(stores, bytes, options));
+}
+
+async function acceptListNow(stores: ClientStores, bytes: Uint8Array, options: ImportOptions): Promise<ImportOutcome> {
   try {
     const verified = verifyList(bytes, {
       trusted: stores.trust.listChains(),
