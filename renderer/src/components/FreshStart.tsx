@@ -13,7 +13,7 @@ export function FreshStart({ onPaste, onHome, decodeQr = decodeQrFromBlob }: { o
   return (
     <div className="fresh-start">
       <button type="button" className="big-button big-idle" onClick={onPaste}>{t('resilience.pasteCode')}</button>
-      <QrDrop decode={decodeQr} onText={(text) => void flow.submit(text)} />
+      <QrDrop decode={decodeQr} onText={(text) => void flow.submit(text)} hint={t('resilience.dropHint')} />
       {flow.outcome && (
         <ImportResult outcome={flow.outcome} busy={flow.busy} onTrust={(fp) => void flow.trustAndImport(fp)}
           onCancel={flow.reset} onHome={onHome} />

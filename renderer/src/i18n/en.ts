@@ -231,6 +231,7 @@ export const en = {
   resilience: {
     freshHeadline: 'Porthole has no servers yet',
     freshDetail: 'Ask someone you trust for a Porthole code. Paste it, drop a picture of its QR code here, or open the .porthole file they sent.',
+    dropHint: 'Drop a picture of a QR code or a Porthole file (.porthole, .signed) here, or choose one.',
     pasteCode: 'Paste a code',
     searchingOn: 'Porthole keeps searching by itself and will connect as soon as something works.',
     nextTry: 'Next try in {{seconds}} s.',

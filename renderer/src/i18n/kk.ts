@@ -231,6 +231,7 @@ export const kk = {
   resilience: {
     freshHeadline: 'Porthole-да әзірге сервер жоқ',
     freshDetail: 'Сенетін адамнан Porthole кодын сұраңыз. Оны қойыңыз, QR-кодының суретін осында сүйреп әкеліңіз немесе жіберілген .porthole файлын ашыңыз.',
+    dropHint: 'QR код суретін немесе Porthole файлын (.porthole, .signed) осында сүйреп әкеліңіз немесе таңдаңыз.',
     pasteCode: 'Кодты қою',
     searchingOn: 'Porthole өздігінен іздеуді жалғастырады және бірдеңе жұмыс істей бастағанда бірден қосылады.',
     nextTry: 'Келесі әрекет {{seconds}} секундтан кейін.',

@@ -240,6 +240,7 @@ export const ru = {
   resilience: {
     freshHeadline: 'У Porthole пока нет серверов',
     freshDetail: 'Попросите код Porthole у того, кому доверяете. Вставьте его, перетащите сюда картинку с его QR-кодом или откройте присланный файл .porthole.',
+    dropHint: 'Перетащите сюда картинку с QR-кодом или файл Porthole (.porthole, .signed) или выберите его.',
     pasteCode: 'Вставить код',
     searchingOn: 'Porthole продолжает искать сам и подключится, как только что-то заработает.',
     nextTry: 'Следующая попытка через {{seconds}} с.',

@@ -73,7 +73,7 @@ export function Home({ onNavigate }: { onNavigate: (view: View) => void }) {
         )}
       </section>
 
-      <OpenApps state={state} />
+      {!fresh && <OpenApps state={state} />}
 
       {phase === 'offline' && !fresh && (
         <section className="help" aria-labelledby="help-title">
