@@ -11,6 +11,7 @@ import { bareKeyChain } from '../lists/roots.ts';
 import type { ImportOutcome } from '../importer.ts';
 import { detectBrowsers } from '../browsers/detect.ts';
 import { openOnBridge } from '../browsers/open-browser.ts';
+import { openTelegram } from './open-telegram.ts';
 import { realHost } from '../browsers/real-host.ts';
 import { createSystemProxy } from '../browsers/system-proxy/index.ts';
 import { Engine as CoreEngine, type EngineOptions } from './engine.ts';
@@ -258,6 +259,7 @@ export class ApiEngine implements ShellEngine {
   // ---------------------------------------------------------------- apps and settings
 
   async openBrowser(req: { browser: 'firefox' | 'chrome' | 'telegram' }) {
+    if (req.browser === 'telegram') return openTelegram(this.core, this.host.dataDir, this.settings.get().testUrl, (m) => this.addLog('info', m));
     const bridge = this.core?.bridgeInfo();
     if (!bridge || this.core?.state().phase !== 'connected') return { ok: false as const, reason: 'not-connected' as const, message: 'not connected yet' };
     try {
