@@ -62,7 +62,7 @@ export async function importInput(stores: ClientStores, input: string | Uint8Arr
     const servers = await importServers(stores.dataDir, text, options);
     if (servers) return [servers];
   }
-  return [await importCode(stores, text, options)];
+  return [await oneAtATime(stores, () => importCode(stores, text, options))];
 }
 
 function hasCode(text: string): boolean {
@@ -73,11 +73,30 @@ function hasCode(text: string): boolean {
   }
 }
 
-export async function acceptList(stores: ClientStores, bytes: Uint8Array, options: ImportOptions): Promise<ImportOutcome> {
+/**
+ * One accept at a time per client: verifying, caching and recording must each see the previous
+ * accept's result, or two lists arriving at once (a refresh round and a paste) could both pass the
+ * version check and leave the older one in the cache and the state.
+ */
+const lanes = new WeakMap<object, Promise<unknown>>();
+function oneAtATime<T>(stores: ClientStores, fn: () => Promise<T>): Promise<T> {
+  const run = lanes.get(stores.state) ?? Promise.resolve();
+  const p = run.then(fn, fn);
+  lanes.set(stores.state, p.catch(() => undefined));
+  return p;
+}
+
+export function acceptList(stores: ClientStores, bytes: Uint8Array, options: ImportOptions): Promise<ImportOutcome> {
+  return oneAtATime(stores, () => acceptListNow(stores, bytes, options));
+}
+
+async function acceptListNow(stores: ClientStores, bytes: Uint8Array, options: ImportOptions): Promise<ImportOutcome> {
   try {
     const verified = verifyList(bytes, {
-      trusted: stores.trust.chains(),
-      now: stores.state.timeFloor(options.now),
+      trusted: stores.trust.listChains(),
+      codeOnly: stores.trust.codeOnlyChains(),
+      now: options.now ?? new Date(),
+      floor: (p) => stores.state.issuedAtFloor(p),
       highestVersion: (p) => stores.state.highestVersion(p),
     });
     const had = stores.state.highestVersion(verified.publisher);
@@ -109,8 +128,7 @@ async function importCode(stores: ClientStores, text: string, options: ImportOpt
     if (used) {
       return { kind: 'code', status: 'already-added', reason: 'already-added', message: `this code was already added (on ${used.importedAt.slice(0, 10)})` };
     }
-    const now = stores.state.timeFloor(options.now);
-    const verified = verifyCode(code, stores.trust.chains(), now);
+    const verified = verifyCode(code, stores.trust.chains(), options.now ?? new Date(), (p) => stores.state.issuedAtFloor(p));
     const publisher = verified.chain.publisher;
     const words = publisherWords(publisher);
     if (!verified.trusted && !options.acceptNewKey) {

@@ -1,16 +1,18 @@
-// Electron entry. Small on purpose: it wires the core engine (electron/core/engine) to the window,
-// IPC, tray, deep links and clipboard offers. All logic lives in the modules it imports.
-// The window and IPC come up at once; every call waits for the engine to be started (ReadyEngine),
-// so nothing the page or the tray asks first can fail because the engine is still starting.
-import { BrowserWindow, app, clipboard, ipcMain, powerMonitor, protocol, safeStorage, session } from 'electron';
+// Electron entry. Small on purpose: it wires the core engine to the window, IPC, tray, deep links
+// and clipboard offers. All logic lives in the modules it imports. The engine runs in its own
+// process (a utilityProcess, see electron/core/engine-host), off the UI thread; the window and IPC
+// come up at once and every call waits for the engine to be started, so nothing the page or the
+// tray asks first can fail because the engine is still starting.
+import { BrowserWindow, app, clipboard, ipcMain, powerMonitor, protocol, safeStorage, session, utilityProcess } from 'electron';
 import { join } from 'node:path';
-import type { Engine, EngineModule } from '../../shared/api-engine.ts';
 import type { Settings, State } from '../../shared/api.ts';
-import { ReadyEngine } from '../core/engine-host/ready-engine.ts';
+import { CHILD_ENTRY } from '../core/engine-host/entry.ts';
+import { hostEngine } from '../core/engine-host/host.ts';
 import { appProtocolResponse } from './app-protocol.ts';
 import { ClipboardOffer } from './clipboard-offer.ts';
 import { LINK_SCHEME, importsFromArgv, portholeFilePath, readPortholeFile } from './deep-links.ts';
 import { ImportInbox } from './import-inbox.ts';
+import { engineSecretKey } from './engine-key.ts';
 import { createEventSender, registerApiIpc } from './ipc.ts';
 import { applyStartAtLogin, launcherPath, startedAtLogin } from './login-item.ts';
 import { registerProtocolClient } from './protocol-client.ts';
@@ -19,6 +21,7 @@ import { createSecretBox } from './secrets.ts';
 import { APP_ORIGIN, APP_SCHEME, hardenContents, hardenSession } from './security.ts';
 import { createTray } from './tray.ts';
 import { trayLanguage } from './tray-strings.ts';
+import { utilitySpawner } from './utility-spawner.ts';
 import { createMainWindow } from './window.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -48,17 +51,17 @@ function show(): void {
   win.focus();
 }
 
-async function openEngine(): Promise<Engine> {
-  // Built layout: dist/electron/main/main.js → dist/electron/core/engine/index.js.
-  const mod = (await import(new URL('../core/engine/index.js', import.meta.url).href)) as Partial<EngineModule>;
-  if (typeof mod.createEngine !== 'function') throw new Error('electron/core/engine must export createEngine');
-  const engine = await mod.createEngine({ dataDir: app.getPath('userData'), secrets: createSecretBox(safeStorage) });
-  await engine.start();
-  return engine;
-}
-
-const engines = new ReadyEngine({ open: openEngine, onError: report('the engine did not start') });
-const engine = engines.api;
+// utilityProcess.fork may only be called once the app is ready; the first call comes after that.
+const { engine } = hostEngine({
+  spawn: utilitySpawner(utilityProcess, CHILD_ENTRY),
+  init: async () => {
+    const dataDir = app.getPath('userData');
+    const secretKey = await engineSecretKey(createSecretBox(safeStorage), dataDir).catch(() => null);
+    return { t: 'init', dataDir, secretKey };
+  },
+  onCrash: (exit) => console.error(`Porthole: the engine process stopped unexpectedly (exit code ${exit.code ?? 'none'}); restarting it`),
+  onError: report('the engine did not start'),
+});
 
 app.on('web-contents-created', (_e, contents) => hardenContents(contents));
 app.on('second-instance', (_e, argv) => {
@@ -98,7 +101,8 @@ app.whenReady().then(() => {
     hideOnClose: () => !quitting, showWhenReady: !hidden,
   });
   // Windows sign-out and shutdown ('query-session-end' is the moment Windows still waits).
-  win.on('query-session-end', (event) => quit.onQuerySessionEnd(event, state?.systemProxy === true));
+  // The proxy is at risk if it is on or the user asked for it (the state event may lag the settings one).
+  win.on('query-session-end', (event) => quit.onQuerySessionEnd(event, state?.systemProxy === true || settings?.systemProxy === true));
   win.on('session-end', () => quit.onSessionEnd());
   win.webContents.on('did-start-loading', () => inbox.pageGone());
   win.webContents.on('did-finish-load', () => inbox.pageReady());

@@ -1,15 +1,17 @@
 // Every 2026 transport kind against real peers at once, for the interop tests, the bridge tests and the
-// benchmark: one v2ray with an inbound per kind (certificates for the real server name, pinned by the
+// benchmark: one v2ray with an inbound per kind (Shadowsocks over WebSocket is Outline's transport),
+// shadowsocks-libev's ss-server for the salt prefix, (certificates for the real server name, pinned by the
 // entries), Debian's trojan server, and nginx as a CDN front whose certificate is for an allowlisted
 // front name, passing WebSocket upgrades for the real Host to v2ray's plain WebSocket inbounds.
 // `entries` are Entry objects a link or a list would carry; `outbounds` describe the same servers to
 // v2ray's own client (benchmarks).
-import type { Entry } from '../../shared/entry.ts';
+import type { Entry, VmessSecurity } from '../../shared/entry.ts';
 import { certificateFor } from './certs.ts';
 import type { NamedCertificate } from './certs.ts';
 import { startNginxFront } from './nginx.ts';
 import type { NginxPeer } from './nginx.ts';
 import type { Peer } from './process.ts';
+import { startSsServer } from './ss-server.ts';
 import { startTrojan } from './trojan.ts';
 import { startV2ray } from './v2ray.ts';
 import type { V2rayInbound, V2rayOutbound, V2rayPeer } from './v2ray.ts';
@@ -22,7 +24,12 @@ export const WORLD_PASSWORD = 'trojan-world-pass';
 export const TRANSPORT_KINDS = [
   'trojan-tls', 'trojan-gfw-tls', 'trojan-ws-tls-front',
   'vless-tcp', 'vless-tls', 'vless-ws', 'vless-ws-tls', 'vless-ws-tls-front',
+  'vmess-tcp', 'vmess-chacha', 'vmess-none', 'vmess-zero', 'vmess-tls', 'vmess-ws', 'vmess-ws-tls-front',
+  'ss-ws', 'ss-ws-tls-front', 'ss-prefix',
 ] as const;
+export const WORLD_SS_METHOD = 'chacha20-ietf-poly1305';
+/** Outline-style salt prefix: the first bytes of a TLS record (base64url). */
+export const WORLD_SS_PREFIX = Buffer.from([0x16, 0x03, 0x01, 0x00, 0xa8, 0x01, 0x01]).toString('base64url');
 export type TransportKind = (typeof TRANSPORT_KINDS)[number];
 
 export interface TransportWorld {
@@ -37,6 +44,9 @@ export interface TransportWorld {
 
 interface KindSpec {
   inbound: Omit<V2rayInbound, 'tag'> | null;
+  /** Uses the inbound of another kind (VMess body ciphers are the client's choice). */
+  sameAs?: TransportKind;
+  security?: VmessSecurity;
   /** Behind the nginx front: the inbound is plain ws on this path. */
   front?: string;
 }
@@ -46,6 +56,7 @@ export async function startTransportWorld(): Promise<TransportWorld> {
   const frontCert = certificateFor([FRONT_HOST]);
   const id = { uuid: WORLD_UUID };
   const pw = { password: WORLD_PASSWORD };
+  const ss = { method: WORLD_SS_METHOD, password: WORLD_PASSWORD };
   const specs: Record<TransportKind, KindSpec> = {
     'trojan-tls': { inbound: { protocol: 'trojan', ...pw, tls: realCert } },
     'trojan-gfw-tls': { inbound: null },
@@ -55,6 +66,16 @@ export async function startTransportWorld(): Promise<TransportWorld> {
     'vless-ws': { inbound: { protocol: 'vless', ...id, network: 'ws', path: '/vl' } },
     'vless-ws-tls': { inbound: { protocol: 'vless', ...id, network: 'ws', path: '/vlt', tls: realCert } },
     'vless-ws-tls-front': { inbound: { protocol: 'vless', ...id, network: 'ws', path: '/vf' }, front: '/vf' },
+    'vmess-tcp': { inbound: { protocol: 'vmess', ...id } },
+    'vmess-chacha': { inbound: null, sameAs: 'vmess-tcp', security: 'chacha20-poly1305' },
+    'vmess-none': { inbound: null, sameAs: 'vmess-tcp', security: 'none' },
+    'vmess-zero': { inbound: null, sameAs: 'vmess-tcp', security: 'zero' },
+    'vmess-tls': { inbound: { protocol: 'vmess', ...id, tls: realCert } },
+    'vmess-ws': { inbound: { protocol: 'vmess', ...id, network: 'ws', path: '/vm' } },
+    'vmess-ws-tls-front': { inbound: { protocol: 'vmess', ...id, network: 'ws', path: '/vmf' }, front: '/vmf' },
+    'ss-ws': { inbound: { protocol: 'shadowsocks', ...ss, network: 'ws', path: '/outline-tcp' } },
+    'ss-ws-tls-front': { inbound: { protocol: 'shadowsocks', ...ss, network: 'ws', path: '/osf' }, front: '/osf' },
+    'ss-prefix': { inbound: null },
   };
   const inbounds: V2rayInbound[] = [];
   for (const [tag, spec] of Object.entries(specs)) if (spec.inbound) inbounds.push({ tag, ...spec.inbound });
@@ -64,6 +85,8 @@ export async function startTransportWorld(): Promise<TransportWorld> {
     peers.push(v2ray);
     const trojan = await startTrojan({ ...pw, certificate: realCert });
     peers.push(trojan);
+    const ssServer = await startSsServer({ method: WORLD_SS_METHOD, password: WORLD_PASSWORD });
+    peers.push(ssServer);
     const routes: Record<string, number> = {};
     for (const [tag, spec] of Object.entries(specs)) if (spec.front) routes[spec.front] = v2ray.ports[tag] as number;
     const nginx = await startNginxFront({ certificate: frontCert, realHost: REAL_HOST, routes });
@@ -73,9 +96,9 @@ export async function startTransportWorld(): Promise<TransportWorld> {
     const outbounds = {} as Record<TransportKind, V2rayOutbound>;
     for (const kind of TRANSPORT_KINDS) {
       const spec = specs[kind];
-      const inbound = spec.inbound;
-      const protocol = kind.startsWith('trojan') ? 'trojan' : 'vless';
-      const port = kind === 'trojan-gfw-tls' ? trojan.port : spec.front ? nginx.port : (v2ray.ports[kind] as number);
+      const inbound = spec.sameAs ? specs[spec.sameAs].inbound : spec.inbound;
+      const protocol = kind.startsWith('trojan') ? 'trojan' : kind.startsWith('vless') ? 'vless' : kind.startsWith('ss') ? 'shadowsocks' : 'vmess';
+      const port = kind === 'trojan-gfw-tls' ? trojan.port : kind === 'ss-prefix' ? ssServer.port : spec.front ? nginx.port : (v2ray.ports[spec.sameAs ?? kind] as number);
       const ws = inbound?.network === 'ws';
       const path = spec.front ?? inbound?.path;
       const tls = kind === 'trojan-gfw-tls' || Boolean(inbound?.tls) || Boolean(spec.front);
@@ -86,7 +109,9 @@ export async function startTransportWorld(): Promise<TransportWorld> {
         protocol,
         host: '127.0.0.1',
         ports: [port],
-        ...(protocol === 'trojan' ? pw : id),
+        ...(protocol === 'trojan' ? pw : protocol === 'shadowsocks' ? ss : id),
+        ...(kind === 'ss-prefix' ? { prefix: WORLD_SS_PREFIX } : {}),
+        ...(spec.security ? { security: spec.security } : {}),
         ...(ws ? { transport: { type: 'ws', ...(path ? { path } : {}), host: REAL_HOST } } : {}),
         ...(tls ? { tls: { sni, pinSha256: pin } } : {}),
       };
@@ -94,7 +119,8 @@ export async function startTransportWorld(): Promise<TransportWorld> {
         protocol,
         host: '127.0.0.1',
         port,
-        ...(protocol === 'trojan' ? pw : id),
+        ...(protocol === 'trojan' ? pw : protocol === 'shadowsocks' ? ss : id),
+        ...(spec.security ? { security: spec.security } : {}),
         ...(ws ? { network: 'ws', ...(path ? { path } : {}), wsHost: REAL_HOST } : {}),
         ...(tls ? { tls: { serverName: sni } } : {}),
       };

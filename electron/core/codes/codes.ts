@@ -55,18 +55,34 @@ export interface VerifiedCode {
   trusted: boolean;
 }
 
-/** Verifies a decoded code against the trusted publishers; a full-form key may be new. */
-export function verifyCode(code: DecodedCode, trusted: readonly RootChain[], now: Date): VerifiedCode {
+/**
+ * The keys that may sign a publisher's code alone: its list keys, and its root key when one
+ * root key is its whole threshold. A code carries one signature, so a root key of a
+ * threshold publisher (2 of 3, say) cannot speak for it alone.
+ */
+export function codeKeysOf(chain: RootChain): string[] {
+  return chain.root.threshold <= 1 ? [...chain.root.listKeys, ...chain.root.rootKeys] : [...chain.root.listKeys];
+}
+
+/**
+ * Verifies a decoded code against the trusted publishers; a full-form key may be new.
+ * Expiry is judged at max(now, the publisher's floor) when `floor` is given.
+ */
+export function verifyCode(code: DecodedCode, trusted: readonly RootChain[], now: Date, floor?: (publisher: string) => Date | undefined): VerifiedCode {
   const { content } = code;
   let chain: RootChain | undefined;
   let key: string | undefined;
   const keyId = content.publicKey ? keyIdOf(content.publicKey) : content.keyIdHex!;
   for (const t of trusted) {
-    const k = [...t.root.listKeys, ...t.root.rootKeys].find((pk) => keyIdOf(pk) === keyId);
+    const k = codeKeysOf(t).find((pk) => keyIdOf(pk) === keyId);
     if (k) {
       chain = t;
       key = k;
       break;
+    }
+    if (t.root.rootKeys.some((pk) => keyIdOf(pk) === keyId)) {
+      throw new Rejection('below-threshold', `this code is signed by one root key of publisher ${t.publisher}, which needs ${t.root.threshold} of its root keys: `
+        + 'codes must be signed with one of its list keys — ask the sender for a new code');
     }
   }
   let isTrusted = chain !== undefined;
@@ -81,7 +97,8 @@ export function verifyCode(code: DecodedCode, trusted: readonly RootChain[], now
   if (!verifyBytes(key!, DOMAIN.code, code.signedBytes, code.signature)) {
     throw new Rejection('damaged', 'this code is damaged — ask the sender to send it again (signature does not match)');
   }
-  if (content.expires.getTime() <= now.getTime()) {
+  const atLeast = floor?.(chain.publisher)?.getTime() ?? 0;
+  if (content.expires.getTime() <= Math.max(now.getTime(), atLeast)) {
     throw new Rejection('expired', `this code expired on ${content.expires.toISOString().slice(0, 16).replace('T', ' ')} UTC — ask the sender for a new one`);
   }
   return { code, content, chain, trusted: isTrusted };

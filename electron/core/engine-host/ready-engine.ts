@@ -82,10 +82,16 @@ export class ReadyEngine {
   }
 
   /** Forget the engine (its process died): the next call starts a new one. */
-  lost(): void {
+  lost(engine?: Engine): void {
+    if (engine && engine !== this.current) return;
     this.detach?.();
     this.detach = null;
     this.current = null;
+  }
+
+  /** Sends an event of the shell's own (an engine crash, say) to every subscriber. */
+  notify(event: ApiEvent): void {
+    this.deliver(event);
   }
 
   /** Stops the engine (restoring the system proxy); waits for a start in progress first. Idempotent. */
@@ -107,14 +113,16 @@ export class ReadyEngine {
   private use(engine: Engine): void {
     this.detach?.();
     this.current = engine;
-    this.detach = engine.subscribe((event) => {
-      for (const l of this.listeners) {
-        try {
-          l(event);
-        } catch {
-          // one broken listener must not stop the others
-        }
+    this.detach = engine.subscribe((event) => this.deliver(event));
+  }
+
+  private deliver(event: ApiEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // one broken listener must not stop the others
       }
-    });
+    }
   }
 }

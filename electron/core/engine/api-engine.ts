@@ -242,7 +242,7 @@ export class ApiEngine implements ShellEngine {
     const id = publisherFromFingerprint(req.fingerprint, core.stores.trust.list().map((p) => p.publisher));
     if (!id) return { removed: false };
     try {
-      await core.stores.trust.remove(id);
+      await core.untrust(id);
     } catch (err) {
       throw new ApiError('bad-request', (err as Error).message);
     }

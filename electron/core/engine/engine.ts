@@ -23,6 +23,7 @@ import { UserServerStore } from './user-servers.ts';
 import { UnbridgedServers } from './unbridged.ts';
 import { bindNetworkMemory, type NetworkMemoryBinding } from './network-memory-binding.ts';
 import { join } from 'node:path';
+import { untrustPublisher, type Untrusted } from '../untrust.ts';
 import { isBridged } from '../../../shared/entry.ts';
 
 export interface EngineOptions {
@@ -293,6 +294,13 @@ export class Engine extends EventEmitter<EngineEvents> {
     const removed = await this.users.remove(server.entry.id.replace(/@user$/, ''));
     if (removed) await this.onListsChanged();
     return removed;
+  }
+
+  /** Stops trusting a publisher: its code servers, channels and list leave the catalog now. */
+  async untrust(publisher: string): Promise<Untrusted> {
+    const result = await untrustPublisher(this.stores, publisher);
+    await this.onListsChanged();
+    return result;
   }
 
   /** Fetches every channel now; resolves at the refresh deadline. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Entry } from '../../../../shared/entry.ts';
-import { DirectUpstream, HttpConnectUpstream, ShadowsocksUpstream, Socks5Upstream, TrojanUpstream, upstreamFor, upstreamId, VlessUpstream } from './index.ts';
+import { DirectUpstream, HttpConnectUpstream, ShadowsocksUpstream, Socks5Upstream, TrojanUpstream, upstreamFor, upstreamId, VlessUpstream, VmessUpstream } from './index.ts';
 
 const base = { host: 'proxy.example', ports: [1080, 8443] };
 
@@ -14,6 +14,7 @@ describe('upstreamFor', () => {
       [{ ...base, id: 'tj', protocol: 'trojan', password: 'hunter2' }, TrojanUpstream, 'trojan+tls proxy.example:8443'],
       [{ ...base, id: 'tjw', protocol: 'trojan', password: 'hunter2', transport: { type: 'ws', path: '/alice' } }, TrojanUpstream, 'trojan+ws+tls proxy.example:8443'],
       [{ ...base, id: 'vl', protocol: 'vless', uuid: '6f1c7e3a-2b4d-4c5e-9a8b-1d2e3f405162' }, VlessUpstream, 'vless proxy.example:8443'],
+      [{ ...base, id: 'vm', protocol: 'vmess', uuid: '6f1c7e3a-2b4d-4c5e-9a8b-1d2e3f405162', security: 'chacha20-poly1305', tls: {} }, VmessUpstream, 'vmess+tls proxy.example:8443'],
       [{ ...base, id: 'vlw', protocol: 'vless', uuid: '6f1c7e3a-2b4d-4c5e-9a8b-1d2e3f405162', transport: { type: 'ws' }, tls: { sni: 'front.example' } }, VlessUpstream, 'vless+ws+tls proxy.example:8443'],
     ];
     for (const [entry, type, describe] of cases) {

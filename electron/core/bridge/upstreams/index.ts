@@ -10,6 +10,7 @@ import { Socks5Upstream } from './socks5.ts';
 import { TrojanUpstream } from './trojan.ts';
 import type { Upstream } from './types.ts';
 import { VlessUpstream } from './vless.ts';
+import { VmessUpstream } from './vmess.ts';
 
 export { UpstreamError } from './types.ts';
 export type { ConnectOptions, Destination, UdpRelay, Upstream, UpstreamErrorKind, UpstreamErrorStage } from './types.ts';
@@ -19,6 +20,7 @@ export { HttpConnectUpstream } from './http-connect.ts';
 export { ShadowsocksUpstream } from './shadowsocks.ts';
 export { TrojanUpstream } from './trojan.ts';
 export { VlessUpstream } from './vless.ts';
+export { VmessUpstream } from './vmess.ts';
 export { certificatePin } from './layers.ts';
 export { DEFAULT_CONNECT_TIMEOUT_MS } from './guard.ts';
 export { DEFAULT_FIRST_REPLY_TIMEOUT_MS } from './shadowsocks-stream.ts';
@@ -57,7 +59,10 @@ export function upstreamFor(entry: Entry, port: number, options: UpstreamForOpti
       return new HttpConnectUpstream({ id, host, port, tls: entry.protocol === 'https', username, password, ...(options.tls ? { tlsOptions: options.tls } : {}) });
     case 'shadowsocks':
       if (!entry.method || entry.password === undefined) throw new Error(`shadowsocks entry ${entry.id} needs a method and a password`);
-      return new ShadowsocksUpstream({ id, host, port, method: entry.method, password: entry.password, ...options.shadowsocks });
+      return new ShadowsocksUpstream({
+        id, ...layers(entry, port, options), method: entry.method, password: entry.password,
+        ...(entry.prefix ? { saltPrefix: Buffer.from(entry.prefix, 'base64url') } : {}), ...options.shadowsocks,
+      });
     case 'trojan':
       if (entry.password === undefined) throw new Error(`trojan entry ${entry.id} needs a password`);
       return new TrojanUpstream({ id, ...layers(entry, port, options), password: entry.password });
@@ -65,7 +70,8 @@ export function upstreamFor(entry: Entry, port: number, options: UpstreamForOpti
       if (!entry.uuid) throw new Error(`vless entry ${entry.id} needs a user id`);
       return new VlessUpstream({ id, ...layers(entry, port, options), uuid: entry.uuid });
     case 'vmess':
-      throw new Error(`${entry.protocol} is not bridged yet (entry ${entry.id})`);
+      if (!entry.uuid) throw new Error(`vmess entry ${entry.id} needs a user id`);
+      return new VmessUpstream({ id, ...layers(entry, port, options), uuid: entry.uuid, security: entry.security });
     case 'mtproto':
     case 'unsupported':
       throw new Error(`${entry.protocol} entries are never bridged (entry ${entry.id})`);

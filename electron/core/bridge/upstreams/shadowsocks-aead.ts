@@ -78,8 +78,6 @@ export class AeadSealer {
   readonly salt: Buffer;
   private readonly aead: AeadBlockCipher;
   private readonly nonce = Buffer.alloc(NONCE_LENGTH);
-  private readonly lengthBlock = Buffer.alloc(2);
-  private readonly chunkParts: Buffer[] = [];
   private saltSent = false;
 
   constructor(spec: CipherSpec, key: Buffer, salt: Buffer = randomBytes(spec.saltLength), provider: CipherProvider = getDefaultProvider()) {
@@ -91,29 +89,32 @@ export class AeadSealer {
 
   /**
    * Seals the concatenation of `parts` as chunks of at most MAX_PAYLOAD bytes (preceded by the salt on
-   * the first call) and appends the wire bytes to `out` as a list of buffers, ready for one corked
-   * (writev) socket write. Parts are read in place and the ciphertext is not copied again: measured
-   * about 1.5-2x faster than assembling one contiguous buffer. Returns the number of bytes appended.
+   * the first call) into ONE new buffer appended to `out`: the plaintext is copied into place and
+   * sealed there, so a batch costs one allocation and one socket write instead of a buffer (and a
+   * writev entry) per length block, payload and tag. Returns the number of bytes appended.
    */
   sealTo(parts: readonly Buffer[], out: Buffer[]): number {
     let total = 0;
     for (const part of parts) total += part.length;
-    let produced = 0;
+    const withSalt = this.saltSent ? 0 : this.salt.length;
+    const size = sealedLength(total, withSalt);
+    if (size === 0) return 0;
+    const wire = Buffer.allocUnsafe(size);
+    let at = 0;
     if (!this.saltSent) {
       this.saltSent = true;
-      out.push(this.salt);
-      produced += this.salt.length;
+      at += this.salt.copy(wire, 0);
     }
     let partIndex = 0;
     let partOffset = 0;
     let remaining = total;
     while (remaining > 0) {
       const n = remaining < MAX_PAYLOAD ? remaining : MAX_PAYLOAD;
-      this.lengthBlock.writeUInt16BE(n, 0);
-      this.aead.seal(this.nonce, [this.lengthBlock], out);
+      wire.writeUInt16BE(n, at);
+      this.aead.sealInPlace(this.nonce, wire.subarray(at, at + 2), wire.subarray(at + 2, at + 2 + TAG_LENGTH));
       incrementNonce(this.nonce);
-      const pieces = this.chunkParts;
-      pieces.length = 0;
+      at += 2 + TAG_LENGTH;
+      const start = at;
       let need = n;
       while (need > 0) {
         const part = parts[partIndex] as Buffer;
@@ -124,16 +125,17 @@ export class AeadSealer {
           continue;
         }
         const take = available < need ? available : need;
-        pieces.push(take === part.length ? part : part.subarray(partOffset, partOffset + take));
+        at += part.copy(wire, at, partOffset, partOffset + take);
         partOffset += take;
         need -= take;
       }
-      this.aead.seal(this.nonce, pieces, out);
+      this.aead.sealInPlace(this.nonce, wire.subarray(start, at), wire.subarray(at, at + TAG_LENGTH));
       incrementNonce(this.nonce);
+      at += TAG_LENGTH;
       remaining -= n;
-      produced += n + CHUNK_OVERHEAD;
     }
-    return produced;
+    out.push(wire);
+    return size;
   }
 
   /** sealTo() as one contiguous buffer. */

@@ -23,6 +23,8 @@ export const TAG_LENGTH = 16;
 export interface AeadBlockCipher {
   /** Seals one block given as plaintext pieces; appends ciphertext then the 16-byte tag to `out`. */
   seal(nonce: Buffer, plain: readonly Buffer[], out: Buffer[]): void;
+  /** Seals `block` in place (its bytes become the ciphertext) and writes the 16-byte tag into `tag`. */
+  sealInPlace(nonce: Buffer, block: Buffer, tag: Buffer): void;
   /** Opens one block given as ciphertext pieces and its tag: the plaintext pieces, or null if it does not authenticate. */
   open(nonce: Buffer, sealed: readonly Buffer[], tag: Buffer): Buffer[] | null;
 }
@@ -82,6 +84,12 @@ export function nodeBackend(refuse: readonly SsCipher[] = [], name = 'node:crypt
           c.final();
           out.push(c.getAuthTag());
         },
+        sealInPlace(nonce, block, tag) {
+          const c = encipher(cipher, subkey, nonce);
+          c.update(block).copy(block);
+          c.final();
+          c.getAuthTag().copy(tag);
+        },
         open(nonce, sealed, tag) {
           check(cipher);
           const d = createDecipheriv(NODE_NAMES[cipher] as 'aes-256-gcm', subkey, nonce, { authTagLength: TAG_LENGTH });
@@ -139,6 +147,10 @@ export function sodiumBackend(): AeadBackend {
           lib.crypto_aead_chacha20poly1305_ietf_encrypt_detached(c.subarray(0, m.length), c.subarray(m.length), m, null, null, nonce, subkey);
           out.push(c);
         },
+        sealInPlace(nonce, block, tag) {
+          // libsodium's AEADs allow the ciphertext to be written over the plaintext (same address).
+          lib.crypto_aead_chacha20poly1305_ietf_encrypt_detached(block, tag, block, null, null, nonce, subkey);
+        },
         open(nonce, sealed, tag) {
           const c = single(sealed);
           const m = Buffer.allocUnsafe(c.length);
@@ -163,6 +175,11 @@ export function nobleBackend(): AeadBackend {
       return {
         seal(nonce, plain, out) {
           out.push(asBuffer(make(subkey, nonce).encrypt(single(plain))));
+        },
+        sealInPlace(nonce, block, tag) {
+          const sealed = asBuffer(make(subkey, nonce).encrypt(block));
+          sealed.copy(block, 0, 0, block.length);
+          sealed.copy(tag, 0, block.length);
         },
         open(nonce, sealed, tag) {
           try {
