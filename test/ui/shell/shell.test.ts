@@ -3,7 +3,8 @@ import { mkdtempSync, mkdirSync, readFileSync, existsSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { MAX_IMPORT_TEXT, type ApiEvent } from '../../../shared/api.ts';
+import type { ApiEvent } from '../../../shared/api.ts';
+import { MAX_IMPORT_TEXT } from '../../../shared/api.ts';
 import { appProtocolResponse } from '../../../electron/main/app-protocol.ts';
 import { ClipboardOffer } from '../../../electron/main/clipboard-offer.ts';
 import { importsFromArgv, readPortholeFile } from '../../../electron/main/deep-links.ts';
