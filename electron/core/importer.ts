@@ -7,6 +7,7 @@ import { extractArmored } from '../../shared/armor.ts';
 import { entryIdFor } from '../../shared/proxy-link.ts';
 import type { Entry } from '../../shared/entry.ts';
 import type { ClientStores } from './client.ts';
+import { checkCodeChannels } from './codes/code-channels.ts';
 import { readCode, verifyCode } from './codes/codes.ts';
 import { publisherWords } from './crypto/fingerprint.ts';
 import { Rejection, type RejectionReason } from './lists/signed.ts';
@@ -136,14 +137,16 @@ async function importCode(stores: ClientStores, text: string, options: ImportOpt
     }
     if (!verified.trusted) await stores.trust.add(verified.chain, 'code');
     const servers: Entry[] = verified.content.servers.map((s) => ({ ...s, id: entryIdFor(s) }));
+    const channels = checkCodeChannels(code.content.channels);
     await stores.state.recordCode({
       nonce: code.content.nonce,
       publisher,
       importedAt: new Date().toISOString(),
       expires: code.content.expires.toISOString(),
       servers,
-      channels: code.content.channels,
+      channels: channels.kept,
     });
+    const ignored = channels.refused.length > 0 ? `; ignored ${channels.refused.length === 1 ? 'a channel' : `${channels.refused.length} channels`}: ${channels.refused.join(', ')}` : '';
     return {
       kind: 'code',
       status: 'added',
@@ -151,7 +154,7 @@ async function importCode(stores: ClientStores, text: string, options: ImportOpt
       words,
       servers,
       newPublisher: !verified.trusted,
-      message: `added ${servers.length} server${servers.length === 1 ? '' : 's'} from ${publisher} (${words.join(' ')})`,
+      message: `added ${servers.length} server${servers.length === 1 ? '' : 's'} from ${publisher} (${words.join(' ')})${ignored}`,
     };
   } catch (err) {
     return rejected('code', err);

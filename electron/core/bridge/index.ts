@@ -25,8 +25,11 @@ export interface ShareOptions {
   /** Generated randomly when omitted. */
   username?: string;
   password?: string;
-  /** Loopback clients need no credentials (default true: browsers cannot do SOCKS5 auth). */
-  exemptLoopback?: boolean;
+  /**
+   * Loopback clients need no credentials (default true: browsers cannot do SOCKS5 auth);
+   * false = everybody authenticates; a list = exactly these client addresses are exempt (tests).
+   */
+  exemptLoopback?: boolean | readonly string[];
 }
 
 export interface BridgeOptions {
@@ -67,14 +70,14 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-function resolveShare(share: BridgeOptions['share']): { creds: ShareCredentials; exemptLoopback: boolean } | null {
+function resolveShare(share: BridgeOptions['share']): { creds: ShareCredentials; exempt: boolean | readonly string[] } | null {
   if (!share) return null;
   const given = share === true ? {} : share;
   const random = generateShareCredentials();
   const creds = { username: given.username ?? random.username, password: given.password ?? random.password };
   if (!creds.username || !creds.password) throw new Error('LAN sharing needs a non-empty username and password');
   if (Buffer.byteLength(creds.username) > 255 || Buffer.byteLength(creds.password) > 255) throw new Error('share credentials are limited to 255 bytes each (RFC 1929)');
-  return { creds, exemptLoopback: given.exemptLoopback ?? true };
+  return { creds, exempt: given.exemptLoopback ?? true };
 }
 
 class BridgeImpl extends EventEmitter implements Bridge {
@@ -108,7 +111,7 @@ class BridgeImpl extends EventEmitter implements Bridge {
       dialer: this.dialer,
       counters: this.counters,
       limits: this.limits,
-      auth: new AuthPolicy(this.share, share?.exemptLoopback ?? true),
+      auth: new AuthPolicy(this.share, share?.exempt ?? true),
       log,
     };
     this.listener = new MixedListener(ctx, new HttpFrontend(ctx));
