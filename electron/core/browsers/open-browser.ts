@@ -25,11 +25,24 @@ export class BrowserNotFoundError extends Error {
   }
 }
 
+/** The program was found and started, but closed at once (a crash, no display, a broken profile). */
+export class BrowserStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BrowserStartError';
+  }
+}
+
+/** How long a just-started browser is watched for an early exit. */
+export const START_WATCH_MS = 2000;
+
 export interface OpenOptions extends Omit<LaunchOptions, 'url'> {
   url?: string;
   /** URL fetched through the bridge after the launch; false skips the check. */
   checkUrl?: string | false;
   checkTimeoutMs?: number;
+  /** How long to watch the started browser for an early exit (default START_WATCH_MS). */
+  startWatchMs?: number;
 }
 
 export type OpenResult =
@@ -49,6 +62,7 @@ export async function openOnBridge(host: HostEnv, target: OpenTarget, options: O
     const browser = pickBrowser(await detectBrowsers(host), target);
     if (!browser) throw new BrowserNotFoundError(target, describeSearch(host));
     const launched = await launchBrowser(browser, options, host.runner);
+    await watchStart(launched, browser.name, options.startWatchMs ?? START_WATCH_MS);
     result = { kind: 'browser', browser, launched };
   }
   if (options.checkUrl !== false) {
@@ -60,4 +74,20 @@ export async function openOnBridge(host: HostEnv, target: OpenTarget, options: O
     });
   }
   return result;
+}
+
+/**
+ * A browser that exits with an error right after it started did not open: say so instead of
+ * reporting success. Exit code 0 is fine (the page was handed to a browser already running).
+ */
+async function watchStart(launched: Launched, name: string, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const early = await Promise.race([
+    launched.process.exited,
+    new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms))),
+  ]);
+  clearTimeout(timer);
+  if (early === null || early.code === 0) return;
+  const how = early.signal ? `it was stopped by ${early.signal}` : early.code === null ? 'it could not run' : `exit code ${early.code}`;
+  throw new BrowserStartError(`${name} closed right after it started (${how})`);
 }

@@ -63,7 +63,7 @@ export function serverView(core: CoreEngine, s: CatalogServer): Server {
 }
 
 const REASONS: Record<string, NonNullable<State['current']>['reason']> = {
-  pinned: 'pinned', picked: 'picked', 'current-failed': 'failover', 'pinned-failing': 'failover',
+  pinned: 'pinned', picked: 'picked', 'current-failed': 'failover', 'pinned-failing': 'failover', degraded: 'degraded',
 };
 
 export function stateView(core: CoreEngine | null, extra: { systemProxy: boolean; browsers: State['browsers']; lan: State['lan']; since: string }): State {
@@ -80,7 +80,7 @@ export function stateView(core: CoreEngine | null, extra: { systemProxy: boolean
           label: (current.entry.label ?? current.entry.host).slice(0, 100),
           ...(current.entry.country ? { country: current.entry.country } : {}),
           latencyMs: st?.currentLatencyMs === null || st?.currentLatencyMs === undefined ? null : Math.min(600_000, st.currentLatencyMs),
-          reason: REASONS[st!.reason] ?? (working === 1 ? 'only-working' : 'fastest'),
+          reason: REASONS[st!.reason] ?? (core?.selection.server(current.id)?.degraded ? 'degraded' : working === 1 ? 'only-working' : 'fastest'),
         }
       : null,
     offlineReason: phase === 'offline' ? (core && core.servers().length > 0 ? 'all-failed' : 'no-servers') : null,
@@ -89,6 +89,8 @@ export function stateView(core: CoreEngine | null, extra: { systemProxy: boolean
     systemProxy: extra.systemProxy,
     browsers: extra.browsers,
     since: st?.since ?? extra.since,
+    retryAt: st?.retryAt ? new Date(st.retryAt).toISOString() : null,
+    portConflict: st?.portConflict ?? null,
   };
 }
 
