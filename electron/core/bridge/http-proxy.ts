@@ -48,7 +48,7 @@ class UpstreamAgent extends http.Agent {
     const dest: Destination = { host: String(options.host), port: Number(options.port) };
     this.dialer.dial(dest, this.signal).then((d) => {
       const closeStream = this.counters.open(d.stats);
-      const stream = new CountedStream(d.stream, (n) => this.counters.up(d.stats, n), (n) => this.counters.down(d.stats, n));
+      const stream = new CountedStream(d.stream, (n) => this.counters.up(d.stats, n), (n) => this.counters.down(d.stats, n), d.carried);
       stream.once('close', closeStream);
       cb(null, stream);
     }, (err: unknown) => cb(err instanceof Error ? err : new Error(String(err))));

@@ -5,14 +5,14 @@ import { EventEmitter } from 'node:events';
 import { AuthPolicy, generateShareCredentials, isLoopback, type ShareCredentials } from './auth.ts';
 import type { BridgeContext } from './context.ts';
 import { Counters, type BridgeStats } from './counters.ts';
-import { Dialer, type UpstreamFailure } from './dial.ts';
+import { Dialer, type UpstreamFailure, type UpstreamSuccess } from './dial.ts';
 import { HttpFrontend } from './http-proxy.ts';
 import { resolveLimits, type BridgeLimits } from './limits.ts';
 import { MixedListener } from './mixed-listener.ts';
 import type { Upstream } from './upstreams/types.ts';
 
 export type { BridgeStats, UpstreamStats } from './counters.ts';
-export type { UpstreamFailure } from './dial.ts';
+export type { UpstreamFailure, UpstreamSuccess } from './dial.ts';
 export type { BridgeLimits } from './limits.ts';
 export type { ShareCredentials } from './auth.ts';
 export { DEFAULT_LIMITS } from './limits.ts';
@@ -49,6 +49,8 @@ export interface BridgeOptions {
 
 export interface BridgeEvents {
   'upstream-failure': [UpstreamFailure];
+  /** A tunnel through the upstream carried bytes both ways (once per client connection). */
+  'upstream-success': [UpstreamSuccess];
 }
 
 export interface Bridge {
@@ -106,6 +108,7 @@ class BridgeImpl extends EventEmitter implements Bridge {
         log(`upstream ${f.describe} failed (${f.kind}): ${f.message}`);
         this.emit('upstream-failure', f);
       },
+      onSuccess: (s) => this.emit('upstream-success', s),
     });
     const ctx: BridgeContext = {
       dialer: this.dialer,
