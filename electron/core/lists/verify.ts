@@ -58,11 +58,14 @@ export function verifyList(bytes: Uint8Array, ctx: VerifyContext): VerifiedList 
 
 /** Finds the trusted publisher of a document, following a root rotation the document carries. */
 export function findPublisher(roots: Parameters<typeof advanceChain>[1], keyIds: string[], trusted: readonly RootChain[]): RootChain {
+  let claimed: string | undefined;
+  let claimedName: string | undefined;
   if (roots.length > 0) {
     // Which publisher do these roots claim to be? Only a hint until verified against trust.
-    let claimed: string | undefined;
     try {
-      claimed = parsePayload(payloadBytes(roots[0]!), RootSchema, 'roots.0').publisher;
+      const root = parsePayload(payloadBytes(roots[0]!), RootSchema, 'roots.0');
+      claimed = root.publisher;
+      claimedName = root.name;
     } catch {
       claimed = undefined;
     }
@@ -71,5 +74,7 @@ export function findPublisher(roots: Parameters<typeof advanceChain>[1], keyIds:
   }
   const byKey = trusted.find((t) => t.root.listKeys.some((k) => keyIds.includes(keyIdOf(k))));
   if (byKey) return byKey;
-  throw new Rejection('unknown-key', `unknown key ${keyIds[0] ?? '(none)'}: its publisher is not trusted`);
+  // Name the publisher by the one ID that `trust list`, `lists`, `probe` and the app show.
+  const who = claimed ? `publisher ${claimed}${claimedName ? ` ("${claimedName}", as it calls itself)` : ''}` : 'a publisher whose key you have not added';
+  throw new Rejection('unknown-key', `not trusted: this list is from ${who}; if you trust it, add its publisher file: porthole trust add publisher.pub (check its numbers with the publisher)`);
 }
