@@ -1,16 +1,21 @@
 // Benchmark of the local bridge on loopback, in one run:
 //   throughput, 1 and N parallel streams, each way: bridge→microsocks vs microsocks alone,
-//     bridge→dante vs dante alone, bridge(shadowsocks)→ss-server vs ss-local→ss-server (same cipher),
+//     bridge→dante vs dante alone, bridge(shadowsocks)→ss-server vs ss-local→ss-server (same cipher;
+//     chacha20-ietf-poly1305 and aes-256-gcm; once per cipher library the provider profiles pick, so the
+//     app's native path and its BoringSSL fallback are both measured),
 //     bridge with a direct upstream vs a bare Node pipe relay;
 //   connection-setup latency over sequential connections (direct, bare relay, bridge);
 //   concurrent idle connections held by the bridge: peak RSS and failures.
 // The bridge, the relay and the target each run in their own process; the clients run here.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BridgeStats } from '../electron/core/bridge/index.ts';
+import { CipherProvider, parseBackends, PROVIDER_PROFILES } from '../electron/core/bridge/upstreams/shadowsocks-crypto.ts';
+import type { ProfileName } from '../electron/core/bridge/upstreams/shadowsocks-crypto.ts';
 import { startDante, startMicrosocks, startSsLocal, startSsServer, type Peer, type SsMethod } from '../test/peers/index.ts';
 import { compileForBench } from './compile.ts';
 import { download, echoOnce, openStream, upload, type Path } from './protocol.ts';
@@ -25,7 +30,10 @@ export interface BenchOptions {
   streams: number;
   latencyCount: number;
   idleCount: number;
-  cipher: SsMethod;
+  /** Shadowsocks ciphers measured (BENCH_SS_CIPHER, comma list). */
+  ciphers: SsMethod[];
+  /** Cipher provider profiles for the bridge (BENCH_SS_PROVIDERS); each distinct library per cipher runs once. */
+  providers: ProfileName[];
   /** Throughput runs per measurement, alternating baseline and bridge; the best counts (noise from a busy machine). */
   repeat: number;
   /** Throughput pairs to run (substrings of their names; empty = all): microsocks, dante, shadowsocks, direct. */
@@ -47,7 +55,12 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): BenchOptions {
     streams: Number(env.BENCH_STREAMS ?? 16),
     latencyCount: Number(env.BENCH_LATENCY_N ?? 2000),
     idleCount: Number(env.BENCH_IDLE_N ?? 10_000),
-    cipher: (env.BENCH_SS_CIPHER ?? 'chacha20-ietf-poly1305') as SsMethod,
+    ciphers: (env.BENCH_SS_CIPHER ?? 'chacha20-ietf-poly1305,aes-256-gcm').split(',').map((c) => c.trim() as SsMethod).filter(Boolean),
+    providers: (env.BENCH_SS_PROVIDERS ?? 'auto,node,boringssl').split(',').map((c) => c.trim()).filter(Boolean).map((name) => {
+      parseBackends(name);
+      if (!Object.hasOwn(PROVIDER_PROFILES, name)) throw new Error(`BENCH_SS_PROVIDERS: ${name} is not a profile (${Object.keys(PROVIDER_PROFILES).join(', ')})`);
+      return name as ProfileName;
+    }),
     repeat: Math.max(1, Number(env.BENCH_REPEAT ?? 1)),
     pairs: (env.BENCH_PAIRS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     sections: (env.BENCH_ONLY ?? 'throughput,latency,idle,probe').split(',').map((s) => s.trim()),
@@ -70,10 +83,12 @@ interface Child {
 }
 
 /** Starts bench/children.ts JOB ARG under `ulimit -n` raised as far as allowed. */
-function startChild(job: string, arg = '', nofile = 65_536): Promise<Child> {
+function startChild(job: string, arg = '', nofile = 65_536, env: NodeJS.ProcessEnv = {}): Promise<Child> {
   const script = `ulimit -n ${nofile} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"`;
   childScript ??= compileForBench(path.dirname(here));
-  const proc: ChildProcess = spawn('sh', ['-c', script, process.execPath, childScript, job, arg], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_NODE_FLAGS (e.g. --cpu-prof) go to the bridge children only, for profiling.
+  const flags = job === 'bridge' ? (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean) : [];
+  const proc: ChildProcess = spawn('sh', ['-c', script, process.execPath, ...flags, childScript, job, arg], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
   return new Promise((resolve, reject) => {
     const onExit = (code: number | null): void => reject(new Error(`bench child ${job} exited (${code}) before it was ready`));
     proc.once('exit', onExit);
@@ -105,9 +120,36 @@ export interface ThroughputRow {
   baselineMiBps: number;
   bridgeMiBps: number;
   ratio: number;
+  /** CPU seconds per GiB of the relaying process: the baseline proxy's (NaN when not measured) and the bridge's. */
+  baselineCpuPerGiB: number;
+  bridgeCpuPerGiB: number;
+  ss?: { cipher: SsMethod; library: string; profile: ProfileName };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
+interface Measured {
+  mibps: number;
+  /** CPU seconds the relaying process (bridge, or the baseline proxy) spent per GiB moved; NaN when unknown. */
+  cpuPerGiB: number;
 }
 
 /** MiB/s moving `total` bytes one way over `streams` parallel streams; NaN when a run stalls or fails. */
+async function measureCpu(p: Path, targetPort: number, total: number, streams: number, dir: 'up' | 'down', cpu: () => Promise<number>): Promise<Measured> {
+  const before = await cpu();
+  const mibps = await measure(p, targetPort, total, streams, dir);
+  const used = (await cpu()) - before;
+  return { mibps, cpuPerGiB: used / (Math.ceil(total / streams) * streams / (1024 * MiB)) };
+}
+
 async function measure(p: Path, targetPort: number, total: number, streams: number, dir: 'up' | 'down'): Promise<number> {
   const per = Math.ceil(total / streams);
   const socks = await Promise.all(Array.from({ length: streams }, () => openStream(p, targetPort)));
@@ -133,7 +175,23 @@ async function measure(p: Path, targetPort: number, total: number, streams: numb
 interface PairSetup {
   name: string;
   baseline: Path;
+  /** The baseline proxy's CPU seconds so far (not for dante: it forks per connection). */
+  baselineCpu?: () => Promise<number>;
   bridgeUpstreams: 'direct' | string[];
+  /** Environment of the bridge process (the cipher provider profile). */
+  env?: NodeJS.ProcessEnv;
+  /** Shadowsocks rows: the cipher library the bridge used and whether it is the app's own choice. */
+  ss?: { cipher: SsMethod; library: string; profile: ProfileName };
+}
+
+/** One profile per distinct cipher library serving `cipher`, in the given order (the first is the app's when 'auto' leads). */
+function librariesFor(cipher: SsMethod, profiles: readonly ProfileName[]): { library: string; profile: ProfileName }[] {
+  const seen = new Map<string, ProfileName>();
+  for (const profile of profiles) {
+    const library = new CipherProvider(profile).backendFor(cipher)?.name.replace(/ \(BoringSSL-like.*\)$/, '');
+    if (library && !seen.has(library)) seen.set(library, profile);
+  }
+  return [...seen].map(([library, profile]) => ({ library, profile }));
 }
 
 function ssLink(method: string, password: string, port: number): string {
@@ -146,22 +204,32 @@ async function throughput(opts: BenchOptions, targetPort: number, log: (l: strin
   const rows: ThroughputRow[] = [];
   try {
     const password = 'bench-password-1';
-    const [ms, dante, ss] = await Promise.all([startMicrosocks(), startDante(), startSsServer({ method: opts.cipher, password })]);
-    peers.push(ms, dante, ss);
-    const ssLocal = await startSsLocal({ method: opts.cipher, password, server: ss });
-    peers.push(ssLocal);
+    const [ms, dante] = await Promise.all([startMicrosocks(), startDante()]);
+    peers.push(ms, dante);
     const pipe = await startChild('pipe', String(targetPort));
     children.push(pipe);
     const pairs: PairSetup[] = [
-      { name: 'microsocks', baseline: { kind: 'socks5', port: ms.port }, bridgeUpstreams: [`socks5://127.0.0.1:${ms.port}`] },
+      { name: 'microsocks', baseline: { kind: 'socks5', port: ms.port }, baselineCpu: async () => cpuSecondsOf(ms.pid), bridgeUpstreams: [`socks5://127.0.0.1:${ms.port}`] },
       { name: 'dante', baseline: { kind: 'socks5', port: dante.port }, bridgeUpstreams: [`socks5://127.0.0.1:${dante.port}`] },
-      { name: `shadowsocks ${opts.cipher}`, baseline: { kind: 'socks5', port: ssLocal.port }, bridgeUpstreams: [ssLink(opts.cipher, password, ss.port)] },
-      { name: 'direct vs bare pipe', baseline: { kind: 'plain', port: pipe.port }, bridgeUpstreams: 'direct' },
     ];
+    for (const cipher of opts.ciphers) {
+      if (opts.pairs.length > 0 && !opts.pairs.some((p) => 'shadowsocks'.includes(p) || cipher.includes(p))) continue;
+      const ss = await startSsServer({ method: cipher, password });
+      peers.push(ss);
+      const ssLocal = await startSsLocal({ method: cipher, password, server: ss });
+      peers.push(ssLocal);
+      for (const { library, profile } of librariesFor(cipher, opts.providers)) {
+        pairs.push({
+          name: `shadowsocks ${cipher} [${library}]`, baseline: { kind: 'socks5', port: ssLocal.port }, baselineCpu: async () => cpuSecondsOf(ssLocal.pid), bridgeUpstreams: [ssLink(cipher, password, ss.port)],
+          env: { PORTHOLE_SS_CRYPTO: profile }, ss: { cipher, library, profile },
+        });
+      }
+    }
+    pairs.push({ name: 'direct vs bare pipe', baseline: { kind: 'plain', port: pipe.port }, baselineCpu: async () => (await pipe.stats()).cpuUs / 1e6, bridgeUpstreams: 'direct' });
     const warm = Math.min(64 * MiB, Math.max(MiB, Math.floor(opts.bytes / 16)));
     for (const pair of pairs) {
       if (opts.pairs.length > 0 && !opts.pairs.some((p) => pair.name.includes(p))) continue;
-      const bridge = await startChild('bridge', JSON.stringify({ upstreams: pair.bridgeUpstreams }));
+      const bridge = await startChild('bridge', JSON.stringify({ upstreams: pair.bridgeUpstreams }), 65_536, pair.env);
       children.push(bridge);
       const viaBridge: Path = { kind: 'socks5', port: bridge.port };
       for (const p of [pair.baseline, viaBridge]) await measure(p, targetPort, warm, 1, 'down');
@@ -169,13 +237,24 @@ async function throughput(opts: BenchOptions, targetPort: number, log: (l: strin
         for (const dir of ['up', 'down'] as const) {
           let baselineMiBps = 0;
           let bridgeMiBps = 0;
+          let baselineCpu = Infinity;
+          let bridgeCpu = Infinity;
+          const baselineCpuNow = pair.baselineCpu ?? (async (): Promise<number> => NaN);
+          const bridgeCpuNow = async (): Promise<number> => (await bridge.stats()).cpuUs / 1e6;
           for (let i = 0; i < opts.repeat; i++) {
-            baselineMiBps = Math.max(baselineMiBps, await measure(pair.baseline, targetPort, opts.bytes, streams, dir));
-            bridgeMiBps = Math.max(bridgeMiBps, await measure(viaBridge, targetPort, opts.bytes, streams, dir));
+            const b = await measureCpu(pair.baseline, targetPort, opts.bytes, streams, dir, baselineCpuNow);
+            const o = await measureCpu(viaBridge, targetPort, opts.bytes, streams, dir, bridgeCpuNow);
+            baselineMiBps = Math.max(baselineMiBps, b.mibps);
+            bridgeMiBps = Math.max(bridgeMiBps, o.mibps);
+            baselineCpu = Math.min(baselineCpu, b.cpuPerGiB);
+            bridgeCpu = Math.min(bridgeCpu, o.cpuPerGiB);
           }
-          const row = { pair: pair.name, dir, streams, baselineMiBps, bridgeMiBps, ratio: bridgeMiBps / baselineMiBps };
+          const row: ThroughputRow = {
+            pair: pair.name, dir, streams, baselineMiBps, bridgeMiBps, ratio: bridgeMiBps / baselineMiBps,
+            baselineCpuPerGiB: baselineCpu, bridgeCpuPerGiB: bridgeCpu, ...(pair.ss ? { ss: pair.ss } : {}),
+          };
           rows.push(row);
-          log(`  ${pair.name.padEnd(34)} ${dir.padEnd(4)} ${String(streams).padStart(2)} stream(s): baseline ${baselineMiBps.toFixed(0)} MiB/s, bridge ${bridgeMiBps.toFixed(0)} MiB/s (×${row.ratio.toFixed(2)})`);
+          log(`  ${pair.name.padEnd(50)} ${dir.padEnd(4)} ${String(streams).padStart(2)} stream(s): baseline ${baselineMiBps.toFixed(0)} MiB/s, bridge ${bridgeMiBps.toFixed(0)} MiB/s (×${row.ratio.toFixed(2)}); CPU s/GiB baseline ${baselineCpu.toFixed(2)}, bridge ${bridgeCpu.toFixed(2)}`);
         }
       }
       await bridge.stop();

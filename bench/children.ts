@@ -26,6 +26,8 @@ function ready(port: number): void {
     if (msg.type === 'stats') process.send?.({ type: 'stats', rss: procStatus('VmRSS'), hwm: procStatus('VmHWM'), nofile: nofile(), cpuUs: (() => { const u = process.cpuUsage(); return u.user + u.system; })(), bridge: statsOf() });
   });
   process.on('disconnect', () => process.exit(0));
+  // An orderly exit on stop, so a --cpu-prof profile (BENCH_NODE_FLAGS) gets written.
+  process.on('SIGTERM', () => process.exit(0));
   process.send?.({ type: 'ready', port });
 }
 

@@ -101,6 +101,10 @@ export const ServerSchema = z.strictObject({
   picked: z.boolean(),
   /** The bridge is currently using it. */
   active: z.boolean(),
+  /** Kept but not usable yet: the protocol it needs ("hysteria2", "vless+reality"). Never tested. */
+  needs: z.string().max(32).optional(),
+  /** Its TLS certificate is not checked (the link asked for that): the UI warns. */
+  insecureTls: z.boolean().optional(),
 });
 export type Server = z.infer<typeof ServerSchema>;
 

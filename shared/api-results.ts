@@ -5,13 +5,26 @@ import { FingerprintSchema, FingerprintWordsSchema, IsoDateSchema, ServerIdSchem
 
 const Count = z.number().int().min(0);
 
+/** One line or item of a pasted subscription that could not be read, and why. */
+export const ImportProblemSchema = z.strictObject({ line: z.number().int().min(1).nullable(), message: z.string().max(500) });
+export type ImportProblem = z.infer<typeof ImportProblemSchema>;
+const Problems = z.array(ImportProblemSchema).max(100);
+
 /** What happened to a pasted code, armored block or link. */
 export const ImportOutcomeSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('added'),
     added: Count,
-    serverIds: z.array(ServerIdSchema).max(1000),
+    serverIds: z.array(ServerIdSchema).max(5000),
     publisher: z.string().max(100).nullable(),
+    /** Unsigned servers (links, subscriptions, configs): they became the person's own. */
+    own: z.boolean().optional(),
+    /** Of those added, how many need a protocol Porthole doesn't speak yet. */
+    unsupported: Count.optional(),
+    /** Servers that were already there. */
+    already: Count.optional(),
+    /** Lines or items that could not be read (the rest was added). */
+    problems: Problems.optional(),
   }),
   z.strictObject({ kind: z.literal('already-added'), count: Count }),
   /** Recognized but broken: a typo in a code, a cut-off block, a bad checksum. `problem` says
@@ -27,7 +40,7 @@ export const ImportOutcomeSchema = z.discriminatedUnion('kind', [
     serverCount: Count,
   }),
   /** Not something Porthole understands. */
-  z.strictObject({ kind: z.literal('invalid'), message: z.string().max(500) }),
+  z.strictObject({ kind: z.literal('invalid'), message: z.string().max(500), problems: Problems.optional() }),
 ]);
 export type ImportOutcome = z.infer<typeof ImportOutcomeSchema>;
 export type ImportKind = ImportOutcome['kind'];

@@ -15,8 +15,8 @@ export * from './api-results.ts';
 const None = z.strictObject({});
 const ById = z.strictObject({ id: ServerIdSchema });
 const ByFingerprint = z.strictObject({ fingerprint: FingerprintSchema });
-/** A pasted message can be long (a whole Telegram post), but not unbounded. */
-export const MAX_IMPORT_TEXT = 64 * 1024;
+/** A pasted message can be long (a whole Telegram post, a subscription of 5,000 links), but not unbounded. */
+export const MAX_IMPORT_TEXT = 1024 * 1024;
 
 function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
   return { request, response };
@@ -43,8 +43,8 @@ export const API_METHODS = {
   unpin: method(ById, ServerSchema),
 
   // Servers of one's own and sharing.
-  /** socks5://, ss://, http:// link typed by a power user. */
-  addServerByLink: method(z.strictObject({ link: z.string().min(1).max(4096) }), ImportOutcomeSchema),
+  /** Servers of one's own: any share link, a subscription (links, base64, Clash, sing-box), an Outline key. */
+  addServerByLink: method(z.strictObject({ link: z.string().min(1).max(MAX_IMPORT_TEXT) }), ImportOutcomeSchema),
   removeServer: method(ById, RemovedSchema),
   shareServers: method(z.strictObject({ ids: z.array(ServerIdSchema).min(1).max(50) }), ShareResultSchema),
   /** A pasted code, armored block, porthole:// link or whole message containing one. */

@@ -234,7 +234,13 @@ export function formatCode(bytes: Uint8Array): string {
   return CODE_PREFIX + encodeBase64Url(bytes);
 }
 
+// Linear: no two quantifiers can match the same character (P, H, 1 and ':' are not spaces).
 const PREFIX_RE = /P\s*H\s*1\s*:/gi;
+/** Prefixes looked at, and decoded, per input: a paste holds a few codes; thousands of "PH1:" are noise. */
+const MAX_PREFIXES = 256;
+const MAX_CODE_ATTEMPTS = 16;
+/** The shortest code (v2): header, length, key id, expiry, one IPv4 server with one port, signature. */
+const MIN_CODE_CHARS = encodedLength(1 + 1 + 8 + 2 + (2 + 4 + 2) + SIG);
 
 /**
  * Finds and decodes a code inside pasted text: a whole SMS with line breaks and spaces,
@@ -244,13 +250,21 @@ const PREFIX_RE = /P\s*H\s*1\s*:/gi;
 export function findCode(input: string): DecodedCode | null {
   const normalized = normalizePasted(decodeLinkEscapes(input));
   let damage: CodeDamaged | null = null;
+  let attempts = 0;
+  let prefixes = 0;
   for (const m of normalized.matchAll(PREFIX_RE)) {
+    if (++prefixes > MAX_PREFIXES) break;
     const chars: string[] = [];
     for (let i = (m.index ?? 0) + m[0].length; i < normalized.length && chars.length < 2000; i++) {
       const ch = normalized[i]!;
       if (isBase64UrlChar(ch)) chars.push(ch);
       else if (!/\s/.test(ch)) break;
     }
+    if (chars.length < MIN_CODE_CHARS) {
+      damage ??= new CodeDamaged(chars.length >= 2 && looksCaseChanged(chars.join('')) ? 'wrong-case' : 'cut-off');
+      continue;
+    }
+    if (++attempts > MAX_CODE_ATTEMPTS) break;
     try {
       return decodeFromChars(chars.join(''));
     } catch (err) {

@@ -1,190 +1,86 @@
-// Parses and formats the proxy links power users paste:
-//   socks5://user:pass@host:port   http://…   https://…
-//   ss://BASE64(method:password)@host:port/?outline=1#Name   (SIP002, Outline access keys)
-//   ss://BASE64(method:password@host:port)#Name             (legacy form)
-//   tg://socks?server=…&port=…&user=…&pass=…   https://t.me/socks?…
+// Parses and formats one share link (the codecs live in shared/links/, one per format):
+//   socks5://user:pass@host:port  socks://BASE64(user:pass)@…  http://…  https://…
+//   ss://…  (SIP002, Outline keys with prefix, legacy base64, v2ray-plugin websocket)
+//   trojan://…  vless://…  vmess://BASE64(JSON)  (transport ws/tcp, TLS with SNI, ALPN, pin)
+//   tg://socks?…  https://t.me/socks?…  (SOCKS5)   tg://proxy?…  https://t.me/proxy?…  (MTProto)
+//   hysteria2://, tuic://, wireguard://, ssr://, vless+Reality, … → an 'unsupported' entry, kept.
+// ssconf:// (Outline dynamic keys) must be fetched: parseProxyLink throws DynamicKeyError for them.
 // Every failure names what is wrong in the link.
-import { hostKind, SS_CIPHERS, type Entry, type Protocol, type SsCipher } from './entry.ts';
-import { decodeBase64Url, encodeBase64Url, fromUtf8, utf8 } from './base64url.ts';
+import { encodeBase64Url, utf8 } from './base64url.ts';
+import { checkEntry } from './links/check.ts';
+import { clip, LinkError, MAX_LINK, type ParsedLink } from './links/common.ts';
+import { parseShadowsocks, prefixText } from './links/shadowsocks.ts';
+import { parseSocksOrHttp } from './links/socks-http.ts';
+import { isTelegramLink, parseMtproto, parseTelegramSocks } from './links/telegram.ts';
+import { parseTrojan } from './links/trojan.ts';
+import { UNSUPPORTED_SCHEMES, unsupportedFromLink } from './links/unsupported.ts';
+import { parseVless } from './links/vless.ts';
+import { formatVmess, parseVmess } from './links/vmess.ts';
 
-export class LinkError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LinkError';
+export { LinkError, type ParsedLink } from './links/common.ts';
+export { unsupportedReason } from './links/unsupported.ts';
+
+/** An Outline dynamic key (ssconf://): the config must be fetched from `url` (https). */
+export class DynamicKeyError extends LinkError {
+  readonly url: string;
+  constructor(url: string) {
+    super('this is an Outline dynamic key (ssconf://): its server is fetched from the address it names');
+    this.name = 'DynamicKeyError';
+    this.url = url;
   }
 }
 
-export type ParsedLink = Omit<Entry, 'id'>;
-
-const DEFAULT_PORTS: Record<Protocol, number> = {
-  socks5: 1080, http: 8080, https: 443, shadowsocks: 8388, trojan: 443, vless: 443, vmess: 443, mtproto: 443, unsupported: 443,
-};
+/** Schemes a link may start with, for finding links inside a pasted message. */
+export const LINK_SCHEMES = ['socks5', 'socks5h', 'socks', 'ss', 'ssconf', 'trojan', 'vless', 'vmess', 'tg', ...Object.keys(UNSUPPORTED_SCHEMES)] as const;
 
 export function parseProxyLink(input: string): ParsedLink {
   const link = input.trim();
   if (link === '') throw new LinkError('the link is empty');
-  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(link)?.[1]?.toLowerCase();
-  if (!scheme) throw new LinkError(`"${clip(link)}" has no scheme: expected socks5://, http://, https://, ss:// or tg://`);
+  if (link.length > MAX_LINK) throw new LinkError(`the link is longer than ${MAX_LINK} characters`);
+  const colon = link.indexOf(':');
+  const scheme = colon > 0 ? link.slice(0, colon).toLowerCase() : '';
+  if (!/^[a-z][a-z0-9+.-]{0,31}$/.test(scheme)) {
+    throw new LinkError(`"${clip(link)}" has no scheme: expected a link such as vless://, vmess://, trojan://, ss://, socks5://, http:// or tg://`);
+  }
+  return checkEntry(parseByScheme(link, scheme));
+}
+
+function parseByScheme(link: string, scheme: string): ParsedLink {
+  const telegram = isTelegramLink(link);
+  if (telegram === 'socks') return parseTelegramSocks(link);
+  if (telegram === 'proxy') return parseMtproto(link);
   switch (scheme) {
     case 'socks5':
     case 'socks5h':
     case 'socks':
-      return parseUrlForm(link, 'socks5');
+      return parseSocksOrHttp(link, 'socks5');
     case 'http':
     case 'https':
-      if (/^https?:\/\/(www\.)?(t|telegram)\.me\/socks\b/i.test(link)) return parseTelegram(link);
-      if (/^https?:\/\/(www\.)?(t|telegram)\.me\/proxy\b/i.test(link)) throw mtproto();
-      return parseUrlForm(link, scheme);
+      return parseSocksOrHttp(link, scheme);
     case 'ss':
       return parseShadowsocks(link);
-    case 'tg':
-      if (/^tg:\/\/proxy\b/i.test(link)) throw mtproto();
-      if (!/^tg:\/\/socks\b/i.test(link)) throw new LinkError('only tg://socks links carry a SOCKS5 proxy');
-      return parseTelegram(link);
-    case 'socks4':
-    case 'socks4a':
-      throw new LinkError('SOCKS4 proxies are not supported: use a socks5:// link');
-    case 'ssr':
-    case 'vmess':
-    case 'vless':
+    case 'ssconf':
+      return dynamicKey(link);
     case 'trojan':
-      throw new LinkError(`${scheme}:// links are not supported (supported: socks5, http, https, ss)`);
-    default:
-      throw new LinkError(`unknown scheme "${scheme}:": expected socks5://, http://, https://, ss:// or tg://`);
+      return parseTrojan(link);
+    case 'vless':
+      return parseVless(link);
+    case 'vmess':
+      return parseVmess(link);
+    case 'tg':
+      throw new LinkError('this tg:// link is not a proxy: expected tg://proxy or tg://socks');
+    default: {
+      const known = UNSUPPORTED_SCHEMES[scheme];
+      if (known) return unsupportedFromLink(link, known);
+      throw new LinkError(`unknown kind of link "${clip(scheme)}:": expected vless://, vmess://, trojan://, ss://, socks5://, http:// or tg://`);
+    }
   }
 }
 
-function mtproto(): LinkError {
-  return new LinkError('MTProto proxy links (tg://proxy) are not supported: ask for a tg://socks link');
-}
-
-function parseUrlForm(link: string, protocol: 'socks5' | 'http' | 'https'): ParsedLink {
-  const m = /^[a-z0-9+.-]+:\/\/(?:([^@/?#]*)@)?(\[[^\]]*\]|[^:/?#]*)(?::([^/?#]*))?(\/[^?#]*)?(\?[^#]*)?(#.*)?$/i.exec(link);
-  if (!m) throw new LinkError(`"${clip(link)}" is not a valid ${protocol} link`);
-  const [, userinfo, rawHost, rawPort, path, , fragment] = m;
-  if (path && path !== '/') throw new LinkError(`a ${protocol} proxy link has no path (found "${clip(path)}")`);
-  const out: ParsedLink = { protocol, host: parseHost(rawHost ?? ''), ports: [parsePort(rawPort, DEFAULT_PORTS[protocol])] };
-  if (userinfo !== undefined && userinfo !== '') {
-    const i = userinfo.indexOf(':');
-    out.username = decode(i < 0 ? userinfo : userinfo.slice(0, i), 'user name');
-    if (i >= 0) out.password = decode(userinfo.slice(i + 1), 'password');
-  }
-  const label = parseLabel(fragment);
-  if (label) out.label = label;
-  return out;
-}
-
-function parseShadowsocks(link: string): ParsedLink {
-  const hashAt = link.indexOf('#');
-  const label = parseLabel(hashAt >= 0 ? link.slice(hashAt) : undefined);
-  const body = (hashAt >= 0 ? link.slice(0, hashAt) : link).slice('ss://'.length);
-  const at = body.lastIndexOf('@');
-  let method: string;
-  let password: string;
-  let hostPort: string;
-  let query = '';
-  if (at >= 0) {
-    // SIP002: userinfo is base64url(method:password), or percent-encoded method:password.
-    const userinfo = decode(body.slice(0, at), 'user info');
-    const decoded = userinfo.includes(':') ? userinfo : decodeLooseBase64(userinfo);
-    if (decoded === null || !decoded.includes(':')) throw new LinkError('the ss:// link\'s user info is not base64 of "method:password"');
-    [method, password] = splitOnce(decoded, ':');
-    const rest = body.slice(at + 1);
-    const q = rest.search(/[/?]/);
-    hostPort = q >= 0 ? rest.slice(0, q) : rest;
-    query = q >= 0 ? rest.slice(q).replace(/^\//, '') : '';
-  } else {
-    const decoded = decodeLooseBase64(body.replace(/[/?].*$/, ''));
-    if (decoded === null || !decoded.includes('@')) throw new LinkError('the ss:// link is neither SIP002 (userinfo@host:port) nor base64 of "method:password@host:port"');
-    const inner = decoded.lastIndexOf('@');
-    [method, password] = splitOnce(decoded.slice(0, inner), ':');
-    hostPort = decoded.slice(inner + 1);
-  }
-  const params = new URLSearchParams(query.replace(/^\?/, ''));
-  if (params.get('plugin')) throw new LinkError(`ss:// plugins are not supported (this link needs "${clip(params.get('plugin') ?? '')}")`);
-  const cipher = method.toLowerCase();
-  if (!(SS_CIPHERS as readonly string[]).includes(cipher)) {
-    throw new LinkError(`Shadowsocks cipher "${clip(method)}" is not supported: use ${SS_CIPHERS.join(', ')}`);
-  }
-  if (password === '') throw new LinkError('the ss:// link has an empty password');
-  const hp = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(hostPort);
-  const out: ParsedLink = {
-    protocol: 'shadowsocks',
-    host: parseHost(hp?.[1] ?? ''),
-    ports: [parsePort(hp?.[2], DEFAULT_PORTS.shadowsocks, true)],
-    method: cipher as SsCipher,
-    password,
-  };
-  if (label) out.label = label;
-  return out;
-}
-
-function parseTelegram(link: string): ParsedLink {
-  const q = link.indexOf('?');
-  if (q < 0) throw new LinkError('the Telegram proxy link has no parameters (server=…&port=…)');
-  const params = new URLSearchParams(link.slice(q + 1).replace(/#.*$/, ''));
-  const server = params.get('server');
-  if (!server) throw new LinkError('the Telegram proxy link has no server=');
-  const out: ParsedLink = { protocol: 'socks5', host: parseHost(server), ports: [parsePort(params.get('port') ?? undefined, 1080, true)] };
-  const user = params.get('user');
-  const pass = params.get('pass');
-  if (user) out.username = user;
-  if (pass) out.password = pass;
-  return out;
-}
-
-function parseHost(raw: string): string {
-  const host = raw.startsWith('[') && raw.endsWith(']') ? raw.slice(1, -1) : raw;
-  if (host === '') throw new LinkError('the link has no host');
-  const kind = hostKind(host);
-  if (!kind || (kind === 'ipv6' && !raw.startsWith('[') && raw !== host)) throw new LinkError(`"${clip(host)}" is not a valid host name or IP address`);
-  return kind === 'name' ? host.toLowerCase().replace(/\.$/, '') : host.toLowerCase();
-}
-
-function parsePort(raw: string | undefined, fallback: number, required = false): number {
-  if (raw === undefined || raw === '') {
-    if (required) throw new LinkError('the link has no port');
-    return fallback;
-  }
-  if (!/^\d{1,5}$/.test(raw)) throw new LinkError(`port "${clip(raw)}" is not a number`);
-  const port = Number(raw);
-  if (port < 1 || port > 65535) throw new LinkError(`port ${port} is out of range (1-65535)`);
-  return port;
-}
-
-function parseLabel(fragment: string | undefined): string | undefined {
-  if (!fragment || fragment.length <= 1) return undefined;
-  const label = decode(fragment.slice(1), 'name').trim();
-  return label === '' ? undefined : label.slice(0, 100);
-}
-
-function decode(text: string, what: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    throw new LinkError(`the link's ${what} has a broken %-escape`);
-  }
-}
-
-/** Accepts base64 or base64url, padded or not (links in the wild use all four). */
-function decodeLooseBase64(text: string): string | null {
-  const clean = text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
-  const bytes = decodeBase64Url(clean) ?? decodeBase64Url(clean.slice(0, clean.length - (clean.length % 4 === 1 ? 1 : 0)));
-  if (!bytes) return null;
-  try {
-    return fromUtf8(bytes);
-  } catch {
-    return null;
-  }
-}
-
-function splitOnce(text: string, sep: string): [string, string] {
-  const i = text.indexOf(sep);
-  return i < 0 ? [text, ''] : [text.slice(0, i), text.slice(i + sep.length)];
-}
-
-function clip(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+function dynamicKey(link: string): never {
+  const rest = link.slice(link.indexOf('://') + 3);
+  if (rest === '') throw new LinkError('the ssconf:// key has no address');
+  throw new DynamicKeyError(`https://${rest}`);
 }
 
 /** Formats an entry back as a link (first port). Used for sharing and display. */
@@ -193,19 +89,63 @@ export function formatProxyLink(entry: ParsedLink, options: { withCredentials?: 
   const host = entry.host.includes(':') ? `[${entry.host}]` : entry.host;
   const port = entry.ports[0];
   const label = entry.label ? `#${encodeURIComponent(entry.label)}` : '';
-  if (entry.protocol === 'shadowsocks') {
-    const info = withCreds ? `${encodeBase64Url(utf8(`${entry.method ?? ''}:${entry.password ?? ''}`))}@` : '';
-    return `ss://${info}${host}:${port}${label}`;
+  switch (entry.protocol) {
+    case 'shadowsocks': {
+      const info = withCreds ? `${encodeBase64Url(utf8(`${entry.method ?? ''}:${entry.password ?? ''}`))}@` : '';
+      const query = new URLSearchParams();
+      if (entry.prefix && withCreds) query.set('prefix', prefixText(entry.prefix));
+      if (entry.transport?.type === 'ws') {
+        const opts = ['v2ray-plugin', 'mode=websocket', ...(entry.tls ? ['tls'] : []), ...(entry.transport.host ?? entry.tls?.sni ? [`host=${entry.transport.host ?? entry.tls?.sni}`] : []), `path=${entry.transport.path ?? '/'}`];
+        query.set('plugin', opts.join(';'));
+      }
+      const q = query.size > 0 ? `/?${query.toString().replace(/\+/g, '%20')}` : '';
+      return `ss://${info}${host}:${port}${q}${label}`;
+    }
+    case 'trojan':
+    case 'vless': {
+      const cred = entry.protocol === 'trojan' ? encodeURIComponent(entry.password ?? '') : entry.uuid ?? '';
+      const q = streamQuery(entry);
+      return `${entry.protocol}://${withCreds ? `${cred}@` : ''}${host}:${port}${q ? `?${q}` : ''}${label}`;
+    }
+    case 'vmess':
+      return withCreds ? formatVmess(entry) : `vmess://${host}:${port}${label}`;
+    case 'mtproto':
+      return `tg://proxy?server=${encodeURIComponent(entry.host)}&port=${port}${withCreds ? `&secret=${entry.secret ?? ''}` : ''}`;
+    case 'unsupported':
+      return withCreds && entry.link ? entry.link : `${entry.scheme ?? 'unknown'}://${host}:${port}${label}`;
+    default: {
+      const creds = withCreds && entry.username !== undefined
+        ? `${encodeURIComponent(entry.username)}${entry.password !== undefined ? `:${encodeURIComponent(entry.password)}` : ''}@`
+        : '';
+      return `${entry.protocol}://${creds}${host}:${port}${label}`;
+    }
   }
-  const creds = withCreds && entry.username !== undefined
-    ? `${encodeURIComponent(entry.username)}${entry.password !== undefined ? `:${encodeURIComponent(entry.password)}` : ''}@`
-    : '';
-  return `${entry.protocol}://${creds}${host}:${port}${label}`;
 }
 
-/** A stable id for a server: the same protocol, host, first port and user give the same id. */
+function streamQuery(e: ParsedLink): string {
+  const q = new URLSearchParams();
+  if (e.protocol === 'vless') q.set('encryption', 'none');
+  q.set('security', e.tls ? 'tls' : 'none');
+  if (e.tls?.sni) q.set('sni', e.tls.sni);
+  if (e.tls?.alpn) q.set('alpn', e.tls.alpn.join(','));
+  if (e.tls?.pinSha256) q.set('pinSha256', e.tls.pinSha256);
+  if (e.tls?.insecure) q.set('allowInsecure', '1');
+  q.set('type', e.transport?.type ?? 'tcp');
+  if (e.transport?.host) q.set('host', e.transport.host);
+  if (e.transport?.path) q.set('path', e.transport.path);
+  return q.toString();
+}
+
+/**
+ * A stable id for a server: the same protocol, host, first port and user give the same id. The
+ * kinds added in 2026 also count their transport (one CDN host often fronts several paths).
+ */
 export function entryIdFor(link: ParsedLink): string {
-  const key = `${link.protocol}|${link.host}|${link.ports[0]}|${link.username ?? ''}`;
+  const base = `${link.protocol}|${link.host}|${link.ports[0]}|${link.username ?? ''}`;
+  const more = ['socks5', 'http', 'https', 'shadowsocks'].includes(link.protocol) && !link.transport && !link.prefix
+    ? ''
+    : `|${link.transport?.type ?? ''}|${link.transport?.path ?? ''}|${link.transport?.host ?? ''}|${link.tls?.sni ?? ''}|${link.uuid ?? ''}|${link.scheme ?? ''}|${link.secret ?? ''}|${link.prefix ?? ''}`;
+  const key = base + more;
   // FNV-1a, 2 × 32 bits with different offsets: stable, short, not a security property.
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
@@ -214,5 +154,6 @@ export function entryIdFor(link: ParsedLink): string {
     a = Math.imul(a ^ c, 0x01000193) >>> 0;
     b = Math.imul(b ^ c, 0x01000193 + 2) >>> 0;
   }
-  return `${link.protocol === 'shadowsocks' ? 'ss' : link.protocol}-${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(4, '0').slice(0, 4)}`;
+  const prefix = link.protocol === 'shadowsocks' ? 'ss' : link.protocol === 'unsupported' ? 'x' : link.protocol;
+  return `${prefix}-${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(4, '0').slice(0, 4)}`;
 }

@@ -1,6 +1,7 @@
 // Imports whatever a person pastes, drops or opens: a signed list file, text or HTML
-// with armored blocks, or a one-time code. Verifies first; stores only what verified;
-// a rejected input changes nothing that was stored before.
+// with armored blocks, a one-time code, or servers of their own (share links, subscriptions,
+// Clash/sing-box/Outline configs: see import-servers.ts). Verifies signed input first; stores
+// only what verified; a rejected input changes nothing that was stored before.
 import { fromUtf8 } from '../../shared/base64url.ts';
 import { extractArmored } from '../../shared/armor.ts';
 import { entryIdFor } from '../../shared/proxy-link.ts';
@@ -10,15 +11,17 @@ import { readCode, verifyCode } from './codes/codes.ts';
 import { publisherCheck } from './crypto/fingerprint.ts';
 import { Rejection, type RejectionReason } from './lists/signed.ts';
 import { verifyList } from './lists/verify.ts';
+import { importServers, type ServerImportOptions, type ServersOutcome } from './import-servers.ts';
 
 export type ImportOutcome =
   | { kind: 'list'; status: 'added' | 'updated'; publisher: string; version: number; entries: number; expires: string; message: string }
   | { kind: 'code'; status: 'added'; publisher: string; words: string[]; servers: Entry[]; newPublisher: boolean; message: string; senderName?: string }
   /** `words`: the fingerprint as digit groups to read out; `senderName`: the name the sender gave itself (unchecked). */
   | { kind: 'code'; status: 'needs-trust'; publisher: string; words: string[]; message: string; senderName?: string }
-  | { kind: 'list' | 'code' | 'key' | 'input'; status: 'rejected' | 'already-added'; reason: RejectionReason | 'nothing-found' | 'publisher-key'; message: string };
+  | { kind: 'list' | 'code' | 'key' | 'input'; status: 'rejected' | 'already-added'; reason: RejectionReason | 'nothing-found' | 'publisher-key'; message: string }
+  | ServersOutcome;
 
-export interface ImportOptions {
+export interface ImportOptions extends ServerImportOptions {
   /** Accept a new publisher key carried by a code (the person confirmed its words). */
   acceptNewKey?: boolean;
   now?: Date;
@@ -40,6 +43,10 @@ export async function importInput(stores: ClientStores, input: string | Uint8Arr
     if (/"format"\s*:\s*"porthole-publisher\/1"/.test(trimmed)) {
       return [{ kind: 'key', status: 'rejected', reason: 'publisher-key', message: 'this is a publisher key, not a list: add it with `porthole trust add`' }];
     }
+    if (!/"format"\s*:\s*"porthole-/.test(trimmed.slice(0, 4096))) {
+      const servers = await importServers(stores.dataDir, text, options);
+      if (servers) return [servers];
+    }
     return [await acceptList(stores, new TextEncoder().encode(text), options)];
   }
   const blocks = extractArmored(text);
@@ -52,14 +59,45 @@ export async function importInput(stores: ClientStores, input: string | Uint8Arr
     }
     return out;
   }
-  return [await importCode(stores, text, options)];
+  if (!hasCode(text)) {
+    const servers = await importServers(stores.dataDir, text, options);
+    if (servers) return [servers];
+  }
+  return [await oneAtATime(stores, () => importCode(stores, text, options))];
 }
 
-export async function acceptList(stores: ClientStores, bytes: Uint8Array, options: ImportOptions): Promise<ImportOutcome> {
+function hasCode(text: string): boolean {
+  try {
+    return readCode(text) !== null;
+  } catch {
+    return true; // a damaged code: the code path says what is wrong with it
+  }
+}
+
+/**
+ * One accept at a time per client: verifying, caching and recording must each see the previous
+ * accept's result, or two lists arriving at once (a refresh round and a paste) could both pass the
+ * version check and leave the older one in the cache and the state.
+ */
+const lanes = new WeakMap<object, Promise<unknown>>();
+function oneAtATime<T>(stores: ClientStores, fn: () => Promise<T>): Promise<T> {
+  const run = lanes.get(stores.state) ?? Promise.resolve();
+  const p = run.then(fn, fn);
+  lanes.set(stores.state, p.catch(() => undefined));
+  return p;
+}
+
+export function acceptList(stores: ClientStores, bytes: Uint8Array, options: ImportOptions): Promise<ImportOutcome> {
+  return oneAtATime(stores, () => acceptListNow(stores, bytes, options));
+}
+
+async function acceptListNow(stores: ClientStores, bytes: Uint8Array, options: ImportOptions): Promise<ImportOutcome> {
   try {
     const verified = verifyList(bytes, {
-      trusted: stores.trust.chains(),
-      now: stores.state.timeFloor(options.now),
+      trusted: stores.trust.listChains(),
+      codeOnly: stores.trust.codeOnlyChains(),
+      now: options.now ?? new Date(),
+      floor: (p) => stores.state.issuedAtFloor(p),
       highestVersion: (p) => stores.state.highestVersion(p),
     });
     const had = stores.state.highestVersion(verified.publisher);
@@ -91,8 +129,7 @@ async function importCode(stores: ClientStores, text: string, options: ImportOpt
     if (used) {
       return { kind: 'code', status: 'already-added', reason: 'already-added', message: `this code was already added (on ${used.importedAt.slice(0, 10)})` };
     }
-    const now = stores.state.timeFloor(options.now);
-    const verified = verifyCode(code, stores.trust.chains(), now);
+    const verified = verifyCode(code, stores.trust.chains(), options.now ?? new Date(), (p) => stores.state.issuedAtFloor(p));
     const publisher = verified.chain.publisher;
     const words = publisherCheck(publisher);
     const senderName = code.content.name;

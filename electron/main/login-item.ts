@@ -1,4 +1,5 @@
-// "Start at login": the OS login item on Windows/macOS, an XDG autostart entry on Linux.
+// "Start at login": the OS login item on Windows/macOS, an XDG autostart entry on Linux; and
+// whether this start was such a login start (then the app stays in the tray).
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -10,11 +11,21 @@ export function autostartEntry(execPath: string): string {
     'X-GNOME-Autostart-enabled=true', 'Terminal=false', ''].join('\n');
 }
 
+/**
+ * What to start at login. Inside an AppImage, process.execPath is the temporary mount
+ * (/tmp/.mount_XXXX/porthole) that is gone after exit; the AppImage runtime names the real file in
+ * $APPIMAGE.
+ */
+export function launcherPath(execPath: string, env: Readonly<Record<string, string | undefined>>): string {
+  const appImage = env.APPIMAGE;
+  return appImage && appImage.startsWith('/') && /\.appimage$/i.test(appImage) ? appImage : execPath;
+}
+
 export interface LoginItemHost {
   platform: NodeJS.Platform;
   execPath: string;
   configDir: string;
-  setLoginItemSettings(settings: { openAtLogin: boolean; args?: string[] }): void;
+  setLoginItemSettings(settings: { openAtLogin: boolean; openAsHidden?: boolean; args?: string[] }): void;
 }
 
 export async function applyStartAtLogin(host: LoginItemHost, enabled: boolean): Promise<void> {
@@ -29,5 +40,17 @@ export async function applyStartAtLogin(host: LoginItemHost, enabled: boolean): 
     }
     return;
   }
+  // args reach the app on Windows only; macOS says so through wasOpenedAtLogin instead.
   host.setLoginItemSettings({ openAtLogin: enabled, args: [HIDDEN_FLAG] });
+}
+
+/** Started at login (stay in the tray): --hidden on Windows/Linux, the login item's word on macOS. */
+export function startedAtLogin(argv: readonly string[], platform: NodeJS.Platform, wasOpenedAtLogin: () => boolean): boolean {
+  if (argv.includes(HIDDEN_FLAG)) return true;
+  if (platform !== 'darwin') return false;
+  try {
+    return wasOpenedAtLogin();
+  } catch {
+    return false;
+  }
 }

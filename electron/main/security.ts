@@ -1,5 +1,6 @@
 // The hardening every window and session gets: sandboxed, isolated renderer without Node; no
-// navigation away, no new windows, no webviews, no permissions, no remote content.
+// navigation away, no new windows, no webviews, no remote content, and one permission only: writing
+// text to the clipboard (Share's Copy button), for our own page's main frame.
 import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
 import { RENDERER_CSP_HEADER } from '../../shared/api-csp.ts';
 
@@ -31,9 +32,19 @@ export function isAllowedRequest(url: string, devtools = false): boolean {
   return devtools && url.startsWith('devtools://');
 }
 
+/** The permissions our page gets: writing to the clipboard (navigator.clipboard.writeText). Reading is never granted. */
+export const GRANTED_PERMISSIONS: readonly string[] = ['clipboard-sanitized-write'];
+
+/** Whether a permission request or check from this frame is granted. */
+export function isPermissionGranted(permission: string, requestingUrl: string | undefined, isMainFrame: boolean): boolean {
+  return GRANTED_PERMISSIONS.includes(permission) && isMainFrame && !!requestingUrl && requestingUrl.startsWith(`${APP_ORIGIN}/`);
+}
+
 export function hardenSession(session: Session, devtools: boolean): void {
-  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((_wc, permission, callback, details) => {
+    callback(isPermissionGranted(permission, details.requestingUrl, details.isMainFrame));
+  });
+  session.setPermissionCheckHandler((_wc, permission, _origin, details) => isPermissionGranted(permission, details.requestingUrl, details.isMainFrame));
   session.setDevicePermissionHandler(() => false);
   session.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequest(details.url, devtools) }));
   session.webRequest.onHeadersReceived((details, callback) => {

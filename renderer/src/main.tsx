@@ -1,4 +1,5 @@
 // Renderer entry: pick the Api (preload or loopback HTTP), load the store, render.
+import '../../shared/zod-jitless.ts'; // first: before any schema is built (CSP without eval)
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';

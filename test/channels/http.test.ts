@@ -6,6 +6,7 @@ import { httpProxyAgents, parseChannelSpec, type ChannelFetchResult, type Channe
 import { fakeSignedList } from '../fixtures/channels/lists.ts';
 import { startConnectProxy, startDeadServer, startServer, type TestServer } from '../fixtures/channels/servers.ts';
 import { makeTestPki, type TestPki } from '../fixtures/channels/tls.ts';
+import { startTinyproxy } from '../peers/index.ts';
 
 const list = fakeSignedList(5_000, 'one');
 const list2 = fakeSignedList(2_000, 'two');
@@ -314,6 +315,26 @@ describe('through a local HTTP proxy (CONNECT)', () => {
       expect(proxy.tunnels).toEqual([`127.0.0.1:${mirror.port}`, `127.0.0.1:${plain.port}`]);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('through a real proxy that wants a login (tinyproxy, BasicAuth): fetches with the credentials from the proxy URL, reports 407 without', async () => {
+    const tiny = await startTinyproxy({ basicAuth: { user: 'relay', pass: 'open-sesame_7' } });
+    try {
+      const withLogin = httpProxyAgents(`http://relay:open-sesame_7@127.0.0.1:${tiny.port}`);
+      const https = await parseChannelSpec(`${mirror.url}/list.signed`, settings).fetch({ signal: AbortSignal.timeout(10_000), maxBytes: MiB, proxy: withLogin });
+      expect(https.status).toBe('ok');
+      expect(https.blobs).toEqual([list]);
+      const http = await parseChannelSpec(`${plain.url}/list.signed`, settings).fetch({ signal: AbortSignal.timeout(10_000), maxBytes: MiB, proxy: withLogin });
+      expect(http.status).toBe('ok');
+      expect(http.blobs).toEqual([list]);
+      for (const url of [`http://relay:wrong@127.0.0.1:${tiny.port}`, `http://127.0.0.1:${tiny.port}`]) {
+        const r = await parseChannelSpec(`${mirror.url}/list.signed`, settings).fetch({ signal: AbortSignal.timeout(10_000), maxBytes: MiB, proxy: httpProxyAgents(url) });
+        expect(r).toMatchObject({ status: 'error', detail: 'EPROXY' });
+        expect(r.blobs).toEqual([]);
+      }
+    } finally {
+      await tiny.stop();
     }
   });
 

@@ -1,11 +1,15 @@
 // Every upstream connector against its real peer (Debian daemons started by test/peers) on 127.0.0.1.
 // Destination names that only the peers can resolve prove that names are resolved by the upstream.
 // The test process never looks that name up itself: its resolver is not on loopback.
+// Shadowsocks runs once per cipher library that can serve each cipher (sodium-native, node:crypto,
+// node:crypto as Electron's BoringSSL has it, @noble/ciphers), so the app's fallback meets ss-server too.
 import fs from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectUpstream, upstreamFor, UpstreamError } from '../../electron/core/bridge/upstreams/index.ts';
 import type { Upstream, UpstreamForOptions } from '../../electron/core/bridge/upstreams/index.ts';
+import { CipherProvider, PROVIDER_PROFILES } from '../../electron/core/bridge/upstreams/shadowsocks-crypto.ts';
+import type { ProfileName } from '../../electron/core/bridge/upstreams/shadowsocks-crypto.ts';
 import type { Entry } from '../../shared/entry.ts';
 import {
   byeLine, delay, freePort, HELLO_BODY, httpOver, sha256Hex, startBlackhole, startDante, startHttpTarget, startMicrosocks,
@@ -59,12 +63,28 @@ function upstream(fields: Omit<Entry, 'id' | 'ports' | 'host'> & { port: number;
   return upstreamFor({ id: 'test', host: host ?? '127.0.0.1', ports: [port], ...rest }, port, options);
 }
 
-function ss(method: SsMethod, overrides: { password?: string; port?: number; firstReplyTimeoutMs?: number } = {}): Upstream {
+function ss(method: SsMethod, overrides: { password?: string; port?: number; firstReplyTimeoutMs?: number; provider?: CipherProvider } = {}): Upstream {
   const server = ssServers.get(method) as SsServerPeer;
   return upstream(
     { protocol: 'shadowsocks', port: overrides.port ?? server.port, method, password: overrides.password ?? server.password },
-    overrides.firstReplyTimeoutMs ? { shadowsocks: { firstReplyTimeoutMs: overrides.firstReplyTimeoutMs } } : {},
+    {
+      shadowsocks: {
+        ...(overrides.firstReplyTimeoutMs ? { firstReplyTimeoutMs: overrides.firstReplyTimeoutMs } : {}),
+        ...(overrides.provider ? { provider: overrides.provider } : {}),
+      },
+    },
   );
+}
+
+/** One provider profile per distinct library serving `method`. */
+function providersFor(method: SsMethod): { library: string; provider: CipherProvider }[] {
+  const seen = new Map<string, CipherProvider>();
+  for (const profile of Object.keys(PROVIDER_PROFILES) as ProfileName[]) {
+    const provider = new CipherProvider(profile);
+    const library = provider.backendFor(method)?.name;
+    if (library && !seen.has(library)) seen.set(library, provider);
+  }
+  return [...seen].map(([library, provider]) => ({ library, provider }));
 }
 
 async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
@@ -116,7 +136,9 @@ const cases: Case[] = [
     make: () => upstream({ protocol: 'https', port: tlsFront.port, username: TINY.user, password: TINY.pass }, { tls: { ca: tlsFront.ca } }),
     halfClose: 'closes',
   },
-  ...METHODS.map((method): Case => ({ name: `shadowsocks ${method} ss-server`, make: () => ss(method), halfClose: 'closes' })),
+  ...METHODS.flatMap((method) => providersFor(method).map(({ library, provider }): Case => ({
+    name: `shadowsocks ${method} ss-server, ${library}`, make: () => ss(method, { provider }), halfClose: 'closes',
+  }))),
 ];
 
 describe('the test machine', () => {
@@ -205,10 +227,13 @@ describe('authentication', () => {
   });
 
   it('shadowsocks: a wrong password or cipher fails cleanly within the reply timeout instead of hanging', async () => {
-    const attempts = [ss('chacha20-ietf-poly1305', { password: 'wrong', firstReplyTimeoutMs: 1000 }), upstream(
+    const attempts = [
+      ss('chacha20-ietf-poly1305', { password: 'wrong', firstReplyTimeoutMs: 1000 }),
+      ss('chacha20-ietf-poly1305', { password: 'wrong', firstReplyTimeoutMs: 1000, provider: new CipherProvider('boringssl') }),
+      upstream(
       { protocol: 'shadowsocks', port: (ssServers.get('aes-256-gcm') as SsServerPeer).port, method: 'aes-128-gcm', password: 'ss-aes-256-gcm' },
       { shadowsocks: { firstReplyTimeoutMs: 1000 } },
-    )];
+      )];
     await Promise.all(attempts.map(async (u) => {
       const started = Date.now();
       const stream = await u.connect({ host: '127.0.0.1', port: target.port });

@@ -104,6 +104,13 @@ describe('packaged app', () => {
     for (const dep of Object.keys(pkg.dependencies)) expect(files, dep).toContain(`/node_modules/${dep}/package.json`);
   });
 
+  it('unpacks the native AEAD addon (sodium-native\'s prebuilt N-API binary) next to the asar, loadable from there', () => {
+    const addon = join(work, 'out', 'linux-unpacked', 'resources', 'app.asar.unpacked', 'node_modules', 'sodium-native', 'prebuilds', 'linux-x64', 'sodium-native.node');
+    expect(existsSync(addon)).toBe(true);
+    const loaded = execFileSync(process.execPath, ['-e', `const s = require(${JSON.stringify(addon)}); process.stdout.write(typeof s.crypto_aead_chacha20poly1305_ietf_encrypt_detached)`]).toString();
+    expect(loaded).toBe('function');
+  });
+
   it('contains no dev dependencies and no development files', () => {
     for (const dep of Object.keys(pkg.devDependencies)) {
       if (dep in pkg.dependencies) continue;

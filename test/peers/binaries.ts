@@ -10,6 +10,9 @@ export const BINARIES = {
   unshare: '/usr/bin/unshare',
   sh: '/bin/sh',
   openssl: '/usr/bin/openssl',
+  v2ray: '/usr/bin/v2ray',
+  trojan: '/usr/bin/trojan',
+  nginx: '/usr/sbin/nginx',
 } as const;
 
 /** Returns the path when it is an executable file; throws a loud, actionable error otherwise. */

@@ -131,7 +131,7 @@ describe('porthole probe', { timeout: 90_000 }, () => {
     const cases: [string[], RegExp][] = [
       [['probe'], /give --list FILE --trust PUB, or one or more --server URL/],
       [['probe', '--list', 'x.signed'], /--list needs --trust PUB/],
-      [['probe', '--server', 'vmess://abc'], /--server: vmess:\/\/ links are not supported/],
+      [['probe', '--server', 'vmess://abc'], /--server: the vmess:\/\/ link is not base64/],
       [['probe', '--server', 'socks5://127.0.0.1:1', '--timeout', 'soon'], /--timeout "soon" is not a whole number/],
       [['probe', '--server', 'socks5://127.0.0.1:1', '--probe-url', 'ftp://x/'], /--probe-url "ftp:\/\/x\/" is not an http/],
     ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { API_METHODS, ApiError, ApiEventSchema, METHOD_NAMES } from '../../shared/api.ts';
+import { API_METHODS, ApiError, ApiEventSchema, MAX_IMPORT_TEXT, METHOD_NAMES } from '../../shared/api.ts';
 import type { Api } from '../../shared/api.ts';
 import { createApiClient } from '../../shared/api-client.ts';
 import { callApi, dispatch } from '../../shared/api-dispatch.ts';
@@ -37,7 +37,7 @@ describe('the Api contract', () => {
     expect(bad).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(await dispatch(api, 'connect', { serverId: 'fra-2', extra: 1 })).toMatchObject({ ok: false });
     expect(await dispatch(api, 'setSettings', { port: 80 })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    expect(await dispatch(api, 'importText', { text: 'x'.repeat(70_000) })).toMatchObject({ ok: false });
+    expect(await dispatch(api, 'importText', { text: 'x'.repeat(MAX_IMPORT_TEXT + 1) })).toMatchObject({ ok: false });
     expect(api.calls).toEqual([]);
   });
 

@@ -8,6 +8,7 @@ import { openClientFor } from '../client-dir.ts';
 import { publisherCheck, publisherWords } from '../../core/crypto/fingerprint.ts';
 import { parsePublisherFile } from '../../core/lists/keyfiles.ts';
 import { bareKeyChain, type RootChain } from '../../core/lists/roots.ts';
+import { untrustPublisher } from '../../core/untrust.ts';
 
 const add: Command = {
   name: 'add',
@@ -76,8 +77,8 @@ const remove: Command = {
     const id = positionals[0];
     if (!id || positionals.length > 1) throw new CliError('trust remove takes exactly one publisher ID', 2);
     const stores = await openClientFor(values, ctx);
-    await stores.trust.remove(id);
-    ctx.stdout.write(`removed publisher ${id}\n`);
+    const result = await untrustPublisher(stores, id);
+    ctx.stdout.write(`${result.message}\n`);
   },
 };
 

@@ -19,7 +19,12 @@ export interface NewCodeOptions {
   name?: string;
 }
 
+/** Protocols the code format can carry. */
+export const CODE_PROTOCOLS: readonly string[] = ['socks5', 'http', 'https', 'shadowsocks'];
+
 export function createCode(opts: NewCodeOptions): string {
+  const other = opts.servers.find((s) => !CODE_PROTOCOLS.includes(s.protocol) || s.transport || s.tls || s.prefix);
+  if (other) throw new Error(`a code cannot carry this ${other.protocol} server yet (codes carry plain socks5, http, https and shadowsocks): share it as a link or in a signed list`);
   const keyPart = opts.short ? keyIdBytes(opts.key.publicKey) : publicKeyRaw(opts.key.publicKey);
   const body = encodeCodeBody(keyPart, {
     expires: opts.expires,
@@ -71,18 +76,34 @@ export interface VerifiedCode {
   trusted: boolean;
 }
 
-/** Verifies a decoded code against the trusted publishers; a full-form key may be new. */
-export function verifyCode(code: DecodedCode, trusted: readonly RootChain[], now: Date): VerifiedCode {
+/**
+ * The keys that may sign a publisher's code alone: its list keys, and its root key when one
+ * root key is its whole threshold. A code carries one signature, so a root key of a
+ * threshold publisher (2 of 3, say) cannot speak for it alone.
+ */
+export function codeKeysOf(chain: RootChain): string[] {
+  return chain.root.threshold <= 1 ? [...chain.root.listKeys, ...chain.root.rootKeys] : [...chain.root.listKeys];
+}
+
+/**
+ * Verifies a decoded code against the trusted publishers; a full-form key may be new.
+ * Expiry is judged at max(now, the publisher's floor) when `floor` is given.
+ */
+export function verifyCode(code: DecodedCode, trusted: readonly RootChain[], now: Date, floor?: (publisher: string) => Date | undefined): VerifiedCode {
   const { content } = code;
   let chain: RootChain | undefined;
   let key: string | undefined;
   const keyId = content.publicKey ? keyIdOf(content.publicKey) : content.keyIdHex!;
   for (const t of trusted) {
-    const k = [...t.root.listKeys, ...t.root.rootKeys].find((pk) => keyIdOf(pk) === keyId);
+    const k = codeKeysOf(t).find((pk) => keyIdOf(pk) === keyId);
     if (k) {
       chain = t;
       key = k;
       break;
+    }
+    if (t.root.rootKeys.some((pk) => keyIdOf(pk) === keyId)) {
+      throw new Rejection('below-threshold', `this code is signed by one root key of publisher ${t.publisher}, which needs ${t.root.threshold} of its root keys: `
+        + 'codes must be signed with one of its list keys — ask the sender for a new code');
     }
   }
   let isTrusted = chain !== undefined;
@@ -97,7 +118,8 @@ export function verifyCode(code: DecodedCode, trusted: readonly RootChain[], now
   if (!verifyBytes(key!, DOMAIN.code, code.signedBytes, code.signature)) {
     throw new Rejection('damaged', new CodeDamaged(looksCaseChanged(code.text.slice(CODE_PREFIX.length)) ? 'wrong-case' : 'damaged', 'signature does not match').message);
   }
-  if (content.expires.getTime() <= now.getTime()) {
+  const atLeast = floor?.(chain.publisher)?.getTime() ?? 0;
+  if (content.expires.getTime() <= Math.max(now.getTime(), atLeast)) {
     throw new Rejection('expired', `this code expired on ${content.expires.toISOString().slice(0, 16).replace('T', ' ')} UTC — ask the sender for a new one`);
   }
   return { code, content, chain, trusted: isTrusted };

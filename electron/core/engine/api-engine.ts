@@ -6,8 +6,7 @@ import { ApiError, type ApiEvent, type ImportOutcome as UiImportOutcome, type Lo
 import type { Engine as ShellEngine, EngineHost } from '../../../shared/api-engine.ts';
 import { CODE_LINK_PREFIX, findCode } from '../../../shared/code-format.ts';
 import { extractArmored } from '../../../shared/armor.ts';
-import { LinkError } from '../../../shared/proxy-link.ts';
-import { createCode } from '../codes/codes.ts';
+import { CODE_PROTOCOLS, createCode } from '../codes/codes.ts';
 import { bareKeyChain } from '../lists/roots.ts';
 import type { ImportOutcome } from '../importer.ts';
 import { detectBrowsers } from '../browsers/detect.ts';
@@ -17,7 +16,7 @@ import { createSystemProxy } from '../browsers/system-proxy/index.ts';
 import { Engine as CoreEngine, type EngineOptions } from './engine.ts';
 import { channelView, failureKind, publisherFingerprint, publisherFromFingerprint, publisherView, serverView, stateView } from './api-views.ts';
 import { personalKey } from './personal-key.ts';
-import { uiImportOutcome } from './api-import-outcome.ts';
+import { serversOutcome, uiImportOutcome } from './api-import-outcome.ts';
 import { SettingsStore } from './settings-store.ts';
 
 export interface ApiEngineOptions extends Omit<EngineOptions, 'dataDir'> {
@@ -167,15 +166,10 @@ export class ApiEngine implements ShellEngine {
 
   async addServerByLink(req: { link: string }): Promise<UiImportOutcome> {
     const core = await this.openCore();
-    try {
-      const added = await core.addServerByLink(req.link);
-      if (!added) return { kind: 'already-added', count: 1 };
-      this.emitServers(core);
-      return { kind: 'added', added: 1, serverIds: [added.id], publisher: null };
-    } catch (err) {
-      if (err instanceof LinkError) return { kind: 'invalid', message: err.message };
-      throw err;
-    }
+    const outcome = await core.addServers(req.link);
+    if (!outcome) return { kind: 'invalid', message: 'this is not a server link, subscription or config Porthole reads (vless://, vmess://, trojan://, ss://, socks5://, http://, tg://proxy, Clash or sing-box)' };
+    if (outcome.status === 'added') this.emitServers(core);
+    return serversOutcome(outcome);
   }
 
   async removeServer(req: { id: string }) {
@@ -190,6 +184,8 @@ export class ApiEngine implements ShellEngine {
     const servers = req.ids.map((id) => core.server(id));
     if (servers.some((s) => !s)) throw new ApiError('not-found', 'no such server');
     if (servers.length > 8) throw new ApiError('bad-request', 'a code carries at most 8 servers');
+    const uncodable = servers.find((s) => !CODE_PROTOCOLS.includes(s!.entry.protocol) || s!.entry.transport || s!.entry.tls || s!.entry.prefix);
+    if (uncodable) throw new ApiError('bad-request', `${uncodable.entry.label ?? uncodable.entry.host} cannot go into a code yet (a ${uncodable.entry.protocol} server)`);
     const key = await personalKey(this.host.dataDir);
     const code = createCode({
       key,
@@ -245,7 +241,7 @@ export class ApiEngine implements ShellEngine {
     const id = publisherFromFingerprint(req.fingerprint, core.stores.trust.list().map((p) => p.publisher));
     if (!id) return { removed: false };
     try {
-      await core.stores.trust.remove(id);
+      await core.untrust(id);
     } catch (err) {
       throw new ApiError('bad-request', (err as Error).message);
     }

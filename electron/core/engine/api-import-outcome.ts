@@ -4,9 +4,12 @@ import type { ImportOutcome as UiImportOutcome } from '../../../shared/api.ts';
 import { findCode } from '../../../shared/code-format.ts';
 import type { ImportOutcome } from '../importer.ts';
 import { codeProblem } from '../codes/codes.ts';
+import type { ServersOutcome } from '../import-servers.ts';
 import { publisherFingerprint } from './api-views.ts';
 
 export function uiImportOutcome(outcomes: ImportOutcome[], text: string): UiImportOutcome {
+  const servers = outcomes.find((o) => o.kind === 'servers');
+  if (servers && servers.kind === 'servers') return serversOutcome(servers);
   const added = outcomes.filter((o) => o.status === 'added' || o.status === 'updated');
   if (added.length > 0) {
     const servers = added.flatMap((o) => (o.kind === 'code' && o.status === 'added' ? o.servers.map((s) => `${s.id}@${o.publisher}`) : []));
@@ -36,4 +39,21 @@ function codeIn(text: string): ReturnType<typeof findCode> {
   } catch {
     return null;
   }
+}
+
+/** Servers of one's own (links, subscriptions, configs): added with the lines that failed, or why none could be. */
+export function serversOutcome(o: ServersOutcome): UiImportOutcome {
+  const problems = o.problems.slice(0, 100).map((p) => ({ line: p.line, message: p.message.slice(0, 500) }));
+  if (o.status === 'rejected') return { kind: 'invalid', message: o.message.slice(0, 500), problems };
+  if (o.status === 'already-added') return { kind: 'already-added', count: o.already };
+  return {
+    kind: 'added',
+    added: o.servers.length,
+    serverIds: o.servers.slice(0, 5000).map((s) => `${s.id}@user`),
+    publisher: null,
+    own: true,
+    unsupported: o.unsupported,
+    already: o.already,
+    problems,
+  };
 }

@@ -1,7 +1,6 @@
 // Maps the core engine's state onto the UI contract's shapes (shared/api-models.ts).
 import type { Channel, FailureKind, Publisher, Server, State } from '../../../shared/api-models.ts';
 import { FAILURE_KINDS } from '../../../shared/api-models.ts';
-import { formatProxyLink } from '../../../shared/proxy-link.ts';
 import { publisherCheck } from '../crypto/fingerprint.ts';
 import type { ChannelReport } from '../lists/refresh.ts';
 import type { TrustedPublisher } from '../store/trust-store.ts';
@@ -45,7 +44,7 @@ export function serverView(core: CoreEngine, s: CatalogServer): Server {
     id: s.id,
     label: (s.entry.label ?? s.entry.host).slice(0, 100),
     protocol: s.entry.protocol,
-    endpoint: formatProxyLink({ ...s.entry, label: undefined }, { withCredentials: false }).replace(/^[a-z0-9]+:\/\//, ''),
+    endpoint: `${s.entry.host.includes(':') ? `[${s.entry.host}]` : s.entry.host}:${s.entry.ports[0]}`,
     ...(s.entry.country ? { country: s.entry.country } : {}),
     samples: (v?.samples ?? []).map((x) => (x === null ? null : Math.min(600_000, Math.max(0, x)))),
     latencyMs: v?.latencyMs ?? null,
@@ -58,6 +57,8 @@ export function serverView(core: CoreEngine, s: CatalogServer): Server {
     pinned: v?.pinned ?? false,
     picked: v?.picked ?? false,
     active: v?.active ?? false,
+    ...(s.entry.protocol === 'unsupported' ? { needs: (s.entry.scheme ?? 'unknown').slice(0, 32) } : {}),
+    ...(s.entry.tls?.insecure ? { insecureTls: true } : {}),
   };
 }
 

@@ -8,6 +8,8 @@ import type { Upstream } from '../bridge/upstreams/types.ts';
 import type { ChannelSettings } from '../channels/index.ts';
 import { openClient, type ClientStores } from '../client.ts';
 import { importInput, type ImportOptions, type ImportOutcome } from '../importer.ts';
+import { importServers, type ServersOutcome } from '../import-servers.ts';
+import type { OutlineKeyOptions } from '../outline-key.ts';
 import { loadBootstrapList } from '../lists/bootstrap.ts';
 import type { ChannelReport } from '../lists/refresh.ts';
 import { SourceRefresher } from './source-refresher.ts';
@@ -20,6 +22,8 @@ import type { Explanation } from './selection-explain.ts';
 import { UserServerStore } from './user-servers.ts';
 import { bindNetworkMemory, type NetworkMemoryBinding } from './network-memory-binding.ts';
 import { join } from 'node:path';
+import { untrustPublisher, type Untrusted } from '../untrust.ts';
+import { isBridged } from '../../../shared/entry.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -263,16 +267,21 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Verifies and stores a paste (code, armored block, list); new servers are probed at once. */
   async importText(input: string | Uint8Array, options: ImportOptions = {}): Promise<ImportOutcome[]> {
-    const outcomes = await importInput(this.stores, input, options);
+    const outcomes = await importInput(this.stores, input, { users: this.users, outlineKeys: this.outlineKeyOptions(), ...options });
     if (outcomes.some((o) => o.status === 'added' || o.status === 'updated')) await this.onListsChanged();
     return outcomes;
   }
 
-  async addServerByLink(link: string): Promise<CatalogServer | null> {
-    const entry = await this.users.addLink(link);
-    if (!entry) return null;
-    await this.onListsChanged();
-    return this.byId.get(`${entry.id}@user`) ?? null;
+  /** Servers of one's own from any link, subscription or config; null when the text holds none. */
+  async addServers(text: string): Promise<ServersOutcome | null> {
+    const outcome = await importServers(this.options.dataDir, text, { users: this.users, outlineKeys: this.outlineKeyOptions() });
+    if (outcome?.status === 'added') await this.onListsChanged();
+    return outcome;
+  }
+
+  /** ssconf:// keys are fetched directly and, while the bridge runs, through it too. */
+  private outlineKeyOptions(): OutlineKeyOptions {
+    return { proxyUrl: this.bridge ? `http://${this.bridge.host.includes(':') ? `[${this.bridge.host}]` : this.bridge.host}:${this.bridge.port}` : undefined, ca: this.options.channelSettings?.ca };
   }
 
   async removeServer(id: string): Promise<boolean> {
@@ -281,6 +290,13 @@ export class Engine extends EventEmitter<EngineEvents> {
     const removed = await this.users.remove(server.entry.id.replace(/@user$/, ''));
     if (removed) await this.onListsChanged();
     return removed;
+  }
+
+  /** Stops trusting a publisher: its code servers, channels and list leave the catalog now. */
+  async untrust(publisher: string): Promise<Untrusted> {
+    const result = await untrustPublisher(this.stores, publisher);
+    await this.onListsChanged();
+    return result;
   }
 
   /** Fetches every channel now; resolves at the refresh deadline. */
@@ -296,7 +312,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.catalog = await buildCatalog(this.stores, this.users);
     for (const p of this.catalog.problems) this.log('warn', p);
     this.byId = new Map(this.catalog.servers.map((s) => [s.id, s]));
-    this.selection.setEntries(this.catalog.servers.map((s) => s.entry));
+    // MTProto (Telegram's own) and not-yet-spoken entries are listed but never bridged, so never selected.
+    this.selection.setEntries(this.catalog.servers.filter((s) => isBridged(s.entry.protocol)).map((s) => s.entry));
     this.updateUpstreams();
     this.emit('servers', this.catalog.servers);
   }

@@ -14,7 +14,7 @@ export class Rejection extends Error {
     this.reason = reason;
   }
 }
-export type RejectionReason = 'bad-signature' | 'unknown-key' | 'below-threshold' | 'rolled-back' | 'unchanged' | 'expired' | 'too-large' | 'malformed' | 'root-conflict' | 'damaged' | 'already-added' | 'not-trusted';
+export type RejectionReason = 'bad-signature' | 'unknown-key' | 'below-threshold' | 'rolled-back' | 'unchanged' | 'expired' | 'too-large' | 'malformed' | 'root-conflict' | 'damaged' | 'already-added' | 'not-trusted' | 'from-the-future' | 'code-only';
 
 export function signDocument(payload: Uint8Array, domain: string, keys: SecretKey[]): Signed {
   return {

@@ -14,15 +14,17 @@ export interface StoredLists {
 export async function loadStoredLists(stores: ClientStores, now = new Date()): Promise<StoredLists> {
   const lists: VerifiedList[] = [];
   const problems: string[] = [];
-  const trusted = stores.trust.chains();
+  const trusted = stores.trust.listChains();
   for (const { publisher, bytes } of await stores.cache.all()) {
     try {
       const v = verifyList(bytes, {
         trusted,
-        now: stores.state.timeFloor(now),
+        now,
+        floor: (p) => stores.state.issuedAtFloor(p),
         highestVersion: (p) => stores.state.highestVersion(p),
         allowExpired: true,
         allowEqual: true,
+        allowFuture: true,
       });
       if (v.publisher !== publisher) throw new Rejection('malformed', `cached under ${publisher} but signed by ${v.publisher}`);
       lists.push(v);
@@ -31,5 +33,7 @@ export async function loadStoredLists(stores: ClientStores, now = new Date()): P
     }
   }
   lists.sort((a, b) => a.publisher.localeCompare(b.publisher));
-  return { lists, codes: stores.state.codes(), problems };
+  // A code counts only while its sender is trusted (removing trust removes what it brought).
+  const codes = stores.state.codes().filter((c) => stores.trust.get(c.publisher) !== undefined);
+  return { lists, codes, problems };
 }

@@ -16,10 +16,20 @@ export interface VerifiedList {
   expired: boolean;
 }
 
+/** How far ahead of this computer's clock a signed issued-at may be (a wrong time zone is off by up to 14 hours). */
+export const MAX_CLOCK_SKEW_MS = 24 * 3600_000;
+
 export interface VerifyContext {
+  /** Publishers whose lists are accepted. */
   trusted: readonly RootChain[];
-  /** The time floor: max(system clock, newest signed issued-at seen). */
+  /** The system clock. */
   now: Date;
+  /** A publisher's anti-freeze floor (newest issued-at accepted from it): expiry is judged at max(now, floor). */
+  floor?: (publisher: string) => Date | undefined;
+  /** Publishers trusted only for the servers of their codes: their lists are refused, and the refusal says why. */
+  codeOnly?: readonly RootChain[];
+  /** For re-reading the cache: a list accepted before stays, even when the clock has since gone back. */
+  allowFuture?: boolean;
   /** Highest version already accepted for a publisher. */
   highestVersion?: (publisher: string) => number | undefined;
   /** For re-reading the client's own cache: a held list keeps working after it expires. */
@@ -33,7 +43,8 @@ export function verifyList(bytes: Uint8Array, ctx: VerifyContext): VerifiedList 
     throw new Rejection('too-large', `too large: ${bytes.length} bytes (limit ${LIMITS.maxListBytes})`);
   }
   const envelope = parseJsonWith(bytes, ListEnvelopeSchema, 'list file');
-  const chain = findPublisher(envelope.roots, envelope.list.signatures.map((s) => s.keyId), ctx.trusted);
+  const keyIds = envelope.list.signatures.map((s) => s.keyId);
+  const chain = findListPublisher(envelope.roots, keyIds, ctx, () => claimedPublisher(envelope.list));
   const signers = validSigners(envelope.list, DOMAIN.list, chain.root.listKeys);
   if (signers.length === 0) {
     throw new Rejection('bad-signature', `bad signature: the list does not verify with the keys of publisher ${chain.publisher}`);
@@ -49,15 +60,47 @@ export function verifyList(bytes: Uint8Array, ctx: VerifyContext): VerifiedList 
   if (have !== undefined && payload.version === have && !ctx.allowEqual) {
     throw new Rejection('unchanged', `unchanged (already have v${have})`);
   }
-  const expired = Date.parse(payload.expires) <= ctx.now.getTime();
+  const issued = Date.parse(payload.issuedAt);
+  if (!ctx.allowFuture && issued > ctx.now.getTime() + MAX_CLOCK_SKEW_MS) {
+    throw new Rejection('from-the-future', `signed for ${shortTime(payload.issuedAt)}, but this computer's clock says ${shortTime(ctx.now.toISOString())}: `
+      + 'check the date, time and time zone of this computer (lists dated more than a day ahead are refused)');
+  }
+  const floor = ctx.floor?.(payload.publisher)?.getTime() ?? 0;
+  const expired = Date.parse(payload.expires) <= Math.max(ctx.now.getTime(), floor);
   if (expired && !ctx.allowExpired) {
     throw new Rejection('expired', `expired on ${payload.expires.slice(0, 10)} (${payload.expires})`);
   }
   return { publisher: payload.publisher, payload, bytes, chain, expired };
 }
 
+function shortTime(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function findListPublisher(roots: Parameters<typeof advanceChain>[1], keyIds: string[], ctx: VerifyContext, hint: () => { publisher?: string; name?: string }): RootChain {
+  try {
+    return findPublisher(roots, keyIds, ctx.trusted, hint);
+  } catch (err) {
+    const limited = err instanceof Rejection && err.reason === 'unknown-key' && ctx.codeOnly
+      ? ctx.codeOnly.find((t) => t.root.listKeys.some((k) => keyIds.includes(keyIdOf(k)))) : undefined;
+    if (!limited) throw err;
+    throw new Rejection('code-only', `publisher ${limited.publisher} is trusted only for the servers in its codes, not for lists: `
+      + 'check its numbers with the sender and trust it as a publisher (`porthole trust add`) to accept its lists');
+  }
+}
+
 /** Finds the trusted publisher of a document, following a root rotation the document carries. */
-export function findPublisher(roots: Parameters<typeof advanceChain>[1], keyIds: string[], trusted: readonly RootChain[]): RootChain {
+/** Who an unverified list says it is from (a hint for the "not trusted" message only). */
+function claimedPublisher(list: Parameters<typeof payloadBytes>[0]): { publisher?: string; name?: string } {
+  try {
+    const p = parsePayload(payloadBytes(list), ListPayloadSchema, 'list');
+    return { publisher: p.publisher, ...(p.name ? { name: p.name } : {}) };
+  } catch {
+    return {};
+  }
+}
+
+export function findPublisher(roots: Parameters<typeof advanceChain>[1], keyIds: string[], trusted: readonly RootChain[], hint?: () => { publisher?: string; name?: string }): RootChain {
   let claimed: string | undefined;
   let claimedName: string | undefined;
   if (roots.length > 0) {
@@ -75,6 +118,7 @@ export function findPublisher(roots: Parameters<typeof advanceChain>[1], keyIds:
   const byKey = trusted.find((t) => t.root.listKeys.some((k) => keyIds.includes(keyIdOf(k))));
   if (byKey) return byKey;
   // Name the publisher by the one ID that `trust list`, `lists`, `probe` and the app show.
+  if (!claimed && hint) ({ publisher: claimed, name: claimedName } = hint());
   const who = claimed ? `publisher ${claimed}${claimedName ? ` ("${claimedName}", as it calls itself)` : ''}` : 'a publisher whose key you have not added';
   throw new Rejection('unknown-key', `not trusted: this list is from ${who}; if you trust it, add its publisher file: porthole trust add publisher.pub (check its numbers with the publisher)`);
 }

@@ -142,12 +142,16 @@ function blockedReason(a: HttpAnswer, target: ProbeTarget): string | null {
 
 /**
  * A failure after the handshake. The proxy answered, so a reset or an early close is the path to the
- * probe URL being cut (blocked). Shadowsocks has no handshake reply: silence there is the server's.
+ * probe URL being cut (blocked). Shadowsocks, Trojan, VLESS and VMess have no handshake reply:
+ * silence there is the server's (a wrong password or user id, or a dead server behind a front).
  */
+const SILENT_HANDSHAKE: ReadonlySet<string> = new Set(['shadowsocks', 'trojan', 'vless', 'vmess']);
+
 function requestFailure(entry: Entry, err: unknown, received: number, target: ProbeTarget): ProbeFailure {
   const kind = failureKind(err);
-  if (entry.protocol === 'shadowsocks' && received === 0 && kind !== 'aborted' && kind !== 'local') {
-    const detail = `${err instanceof Error ? err.message : String(err)}; no reply at all: wrong password or cipher, or the server is down`;
+  if (SILENT_HANDSHAKE.has(entry.protocol) && received === 0 && kind !== 'aborted' && kind !== 'local') {
+    const what = entry.protocol === 'shadowsocks' ? 'wrong password or cipher' : entry.protocol === 'trojan' ? 'wrong password' : 'wrong user id';
+    const detail = `${err instanceof Error ? err.message : String(err)}; no reply at all: ${what}, or the server is down`;
     return { kind, stage: 'handshake', message: describeFailure(kind, 'handshake', detail) };
   }
   const code = errorCode(err) ?? (err as { code?: unknown } | null)?.code;

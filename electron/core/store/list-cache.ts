@@ -1,6 +1,6 @@
 // The last good signed list of each publisher, cached on disk as the exact bytes that
 // verified, one file per publisher, written atomically.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.ts';
 
@@ -18,6 +18,14 @@ export class ListCache {
 
   async put(publisher: string, bytes: Uint8Array): Promise<void> {
     await writeFileAtomic(this.fileFor(publisher), bytes);
+  }
+
+  /** Deletes a publisher's cached list; true when there was one. */
+  async remove(publisher: string): Promise<boolean> {
+    const file = this.fileFor(publisher);
+    const had = (await readFile(file).catch(() => null)) !== null;
+    await rm(file, { force: true });
+    return had;
   }
 
   async get(publisher: string): Promise<Uint8Array | null> {

@@ -59,28 +59,45 @@ export class TrustStore {
     return [...out.values()];
   }
 
+  /** Every trusted publisher: the ones whose codes are accepted. */
   chains(): RootChain[] {
     return this.list();
+  }
+
+  /** The publishers whose lists are accepted: all but senders trusted only through a code. */
+  listChains(): RootChain[] {
+    return this.list().filter((p) => p.via !== 'code');
+  }
+
+  /** Senders trusted through a code only: their key may sign codes for their own servers, not lists. */
+  codeOnlyChains(): RootChain[] {
+    return this.list().filter((p) => p.via === 'code');
   }
 
   get(publisher: string): TrustedPublisher | undefined {
     return this.list().find((p) => p.publisher === publisher);
   }
 
-  /** Adds a publisher, or records a longer (rotated) chain for one already trusted. */
+  /**
+   * Adds a publisher, or records a longer (rotated) chain for one already trusted. Trusting
+   * by hand a sender first trusted through a code makes it a full publisher (its lists count).
+   */
   async add(chain: RootChain, via: 'code' | 'manual' | 'list', label?: string): Promise<'added' | 'updated' | 'unchanged'> {
     const existing = this.get(chain.publisher);
-    if (existing && (existing.root.version > chain.root.version || (existing.root.version === chain.root.version && existing.chain.length >= chain.chain.length))) return 'unchanged';
+    const promote = existing?.via === 'code' && via === 'manual';
+    const newer = !existing || existing.root.version < chain.root.version || (existing.root.version === chain.root.version && existing.chain.length < chain.chain.length);
+    if (!newer && !promote) return 'unchanged';
+    const best: RootChain = newer || !existing ? chain : existing;
     const rest = this.data.publishers.filter((r) => chainOf(r)?.publisher !== chain.publisher);
     const prevRec = this.data.publishers.find((r) => chainOf(r)?.publisher === chain.publisher);
-    const bareKey = chain.chain.length === 0 ? chain.root.rootKeys[0] : undefined;
+    const bareKey = best.chain.length === 0 ? best.root.rootKeys[0] : undefined;
     const next: TrustFile = {
       ...this.data,
       publishers: [...rest, {
-        chain: chain.chain,
+        chain: best.chain,
         ...(bareKey ? { key: bareKey } : {}),
         addedAt: prevRec?.addedAt ?? new Date().toISOString(),
-        via: prevRec?.via ?? via,
+        via: promote ? 'manual' : prevRec?.via ?? via,
         ...(label ?? prevRec?.label ? { label: label ?? prevRec?.label } : {}),
       }],
     };

@@ -81,7 +81,7 @@ export async function serveApiOverHttp(api: Api, options: UiServerOptions): Prom
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK.test(host)) throw new Error(`UI server binds loopback only, not ${host}`);
   if (!TOKEN_PATTERN.test(options.token)) throw new Error('UI server token must be 16-128 URL-safe characters');
-  const max = options.maxBodyBytes ?? 128 * 1024;
+  const max = options.maxBodyBytes ?? 8 * 1024 * 1024; // a pasted subscription (MAX_IMPORT_TEXT) in JSON
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   let hosts = new Set<string>();
   const streams = new Set<ServerResponse>();

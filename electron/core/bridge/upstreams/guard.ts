@@ -72,7 +72,7 @@ export async function guardedConnect<T>(upstream: string, options: ConnectOption
   }
 }
 
-const SOCKET_DEFAULTS = { allowHalfOpen: true, noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 } as const;
+export const SOCKET_DEFAULTS = { allowHalfOpen: true, noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 } as const;
 
 /** A connected TCP socket to host:port (half-open allowed, Nagle off), tracked by the guard. */
 export async function openTcp(guard: Guard, host: string, port: number): Promise<net.Socket> {

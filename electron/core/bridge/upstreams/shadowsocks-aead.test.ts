@@ -1,10 +1,15 @@
 // The Shadowsocks AEAD framing against an independent whole-buffer reference decoder/encoder written
-// here directly on node:crypto, plus known vectors from the openssl CLI.
+// here directly on node:crypto, plus known vectors from the openssl CLI; under every cipher provider
+// profile (the app's, node:crypto alone, Electron's BoringSSL without chacha20, pure JS).
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SS_CIPHERS } from '../../../../shared/entry.ts';
 import type { SsCipher } from '../../../../shared/entry.ts';
 import { AeadAuthError, AeadOpener, AeadSealer, CIPHER_SPECS, deriveSubkey, evpBytesToKey, MAX_PAYLOAD, sealedLength } from './shadowsocks-aead.ts';
+import { CipherProvider, PROVIDER_PROFILES } from './shadowsocks-crypto.ts';
+import type { ProfileName } from './shadowsocks-crypto.ts';
+
+const CASES = (Object.keys(PROVIDER_PROFILES) as ProfileName[]).flatMap((profile) => SS_CIPHERS.map((method) => ({ profile, method })));
 
 const NODE_NAMES: Record<SsCipher, string> = { 'chacha20-ietf-poly1305': 'chacha20-poly1305', 'aes-256-gcm': 'aes-256-gcm', 'aes-128-gcm': 'aes-128-gcm' };
 
@@ -73,12 +78,15 @@ describe('key derivation', () => {
   });
 });
 
-describe.each(SS_CIPHERS)('AEAD framing with %s', (method) => {
+describe.each(CASES)('AEAD framing with $method, provider $profile', ({ profile, method }) => {
   const spec = CIPHER_SPECS[method];
   const key = evpBytesToKey('correct horse', spec.keyLength);
+  const provider = new CipherProvider(profile);
+  const sealerOf = (k: Buffer = key): AeadSealer => new AeadSealer(spec, k, undefined, provider);
+  const openerOf = (k: Buffer = key): AeadOpener => new AeadOpener(spec, k, provider);
 
   it('seals into chunks of at most 0x3FFF bytes that the reference decodes', () => {
-    const sealer = new AeadSealer(spec, key);
+    const sealer = sealerOf();
     const payload = randomBytes(MAX_PAYLOAD * 3 + 5);
     // Parts that straddle chunk boundaries.
     const parts = [payload.subarray(0, 7), payload.subarray(7, 20_000), payload.subarray(20_000)];
@@ -91,7 +99,7 @@ describe.each(SS_CIPHERS)('AEAD framing with %s', (method) => {
   });
 
   it('keeps the nonce counter across calls and sends the salt once', () => {
-    const sealer = new AeadSealer(spec, key);
+    const sealer = sealerOf();
     const a = Buffer.from('first');
     const b = randomBytes(MAX_PAYLOAD + 1);
     const wire = Buffer.concat([sealer.seal([a]), sealer.seal([]), sealer.seal([b])]);
@@ -103,45 +111,45 @@ describe.each(SS_CIPHERS)('AEAD framing with %s', (method) => {
     const chunks = [Buffer.from('GET / HTTP/1.1\r\n'), randomBytes(MAX_PAYLOAD), Buffer.alloc(0), randomBytes(1)];
     const wire = referenceSeal(method, key, salt, chunks);
     const expected = Buffer.concat(chunks);
-    const opener = new AeadOpener(spec, key);
+    const opener = openerOf();
     const out: Buffer[] = [];
     for (let i = 0; i < wire.length; i++) out.push(...opener.open(wire.subarray(i, i + 1)));
     expectBytes(Buffer.concat(out), expected);
     expect(opener.midChunk).toBe(false);
     for (const cut of [1, spec.saltLength, spec.saltLength + 17, spec.saltLength + 18, 100, wire.length - 1]) {
-      const o = new AeadOpener(spec, key);
+      const o = openerOf();
       const got = [...o.open(wire.subarray(0, cut)), ...o.open(wire.subarray(cut))];
       expectBytes(Buffer.concat(got), expected);
     }
   });
 
   it('round-trips sealer to opener', () => {
-    const sealer = new AeadSealer(spec, key);
-    const opener = new AeadOpener(spec, key);
+    const sealer = sealerOf();
+    const opener = openerOf();
     const data = randomBytes(100_000);
     expectBytes(Buffer.concat(opener.open(sealer.seal([data]))), data);
     expect(opener.buffered).toBe(0);
   });
 
   it('reports a stream cut in the middle of a chunk', () => {
-    const opener = new AeadOpener(spec, key);
-    const wire = new AeadSealer(spec, key).seal([Buffer.from('hello')]);
+    const opener = openerOf();
+    const wire = sealerOf().seal([Buffer.from('hello')]);
     expect(opener.open(wire.subarray(0, wire.length - 3))).toEqual([]);
     expect(opener.midChunk).toBe(true);
   });
 
   it('rejects a length above 0x3FFF even when correctly sealed', () => {
     const wire = referenceSeal(method, key, randomBytes(spec.saltLength), [Buffer.alloc(MAX_PAYLOAD + 1)]);
-    expect(() => new AeadOpener(spec, key).open(wire)).toThrow(/exceeds 0x3FFF/);
+    expect(() => openerOf().open(wire)).toThrow(/exceeds 0x3FFF/);
   });
 
   it('detects tampering with the length, the payload, the tags and the salt', () => {
-    const wire = new AeadSealer(spec, key).seal([Buffer.from('attack at dawn')]);
+    const wire = sealerOf().seal([Buffer.from('attack at dawn')]);
     const s = spec.saltLength;
     for (const at of [0, s, s + 1, s + 17, s + 18, s + 20, wire.length - 1]) {
       const bad = Buffer.from(wire);
       bad[at] = (bad[at] ?? 0) ^ 0x01;
-      const opener = new AeadOpener(spec, key);
+      const opener = openerOf();
       expect(() => opener.open(bad), `bit flipped at ${at}`).toThrow(AeadAuthError);
       // and it stays failed
       expect(() => opener.open(Buffer.alloc(0))).toThrow(AeadAuthError);
@@ -149,7 +157,7 @@ describe.each(SS_CIPHERS)('AEAD framing with %s', (method) => {
   });
 
   it('fails authentication with the wrong password', () => {
-    const wire = new AeadSealer(spec, key).seal([Buffer.from('secret')]);
-    expect(() => new AeadOpener(spec, evpBytesToKey('wrong', spec.keyLength)).open(wire)).toThrow(/failed authentication/);
+    const wire = sealerOf().seal([Buffer.from('secret')]);
+    expect(() => openerOf(evpBytesToKey('wrong', spec.keyLength)).open(wire)).toThrow(/failed authentication/);
   });
 });

@@ -7,11 +7,15 @@
 //   chunk    = seal(2-byte big-endian payload length) || seal(payload), payload <= 0x3FFF
 //   seal(x)  = AEAD(subkey, nonce, x) || 16-byte tag; the 12-byte little-endian nonce counter
 //              starts at 0 and is incremented after every seal/open.
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import type { CipherChaCha20Poly1305, CipherChaCha20Poly1305Types, CipherGCM, CipherGCMTypes, DecipherChaCha20Poly1305, DecipherGCM } from 'node:crypto';
+// The AEAD itself comes from the cipher provider (shadowsocks-crypto.ts: sodium-native, node:crypto or
+// @noble/ciphers); this file only frames. Sealer and opener work on bytes, so the stream can run over
+// any duplex (TCP, WebSocket, ...).
+import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import type { SsCipher } from '../../../../shared/entry.ts';
+import { getDefaultProvider, TAG_LENGTH } from './shadowsocks-crypto.ts';
+import type { AeadBlockCipher, CipherProvider } from './shadowsocks-crypto.ts';
 
-export const TAG_LENGTH = 16;
+export { TAG_LENGTH };
 export const NONCE_LENGTH = 12;
 export const MAX_PAYLOAD = 0x3fff;
 /** Overhead of one chunk: sealed length (2 + tag) and the payload's tag. */
@@ -19,16 +23,15 @@ export const CHUNK_OVERHEAD = 2 + TAG_LENGTH + TAG_LENGTH;
 
 export interface CipherSpec {
   name: SsCipher;
-  node: CipherGCMTypes | CipherChaCha20Poly1305Types;
   keyLength: number;
   /** Equal to keyLength for all SIP004 ciphers. */
   saltLength: number;
 }
 
 export const CIPHER_SPECS: Readonly<Record<SsCipher, CipherSpec>> = {
-  'chacha20-ietf-poly1305': { name: 'chacha20-ietf-poly1305', node: 'chacha20-poly1305', keyLength: 32, saltLength: 32 },
-  'aes-256-gcm': { name: 'aes-256-gcm', node: 'aes-256-gcm', keyLength: 32, saltLength: 32 },
-  'aes-128-gcm': { name: 'aes-128-gcm', node: 'aes-128-gcm', keyLength: 16, saltLength: 16 },
+  'chacha20-ietf-poly1305': { name: 'chacha20-ietf-poly1305', keyLength: 32, saltLength: 32 },
+  'aes-256-gcm': { name: 'aes-256-gcm', keyLength: 32, saltLength: 32 },
+  'aes-128-gcm': { name: 'aes-128-gcm', keyLength: 16, saltLength: 16 },
 };
 
 /** Thrown when a chunk fails authentication: wrong password or cipher, or tampering. */
@@ -57,16 +60,6 @@ export function deriveSubkey(key: Buffer, salt: Buffer): Buffer {
   return Buffer.from(hkdfSync('sha1', key, salt, 'ss-subkey', key.length));
 }
 
-function newCipher(spec: CipherSpec, key: Buffer, nonce: Buffer): CipherGCM | CipherChaCha20Poly1305 {
-  const options = { authTagLength: TAG_LENGTH };
-  return spec.node === 'chacha20-poly1305' ? createCipheriv(spec.node, key, nonce, options) : createCipheriv(spec.node, key, nonce, options);
-}
-
-function newDecipher(spec: CipherSpec, key: Buffer, nonce: Buffer): DecipherGCM | DecipherChaCha20Poly1305 {
-  const options = { authTagLength: TAG_LENGTH };
-  return spec.node === 'chacha20-poly1305' ? createDecipheriv(spec.node, key, nonce, options) : createDecipheriv(spec.node, key, nonce, options);
-}
-
 function incrementNonce(nonce: Buffer): void {
   for (let i = 0; i < NONCE_LENGTH; i++) {
     nonce[i] = ((nonce[i] ?? 0) + 1) & 0xff;
@@ -83,45 +76,45 @@ export function sealedLength(payloadLength: number, withSalt: number): number {
 export class AeadSealer {
   readonly spec: CipherSpec;
   readonly salt: Buffer;
-  private readonly subkey: Buffer;
+  private readonly aead: AeadBlockCipher;
   private readonly nonce = Buffer.alloc(NONCE_LENGTH);
-  private readonly lengthBlock = Buffer.alloc(2);
   private saltSent = false;
 
-  constructor(spec: CipherSpec, key: Buffer, salt: Buffer = randomBytes(spec.saltLength)) {
+  constructor(spec: CipherSpec, key: Buffer, salt: Buffer = randomBytes(spec.saltLength), provider: CipherProvider = getDefaultProvider()) {
     if (key.length !== spec.keyLength || salt.length !== spec.saltLength) throw new RangeError('AeadSealer: key or salt of the wrong length');
     this.spec = spec;
     this.salt = salt;
-    this.subkey = deriveSubkey(key, salt);
+    this.aead = provider.cipher(spec.name, deriveSubkey(key, salt));
   }
 
   /**
    * Seals the concatenation of `parts` as chunks of at most MAX_PAYLOAD bytes (preceded by the salt on
-   * the first call) and appends the wire bytes to `out` as a list of buffers, ready for one corked
-   * (writev) socket write. Parts are read in place and the ciphertext is not copied again: measured
-   * about 1.5-2x faster than assembling one contiguous buffer. Returns the number of bytes appended.
+   * the first call) into ONE new buffer appended to `out`: the plaintext is copied into place and
+   * sealed there, so a batch costs one allocation and one socket write instead of a buffer (and a
+   * writev entry) per length block, payload and tag. Returns the number of bytes appended.
    */
   sealTo(parts: readonly Buffer[], out: Buffer[]): number {
     let total = 0;
     for (const part of parts) total += part.length;
-    let produced = 0;
+    const withSalt = this.saltSent ? 0 : this.salt.length;
+    const size = sealedLength(total, withSalt);
+    if (size === 0) return 0;
+    const wire = Buffer.allocUnsafe(size);
+    let at = 0;
     if (!this.saltSent) {
       this.saltSent = true;
-      out.push(this.salt);
-      produced += this.salt.length;
+      at += this.salt.copy(wire, 0);
     }
     let partIndex = 0;
     let partOffset = 0;
     let remaining = total;
     while (remaining > 0) {
       const n = remaining < MAX_PAYLOAD ? remaining : MAX_PAYLOAD;
-      this.lengthBlock.writeUInt16BE(n, 0);
-      const head = newCipher(this.spec, this.subkey, this.nonce);
-      const lengthCiphertext = head.update(this.lengthBlock);
-      head.final();
-      out.push(Buffer.concat([lengthCiphertext, head.getAuthTag()], 2 + TAG_LENGTH));
+      wire.writeUInt16BE(n, at);
+      this.aead.sealInPlace(this.nonce, wire.subarray(at, at + 2), wire.subarray(at + 2, at + 2 + TAG_LENGTH));
       incrementNonce(this.nonce);
-      const cipher = newCipher(this.spec, this.subkey, this.nonce);
+      at += 2 + TAG_LENGTH;
+      const start = at;
       let need = n;
       while (need > 0) {
         const part = parts[partIndex] as Buffer;
@@ -132,17 +125,17 @@ export class AeadSealer {
           continue;
         }
         const take = available < need ? available : need;
-        out.push(cipher.update(take === part.length ? part : part.subarray(partOffset, partOffset + take)));
+        at += part.copy(wire, at, partOffset, partOffset + take);
         partOffset += take;
         need -= take;
       }
-      cipher.final();
-      out.push(cipher.getAuthTag());
+      this.aead.sealInPlace(this.nonce, wire.subarray(start, at), wire.subarray(at, at + TAG_LENGTH));
       incrementNonce(this.nonce);
+      at += TAG_LENGTH;
       remaining -= n;
-      produced += n + CHUNK_OVERHEAD;
     }
-    return produced;
+    out.push(wire);
+    return size;
   }
 
   /** sealTo() as one contiguous buffer. */
@@ -160,7 +153,8 @@ export class AeadSealer {
 export class AeadOpener {
   readonly spec: CipherSpec;
   private readonly key: Buffer;
-  private subkey: Buffer | null = null;
+  private readonly provider: CipherProvider;
+  private aead: AeadBlockCipher | null = null;
   private readonly nonce = Buffer.alloc(NONCE_LENGTH);
   private readonly queue: Buffer[] = [];
   private queued = 0;
@@ -168,10 +162,11 @@ export class AeadOpener {
   private payloadLength = -1;
   private failed = false;
 
-  constructor(spec: CipherSpec, key: Buffer) {
+  constructor(spec: CipherSpec, key: Buffer, provider: CipherProvider = getDefaultProvider()) {
     if (key.length !== spec.keyLength) throw new RangeError('AeadOpener: key of the wrong length');
     this.spec = spec;
     this.key = key;
+    this.provider = provider;
   }
 
   /** Bytes received but not yet part of a complete chunk. */
@@ -181,7 +176,7 @@ export class AeadOpener {
 
   /** True once any ciphertext arrived (the salt counts). */
   get started(): boolean {
-    return this.subkey !== null || this.queued > 0;
+    return this.aead !== null || this.queued > 0;
   }
 
   /** True when a chunk (or the salt) was started but is incomplete: a truncated stream if it ends here. */
@@ -198,9 +193,9 @@ export class AeadOpener {
     }
     const out: Buffer[] = [];
     for (;;) {
-      if (this.subkey === null) {
+      if (this.aead === null) {
         if (this.queued < this.spec.saltLength) return out;
-        this.subkey = deriveSubkey(this.key, this.take(this.spec.saltLength));
+        this.aead = this.provider.cipher(this.spec.name, deriveSubkey(this.key, this.take(this.spec.saltLength)));
       }
       if (this.payloadLength < 0) {
         if (this.queued < 2 + TAG_LENGTH) return out;
@@ -222,17 +217,8 @@ export class AeadOpener {
 
   /** Opens one sealed block given as pieces; returns the non-empty plaintext pieces. */
   private openOne(pieces: Buffer[], tag: Buffer, what: string): Buffer[] {
-    const decipher = newDecipher(this.spec, this.subkey as Buffer, this.nonce);
-    decipher.setAuthTag(tag);
-    const plain: Buffer[] = [];
-    for (const piece of pieces) {
-      const clear = decipher.update(piece);
-      if (clear.length > 0) plain.push(clear);
-    }
-    try {
-      const last = decipher.final();
-      if (last.length > 0) plain.push(last);
-    } catch {
+    const plain = (this.aead as AeadBlockCipher).open(this.nonce, pieces, tag);
+    if (plain === null) {
       this.failed = true;
       throw new AeadAuthError(`${what} chunk failed authentication (wrong password or cipher, or the data was tampered with)`);
     }

@@ -1,17 +1,19 @@
 // ShadowsocksStream against a scripted in-process Shadowsocks server (the real ss-server is in
-// test/interop): coalescing of the address header, half-close, backpressure, and failure modes.
+// test/interop): coalescing of the address header, half-close, backpressure, and failure modes; under
+// every cipher provider profile, with chacha20 (where the profiles differ) and AES-GCM.
 import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AeadOpener, AeadSealer, CIPHER_SPECS, evpBytesToKey } from './shadowsocks-aead.ts';
+import type { CipherSpec } from './shadowsocks-aead.ts';
+import { CipherProvider, PROVIDER_PROFILES } from './shadowsocks-crypto.ts';
+import type { ProfileName } from './shadowsocks-crypto.ts';
 import { ShadowsocksStream } from './shadowsocks-stream.ts';
 import type { ShadowsocksStreamOptions } from './shadowsocks-stream.ts';
 import { encodeSocksAddress } from './socks-address.ts';
 import { UpstreamError } from './types.ts';
 
-const spec = CIPHER_SPECS['aes-128-gcm'];
-const key = evpBytesToKey('stream-test', spec.keyLength);
 const header = encodeSocksAddress({ host: 'target.test', port: 80 });
 
 interface ServerSide {
@@ -30,12 +32,21 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
+interface Setup {
+  spec: CipherSpec;
+  key: Buffer;
+  provider: CipherProvider;
+}
+let setup: Setup;
+
 async function pair(options: Partial<ShadowsocksStreamOptions> = {}): Promise<{ client: ShadowsocksStream; server: ServerSide }> {
+  const { spec, key, provider } = setup;
   let accept: (s: ServerSide) => void = () => {};
   const accepted = new Promise<ServerSide>((r) => (accept = r));
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
-    const opener = new AeadOpener(spec, key);
-    const sealer = new AeadSealer(spec, key);
+    // The scripted server uses node:crypto, so each profile is checked against another library.
+    const opener = new AeadOpener(spec, key, new CipherProvider('node'));
+    const sealer = new AeadSealer(spec, key, undefined, new CipherProvider('node'));
     const chunks: Buffer[] = [];
     socket.on('data', (d: Buffer) => chunks.push(...opener.open(d)));
     socket.on('error', () => {});
@@ -51,7 +62,7 @@ async function pair(options: Partial<ShadowsocksStreamOptions> = {}): Promise<{ 
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const socket = net.connect({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, allowHalfOpen: true });
   await new Promise((r) => socket.once('connect', r));
-  const client = new ShadowsocksStream(socket, { upstream: 'shadowsocks test', spec, key, header, ...options });
+  const client = new ShadowsocksStream(socket, { upstream: 'shadowsocks test', spec, key, header, provider, ...options });
   client.on('error', () => {});
   const side = await accepted;
   cleanups.push(() => {
@@ -74,7 +85,14 @@ function errorOf(stream: ShadowsocksStream): Promise<UpstreamError> {
   return new Promise((resolve) => stream.once('error', (e) => resolve(e as UpstreamError)));
 }
 
-describe('ShadowsocksStream', () => {
+const CASES = (Object.keys(PROVIDER_PROFILES) as ProfileName[]).flatMap((profile) => (['chacha20-ietf-poly1305', 'aes-256-gcm'] as const).map((method) => ({ profile, method })));
+
+describe.each(CASES)('ShadowsocksStream, $method, provider $profile', ({ profile, method }) => {
+  beforeAll(() => {
+    const spec = CIPHER_SPECS[method];
+    setup = { spec, key: evpBytesToKey('stream-test', spec.keyLength), provider: new CipherProvider(profile) };
+  });
+
   it('sends the address header and the first payload in the same chunk', async () => {
     const { client, server } = await pair();
     client.write('GET / HTTP/1.1\r\n\r\n');

@@ -1,17 +1,20 @@
-// A Shadowsocks AEAD tunnel as a Duplex over a connected net.Socket (see shadowsocks-aead.ts for the
-// framing). Writes are sealed in batches of up to 256 KiB of plaintext, each handed to the socket as
-// one corked write (a single writev syscall); reads are opened as chunks complete. Backpressure both ways: a write completes when the socket accepts it (or drains), and the
-// socket is paused while our readable side is full. end() half-closes the socket after the last chunk.
+// A Shadowsocks AEAD tunnel as a Duplex over any connected byte duplex: a net.Socket, a TLS socket, a
+// WebSocket stream (see shadowsocks-aead.ts for the framing). Writes are sealed in batches of up to
+// 256 KiB of plaintext, each handed to the transport as one corked write (a single writev syscall on a
+// socket); reads are opened as chunks complete. Backpressure both ways: a write completes when the
+// transport accepts it (or drains), and the transport is paused while our readable side is full.
+// end() half-closes the transport after the last chunk.
 //
 // The target address header is sent with the first payload in one sealed write; if the client does not
 // write within headerDelayMs (a server-speaks-first protocol), the header goes alone.
 // An ss-server that cannot authenticate us says nothing and keeps the connection open (anti-probing),
 // so a tunnel whose request got no byte back within firstReplyTimeoutMs fails with 'timeout'.
-import type net from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { Duplex } from 'node:stream';
 import { toUpstreamError } from './errors.ts';
 import { AeadAuthError, AeadOpener, AeadSealer } from './shadowsocks-aead.ts';
 import type { CipherSpec } from './shadowsocks-aead.ts';
+import type { CipherProvider } from './shadowsocks-crypto.ts';
 import { UpstreamError } from './types.ts';
 
 export interface ShadowsocksStreamOptions {
@@ -29,6 +32,16 @@ export interface ShadowsocksStreamOptions {
    * Generous by default because long-polling servers answer late; probes should pass a short one.
    */
   firstReplyTimeoutMs?: number;
+  /** Which library does the AEAD (default: the process-wide provider, see shadowsocks-crypto.ts). */
+  provider?: CipherProvider;
+  /** The first bytes of our salt (Outline's "prefix", at most 16): the rest stays random. */
+  saltPrefix?: Buffer;
+}
+
+/** A random salt whose first bytes are `prefix` (makes the stream start like an allowed protocol). */
+export function prefixedSalt(length: number, prefix: Buffer): Buffer {
+  if (prefix.length > 16 || prefix.length >= length) throw new RangeError('a salt prefix is at most 16 bytes');
+  return Buffer.concat([prefix, randomBytes(length - prefix.length)]);
 }
 
 /** See ShadowsocksStreamOptions.firstReplyTimeoutMs. */
@@ -38,7 +51,7 @@ const HIGH_WATER_MARK = 64 * 1024;
 const BATCH = 256 * 1024;
 
 export class ShadowsocksStream extends Duplex {
-  private readonly socket: net.Socket;
+  private readonly socket: Duplex;
   private readonly upstream: string;
   private readonly sealer: AeadSealer;
   private readonly opener: AeadOpener;
@@ -53,12 +66,13 @@ export class ShadowsocksStream extends Duplex {
   private readonly outgoing: Buffer[] = [];
   private writeCallback: ((err?: Error | null) => void) | null = null;
 
-  constructor(socket: net.Socket, options: ShadowsocksStreamOptions) {
-    super({ allowHalfOpen: true, readableHighWaterMark: HIGH_WATER_MARK, writableHighWaterMark: HIGH_WATER_MARK });
+  constructor(socket: Duplex, options: ShadowsocksStreamOptions) {
+    // Writable side as deep as one batch: a 64 KiB relay write does not pause the client every time.
+    super({ allowHalfOpen: true, readableHighWaterMark: HIGH_WATER_MARK, writableHighWaterMark: BATCH });
     this.socket = socket;
     this.upstream = options.upstream;
-    this.sealer = new AeadSealer(options.spec, options.key);
-    this.opener = new AeadOpener(options.spec, options.key);
+    this.sealer = new AeadSealer(options.spec, options.key, options.saltPrefix ? prefixedSalt(options.spec.saltLength, options.saltPrefix) : undefined, options.provider);
+    this.opener = new AeadOpener(options.spec, options.key, options.provider);
     this.header = options.header;
     this.firstReplyTimeoutMs = options.firstReplyTimeoutMs ?? DEFAULT_FIRST_REPLY_TIMEOUT_MS;
     this.headerTimer = setTimeout(() => this.flushHeader(), options.headerDelayMs ?? 20);
@@ -171,8 +185,9 @@ export class ShadowsocksStream extends Duplex {
       this.destroy(new UpstreamError('auth', this.upstream, `${this.upstream}: ${message}`, { cause: err, stage: 'proxy' }));
       return;
     }
-    let more = true;
-    for (const piece of plain) more = this.push(piece);
+    if (plain.length === 0) return;
+    // One push per arrival, not one per 16 KiB chunk: the reader (the relay) then makes one write.
+    const more = this.push(plain.length === 1 ? plain[0] : Buffer.concat(plain));
     if (!more && !this.pausedByUs) {
       this.pausedByUs = true;
       this.socket.pause();

@@ -1,0 +1,74 @@
+// The engine process: runs the core engine (ApiEngine) away from the shell's UI thread and serves
+// the Api over its parent channel. The same file runs as an Electron utilityProcess (messages on
+// process.parentPort) and as a forked Node child (process.send / 'message'). Electron-free.
+import type { Engine } from '../../../shared/api-engine.ts';
+import { dispatch } from '../../../shared/api-dispatch.ts';
+import { ApiEngine } from '../engine/index.ts';
+import type { ApiEngineOptions } from '../engine/api-engine.ts';
+import { ToEngineSchema } from './protocol.ts';
+import type { FromEngine, ToEngine } from './protocol.ts';
+import { keyedSecretBox } from './secret-box.ts';
+
+interface ParentPortLike {
+  on(event: 'message', listener: (event: { data: unknown }) => void): unknown;
+  postMessage(message: unknown): void;
+}
+
+interface Channel {
+  send(message: FromEngine): void;
+  onMessage(listener: (message: unknown) => void): void;
+}
+
+function parentChannel(): Channel {
+  const port = (process as { parentPort?: ParentPortLike }).parentPort;
+  if (port) return { send: (m) => port.postMessage(m), onMessage: (l) => void port.on('message', (e) => l(e.data)) };
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('the engine process needs a parent (Electron utilityProcess or a Node fork with IPC)');
+  // The parent went away without stopping us (it crashed): restore the system proxy, then leave.
+  process.once('disconnect', () => void stopAndExit());
+  return { send: (m) => void send(m), onMessage: (l) => void process.on('message', l) };
+}
+
+const channel = parentChannel();
+let starting: Promise<Engine> | null = null;
+let stopping: Promise<void> | null = null;
+
+function stopAndExit(): Promise<void> {
+  stopping ??= (starting ?? Promise.resolve(null)).then((e) => e?.stop(), () => undefined).catch(() => undefined);
+  return stopping.then(() => process.exit(0));
+}
+
+async function open(init: Extract<ToEngine, { t: 'init' }>): Promise<Engine> {
+  const secrets = keyedSecretBox(init.secretKey ? Buffer.from(init.secretKey, 'base64') : null);
+  const engine = new ApiEngine({ dataDir: init.dataDir, secrets }, (init.options ?? {}) as ApiEngineOptions);
+  engine.subscribe((event) => channel.send({ t: 'event', event }));
+  await engine.start();
+  return engine;
+}
+
+async function handle(raw: unknown): Promise<void> {
+  const parsed = ToEngineSchema.safeParse(raw);
+  if (!parsed.success) return; // not ours: ignore rather than die
+  const msg = parsed.data;
+  if (msg.t === 'init') {
+    if (starting) return;
+    starting = open(msg);
+    starting.then(() => channel.send({ t: 'ready' }), (err: unknown) => {
+      channel.send({ t: 'start-failed', message: (err instanceof Error ? err.message : String(err)).slice(0, 2000) });
+    });
+    return;
+  }
+  if (msg.t === 'call') {
+    const engine = starting ? await starting.catch(() => null) : null;
+    const reply = engine && !stopping
+      ? await dispatch(engine, msg.method, msg.request)
+      : { ok: false as const, error: { code: 'unavailable' as const, message: 'the engine is not running' } };
+    channel.send({ t: 'reply', id: msg.id, reply });
+    return;
+  }
+  stopping ??= (starting ?? Promise.resolve(null)).then((e) => e?.stop(), () => undefined).catch(() => undefined);
+  await stopping;
+  channel.send({ t: 'stopped', id: msg.id });
+}
+
+channel.onMessage((raw) => void handle(raw));

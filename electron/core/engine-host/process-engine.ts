@@ -1,0 +1,132 @@
+// The shell's side of the engine process: spawns it (through an injected spawner: Electron's
+// utilityProcess in the app, child_process.fork under Node), waits until the engine has started,
+// and returns an Engine whose Api calls and events travel as messages. Electron-free.
+import { ApiError } from '../../../shared/api.ts';
+import type { ApiEvent, Unsubscribe } from '../../../shared/api.ts';
+import type { Engine } from '../../../shared/api-engine.ts';
+import { createApiClient } from '../../../shared/api-client.ts';
+import { looksImportable } from './importable.ts';
+import { FromEngineSchema } from './protocol.ts';
+import type { ToEngine } from './protocol.ts';
+
+/** A started engine process, whatever started it. */
+export interface ChildHandle {
+  readonly pid: number | undefined;
+  send(message: ToEngine): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** Called once when the process is gone (exit code, or null when killed by a signal or it never started). */
+  onExit(listener: (code: number | null) => void): void;
+  kill(): void;
+}
+
+export type Spawner = () => ChildHandle;
+
+export interface EngineExit {
+  code: number | null;
+  /** True when the shell asked it to stop; false for a crash. */
+  expected: boolean;
+}
+
+export interface ProcessEngineOptions {
+  init: Extract<ToEngine, { t: 'init' }>;
+  /** Called once when the process ends, expected or not. */
+  onExit?(exit: EngineExit): void;
+  /** How long a stop (bridge closed, system proxy restored) may take before the process is killed. */
+  stopTimeoutMs?: number;
+}
+
+export interface ProcessEngine extends Engine {
+  readonly pid: number | undefined;
+}
+
+/** Spawns the engine process and resolves once its engine has started; rejects if it could not. */
+export function launchEngine(spawn: Spawner, options: ProcessEngineOptions): Promise<ProcessEngine> {
+  const child = spawn();
+  const pending = new Map<number, { resolve(reply: unknown): void; reject(err: Error): void }>();
+  const stops = new Map<number, () => void>();
+  const listeners = new Set<(raw: unknown) => void>();
+  let nextId = 1;
+  let exited = false;
+  let stopRequested = false;
+  let started: ((ok: boolean, message?: string) => void) | null = null;
+
+  child.onMessage((raw) => {
+    const parsed = FromEngineSchema.safeParse(raw);
+    if (!parsed.success) return;
+    const msg = parsed.data;
+    if (msg.t === 'ready') started?.(true);
+    else if (msg.t === 'start-failed') started?.(false, msg.message);
+    else if (msg.t === 'reply') {
+      pending.get(msg.id)?.resolve(msg.reply);
+      pending.delete(msg.id);
+    } else if (msg.t === 'event') {
+      for (const l of listeners) l(msg.event);
+    } else {
+      stops.get(msg.id)?.();
+      stops.delete(msg.id);
+    }
+  });
+  child.onExit((code) => {
+    exited = true;
+    started?.(false, `the engine process ended (exit code ${code ?? 'none'})`);
+    const gone = new ApiError('unavailable', 'The engine stopped unexpectedly and is being restarted. Try again in a moment.');
+    for (const p of pending.values()) p.reject(gone);
+    pending.clear();
+    for (const done of stops.values()) done();
+    stops.clear();
+    options.onExit?.({ code, expected: stopRequested });
+  });
+
+  const api = createApiClient(
+    (method, request) => new Promise((resolve, reject) => {
+      if (exited) return reject(new ApiError('unavailable', 'The engine is not running. Try again in a moment.'));
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      child.send({ t: 'call', id, method, request });
+    }).then((reply) => {
+      const r = reply as { ok: boolean; result?: unknown; error?: { code: ApiError['code']; message: string } };
+      if (r.ok) return r.result;
+      throw new ApiError(r.error!.code, r.error!.message);
+    }),
+    (listener): Unsubscribe => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  );
+
+  const stop = async (): Promise<void> => {
+    if (exited) return;
+    stopRequested = true;
+    const id = nextId++;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await new Promise<void>((resolve) => {
+      stops.set(id, resolve);
+      timer = setTimeout(resolve, options.stopTimeoutMs ?? 4000);
+      child.send({ t: 'stop', id });
+    });
+    clearTimeout(timer);
+    if (!exited) child.kill();
+  };
+
+  const engine: ProcessEngine = {
+    ...api,
+    get pid() {
+      return child.pid;
+    },
+    start: async () => {},
+    stop,
+    isImportable: looksImportable,
+    subscribe: (listener: (event: ApiEvent) => void) => api.subscribe(listener),
+  };
+
+  return new Promise<ProcessEngine>((resolve, reject) => {
+    started = (ok, message) => {
+      started = null;
+      if (ok) return resolve(engine);
+      stopRequested = true; // a failed start is reported by the rejection, not as a crash
+      if (!exited) child.kill();
+      reject(new Error(message ?? 'the engine did not start'));
+    };
+    child.send(options.init);
+  });
+}
