@@ -7,6 +7,7 @@ import { extractArmored } from '../../shared/armor.ts';
 import { entryIdFor } from '../../shared/proxy-link.ts';
 import type { Entry } from '../../shared/entry.ts';
 import type { ClientStores } from './client.ts';
+import { checkCodeChannels } from './codes/code-channels.ts';
 import { readCode, verifyCode } from './codes/codes.ts';
 import { publisherCheck } from './crypto/fingerprint.ts';
 import { Rejection, type RejectionReason } from './lists/signed.ts';
@@ -101,7 +102,7 @@ async function acceptListNow(stores: ClientStores, bytes: Uint8Array, options: I
       highestVersion: (p) => stores.state.highestVersion(p),
     });
     const had = stores.state.highestVersion(verified.publisher);
-    await stores.cache.put(verified.publisher, bytes);
+    await stores.cache.put(verified.publisher, verified.bytes);
     await stores.state.recordList(verified.publisher, verified.payload.version, verified.payload.issuedAt);
     await stores.trust.add(verified.chain, 'list');
     const p = verified.payload;
@@ -112,7 +113,8 @@ async function acceptListNow(stores: ClientStores, bytes: Uint8Array, options: I
       version: p.version,
       entries: p.entries.length,
       expires: p.expires,
-      message: `${had === undefined ? 'added' : 'updated'} list v${p.version} of ${p.name ?? p.publisher}: ${p.entries.length} servers, expires ${p.expires.slice(0, 10)}`,
+      message: `${had === undefined ? 'added' : 'updated'} list v${p.version} of ${p.name ?? p.publisher}: ${p.entries.length} servers, expires ${p.expires.slice(0, 10)}`
+        + (verified.strippedRoots ? `; the publisher roots it carried did not verify and were not kept` : ''),
     };
   } catch (err) {
     return rejected('list', err);
@@ -140,14 +142,16 @@ async function importCode(stores: ClientStores, text: string, options: ImportOpt
     }
     if (!verified.trusted) await stores.trust.add(verified.chain, 'code', senderName);
     const servers: Entry[] = verified.content.servers.map((s) => ({ ...s, id: entryIdFor(s) }));
+    const channels = checkCodeChannels(code.content.channels);
     await stores.state.recordCode({
       nonce: code.content.nonce,
       publisher,
       importedAt: new Date().toISOString(),
       expires: code.content.expires.toISOString(),
       servers,
-      channels: code.content.channels,
+      channels: channels.kept,
     });
+    const ignored = channels.refused.length > 0 ? `; ignored ${channels.refused.length === 1 ? 'a channel' : `${channels.refused.length} channels`}: ${channels.refused.join(', ')}` : '';
     return {
       kind: 'code',
       status: 'added',
@@ -156,7 +160,7 @@ async function importCode(stores: ClientStores, text: string, options: ImportOpt
       servers,
       newPublisher: !verified.trusted,
       ...named,
-      message: `added ${servers.length} server${servers.length === 1 ? '' : 's'} from ${who} (${words.join(' ')})`,
+      message: `added ${servers.length} server${servers.length === 1 ? '' : 's'} from ${who} (${words.join(' ')})${ignored}`,
     };
   } catch (err) {
     return rejected('code', err);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { ApiEvent } from '../../../shared/api.ts';
+import { MAX_IMPORT_TEXT } from '../../../shared/api.ts';
 import { appProtocolResponse } from '../../../electron/main/app-protocol.ts';
 import { ClipboardOffer } from '../../../electron/main/clipboard-offer.ts';
 import { importsFromArgv, readPortholeFile } from '../../../electron/main/deep-links.ts';
@@ -33,7 +34,7 @@ describe('deep links and .porthole files', () => {
 
   it('refuses huge or binary files', async () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'big.porthole'), 'x'.repeat(70_000));
+    writeFileSync(join(dir, 'big.porthole'), 'x'.repeat(MAX_IMPORT_TEXT + 1));
     writeFileSync(join(dir, 'bin.porthole'), Buffer.from([0x50, 0, 0xff, 0xfe]));
     mkdirSync(join(dir, 'dir.porthole'));
     expect(await readPortholeFile(join(dir, 'big.porthole'))).toBeNull();
