@@ -36,8 +36,15 @@ const readJournal = async (): Promise<Journal | undefined> => {
     return undefined;
   }
 };
-/** Lets a pending (abandoned, "crashed") operation run until it blocks. */
-const settle = () => new Promise((r) => setTimeout(r, 50));
+/**
+ * A step where the process "dies": it never finishes. `reached` resolves when the abandoned
+ * operation gets there, so the test looks at the disk exactly at the crash point (no sleeping).
+ */
+function crashPoint() {
+  let hit = (): void => undefined;
+  const reached = new Promise<void>((r) => (hit = r));
+  return { reached, here: (): Promise<never> => { hit(); return never; } };
+}
 
 function windows(reg: ReturnType<typeof fakeReg>, intercept?: Handler) {
   const h = host((c, a) => intercept?.(c, a) ?? reg.handle(c, a));
@@ -160,9 +167,10 @@ describe('on / off', () => {
 describe('crashes', () => {
   it('crash after "intent" was journaled, before any setting changed: repair changes nothing', async () => {
     const reg = fakeReg(ORIGINAL());
-    const crashed = windows(reg, (_c, a) => (a[0] === 'add' ? never : undefined));
+    const crash = crashPoint();
+    const crashed = windows(reg, (_c, a) => (a[0] === 'add' ? crash.here() : undefined));
     void crashed.sp().on(1080);
-    await settle();
+    await crash.reached;
     expect((await readJournal())?.phase).toBe('intent');
     expect(snapshot(reg)).toEqual(snapshot(fakeReg(ORIGINAL())));
 
@@ -176,9 +184,10 @@ describe('crashes', () => {
     const reg = fakeReg(ORIGINAL());
     const crashed = windows(reg);
     const store = fileJournal(journalPath(dataDir));
-    const dying: JournalStore = { ...store, save: (j) => (j.phase === 'applied' ? never : store.save(j)) };
+    const crash = crashPoint();
+    const dying: JournalStore = { ...store, save: (j) => (j.phase === 'applied' ? crash.here() : store.save(j)) };
     void crashed.sp(dying).on(1080);
-    await settle();
+    await crash.reached;
     expect(reg.values.get('AutoConfigURL')?.data).toBe(PAC); // the settings were changed…
     expect((await readJournal())?.phase).toBe('intent'); // …but "applied" never reached the disk
 
@@ -199,8 +208,9 @@ describe('crashes', () => {
       const runner = fakeRunner((c, a) => intercept?.(c, a) ?? ns.handle(c, a));
       return { runner, sp: createSystemProxy({ dataDir, host: { platform: 'darwin', env: {}, fs: memoryFs({}), runner }, backends: [macosBackend(runner)] }) };
     };
-    void mk((_c, a) => (a[0] === '-setautoproxyurl' && a[1] === 'Ethernet' ? never : undefined)).sp.on(1080);
-    await settle();
+    const crash = crashPoint();
+    void mk((_c, a) => (a[0] === '-setautoproxyurl' && a[1] === 'Ethernet' ? crash.here() : undefined)).sp.on(1080);
+    await crash.reached;
     expect(services[0]).toMatchObject({ url: PAC, enabled: true });
     expect(services[1]).toMatchObject({ url: 'http://corp/wpad.pac', enabled: true });
 
@@ -214,8 +224,9 @@ describe('crashes', () => {
   it('crash while restoring: the next start finishes the job', async () => {
     const reg = fakeReg(ORIGINAL());
     await windows(reg).sp().on(1080);
-    void windows(reg, (_c, a) => (a[0] === 'add' && a[3] === 'ProxyServer' ? never : undefined)).sp().off();
-    await settle();
+    const crash = crashPoint();
+    void windows(reg, (_c, a) => (a[0] === 'add' && a[3] === 'ProxyServer' ? crash.here() : undefined)).sp().off();
+    await crash.reached;
     expect((await readJournal())?.phase).toBe('restoring');
     expect(reg.values.has('AutoConfigURL')).toBe(false); // part of the restore had happened
     expect(await windows(reg).sp().repairOnStartup()).toMatchObject({ phase: 'restoring', restored: ['windows:internet-settings'] });
