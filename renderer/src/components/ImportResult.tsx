@@ -2,6 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ImportOutcome } from '../../../shared/api.ts';
 import { dateTime } from '../format.ts';
+import { ImportProblems, OwnServersAdded } from './ServersImported.tsx';
 
 interface Props {
   outcome: ImportOutcome;
@@ -16,9 +17,10 @@ export function ImportResult({ outcome, busy, onTrust, onCancel, onHome }: Props
   switch (outcome.kind) {
     case 'added':
       return (
-        <div className="note note-ok" role="status">
-          <p className="note-title">{t('import.added', { count: outcome.added })}</p>
+        <div className={`note ${outcome.problems?.length ? 'note-warn' : 'note-ok'}`} role="status">
+          {outcome.own ? <OwnServersAdded outcome={outcome} /> : <p className="note-title">{t('import.added', { count: outcome.added })}</p>}
           {outcome.publisher && <p>{t('import.fromPublisher', { name: outcome.publisher })}</p>}
+          <ImportProblems problems={outcome.problems} />
           <button type="button" className="button" onClick={onHome}>{t('import.goHome')}</button>
         </div>
       );
@@ -44,10 +46,20 @@ export function ImportResult({ outcome, busy, onTrust, onCancel, onHome }: Props
         </div>
       );
     case 'invalid':
+      if (outcome.problems) {
+        // Servers were recognised (links, a subscription, a config) but none could be added.
+        return (
+          <div className="note note-error" role="alert">
+            <p className="note-title">{t('formats.noneAdded')}</p>
+            {outcome.problems.length > 0 ? <ImportProblems problems={outcome.problems} /> : <p dir="ltr">{outcome.message}</p>}
+          </div>
+        );
+      }
       return (
         <div className="note note-error" role="alert">
           <p className="note-title">{t('import.invalid')}</p>
           <p>{t('import.invalidHint')}</p>
+          <p>{t('formats.alsoReads')}</p>
         </div>
       );
     case 'needs-trust':
