@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HostEnv } from '../../electron/core/browsers/host-env.ts';
-import { journalPath, type Journal } from '../../electron/core/browsers/system-proxy/journal.ts';
+import { fileJournal, journalPath, type Journal, type JournalStore } from '../../electron/core/browsers/system-proxy/journal.ts';
 import { createSystemProxy, fieldsToRestore } from '../../electron/core/browsers/system-proxy/manager.ts';
 import type { ItemState, ProxyBackend, ProxyTarget } from '../../electron/core/browsers/system-proxy/types.ts';
 import { SystemProxyError } from '../../electron/core/browsers/system-proxy/types.ts';
+import { IllegalTransitionError, transition } from '../../electron/core/browsers/system-proxy/state-machine.ts';
 import { fakeRunner } from './helpers/fake-runner.ts';
 import { memoryFs } from './helpers/memory-fs.ts';
 
@@ -207,6 +208,63 @@ describe('failures keep the promise for the next start', () => {
     const s = await proxyWith(wifi).on(2000);
     expect(s).toMatchObject({ phase: 'applied', target: { port: 2000, pacUrl: pacOf(2000) } });
     expect(view((await journal())?.items[0]?.previous)).toEqual(CORP());
+  });
+});
+
+describe('more failures, said plainly', () => {
+  it('every item that could not be undone is named in the error', async () => {
+    const wifi = panel('gnome', { a: CORP(), b: CORP() });
+    await proxyWith(wifi).on(1080);
+    wifi.fail.read = true;
+    await expect(proxyWith(wifi).on(2000)).rejects.toThrow('could not undo the earlier system proxy change: gnome: cannot read the settings; gnome: cannot read the settings');
+  });
+
+  it('when even the journal cannot record the undo, the error says the undo is incomplete and keeps the cause', async () => {
+    const wifi = panel('gnome', { desktop: CORP() });
+    wifi.fail.write = 'desktop.enabled';
+    const disk = fileJournal(journalPath(dataDir));
+    const full: JournalStore = { ...disk, save: (j) => (j.phase === 'restoring' ? Promise.reject(new Error('disk full')) : disk.save(j)) };
+    const err = await createSystemProxy({ dataDir, host, backends: [wifi], journal: full }).on(1080).catch((e: unknown) => e as SystemProxyError);
+    expect(err).toBeInstanceOf(SystemProxyError);
+    expect((err as Error).message).toBe('could not set the system proxy: gnome: access denied to desktop.enabled (undo incomplete: it is retried on the next start)');
+    expect(((err as Error).cause as Error).message).toBe('gnome: access denied to desktop.enabled');
+  });
+
+  it('a run that crashed before applying is finished properly by the next "on", not taken as already on', async () => {
+    const wifi = panel('gnome', { desktop: CORP() });
+    const disk = fileJournal(journalPath(dataDir));
+    // The last run journaled its intent for port 1080 and died before changing anything.
+    await disk.save({ version: 1, phase: 'intent', target: { host: '127.0.0.1', port: 1080, pacUrl: pacOf(1080) }, createdAt: 'x', updatedAt: 'x', items: [{ backend: 'gnome', item: 'desktop', previous: CORP(), applied: { pac: pacOf(1080) } }] });
+    const s = await proxyWith(wifi).on(1080);
+    expect(s.phase).toBe('applied');
+    expect(wifi.items.desktop!.pac).toBe(pacOf(1080));
+  });
+
+  it('the journal lives in the data dir, can be cleared twice, and a broken one keeps its cause', async () => {
+    expect(journalPath('/data')).toBe(path.join('/data', 'system-proxy', 'journal.json'));
+    const disk = fileJournal(journalPath(dataDir));
+    await disk.clear();
+    await disk.clear();
+    expect(await disk.load()).toBeUndefined();
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(path.dirname(journalPath(dataDir)), { recursive: true });
+    await writeFile(journalPath(dataDir), '{"version":1}');
+    const err = await disk.load().catch((e: unknown) => e as Error);
+    expect((err as Error).message).toMatch(/^system proxy journal was unreadable and was set aside: /);
+    expect((err as Error).cause).toBeDefined();
+  });
+
+  it('an illegal step of the state machine names the phase and the event', () => {
+    const err = (() => {
+      try {
+        transition('idle', 'restored');
+      } catch (e) {
+        return e as Error;
+      }
+      return null;
+    })();
+    expect(err).toBeInstanceOf(IllegalTransitionError);
+    expect(err).toMatchObject({ name: 'IllegalTransitionError', message: 'system proxy: "restored" is not allowed in phase "idle"' });
   });
 });
 

@@ -28,7 +28,8 @@ function bigRecordsWithout(part: number): TxtRecord[] {
 
 beforeAll(async () => {
   pki = makeTestPki();
-  settings = { ca: pki.ca, timeoutMs: 1_500, retries: 1, retryBaseMs: 20, dohStaggerMs: 150 };
+  // A generous per-request timeout: the tests that are about timeouts set their own.
+  settings = { ca: pki.ca, timeoutMs: 10_000, retries: 1, retryBaseMs: 20, dohStaggerMs: 150 };
   mirror = await startServer({ '/pointed.signed': (_req, res) => res.end(pointed) }, pki);
   records = [
     ...dnsTxtRecords('small.lists.test', small),
@@ -147,13 +148,13 @@ describe('dns: timeouts', () => {
     const r = await fetchWith(`dns:small.lists.test@127.0.0.1:${port}`, {}, { timeoutMs: 400 });
     expect(r.status).toBe('timeout');
     expect(r.elapsedMs).toBeGreaterThanOrEqual(350);
-    expect(r.elapsedMs).toBeLessThan(1_500);
+    expect(r.elapsedMs).toBeLessThan(10_000); // it never answers: anything short of that is the timeout
   });
 
   it("holds the caller's deadline", async () => {
-    const r = await fetchWith(`dns:small.lists.test@127.0.0.1:${port}`, { signal: AbortSignal.timeout(200) }, { timeoutMs: 10_000 });
+    const r = await fetchWith(`dns:small.lists.test@127.0.0.1:${port}`, { signal: AbortSignal.timeout(200) }, { timeoutMs: 60_000 });
     expect(r).toMatchObject({ status: 'timeout', detail: 'deadline passed' });
-    expect(r.elapsedMs).toBeLessThan(1_000);
+    expect(r.elapsedMs).toBeLessThan(15_000); // the 200 ms deadline, not the 60 s timeout
   });
 });
 

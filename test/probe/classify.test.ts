@@ -30,6 +30,8 @@ describe('failure kinds', () => {
     // Only errno-style codes count: an HTTP library's own codes are not socket errors.
     expect(errorCode(coded('ERR_SOMETHING_ELSE'.toLowerCase()))).toBeUndefined();
     expect(errorCode(Object.assign(new Error('x'), { code: 42 }))).toBeUndefined();
+    expect(errorCode(coded('ECONN1'))).toBeUndefined();
+    expect(errorCode(coded('XECONNRESET'))).toBeUndefined();
   });
 
   it('a local resource error is "local" even when the prober raised it or an upstream wrapped it', () => {
@@ -46,6 +48,7 @@ describe('failure kinds', () => {
 
   it('the prober\'s own failures, cancellations and anything else', () => {
     expect(failureKind(new ProbeError('bad-reply', 'not HTTP'))).toBe('bad-reply');
+    expect(new ProbeError('timeout', 'x')).toMatchObject({ name: 'ProbeError', kind: 'timeout', message: 'x' });
     expect(failureKind(Object.assign(new Error('gone'), { name: 'AbortError' }))).toBe('aborted');
     expect(failureKind(coded('ABORT_ERR'))).toBe('other'); // not errno-style: only the AbortError name says "cancelled"
     expect(failureKind(new Error('mystery'))).toBe('other');

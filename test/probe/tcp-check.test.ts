@@ -1,6 +1,7 @@
 // Why a server failed, against a real far host in a network namespace (test/helpers/lan.ts): a port
 // that drops SYNs is "timeout" (a censor's silent drop), a port that answers with a reset is
 // "refused", and a probe round reports them so at the connect stage.
+import { getEventListeners } from 'node:events';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Entry } from '../../shared/entry.ts';
@@ -75,7 +76,38 @@ describe('the TCP pre-check against a real far host', () => {
   });
 
   it('a bad port is an error from the check, not a hang', async () => {
-    await expect(tcpCheck('127.0.0.1', 70_000, { signal: new AbortController().signal, timeoutMs: 20_000 })).rejects.toThrow(/port/i);
+    const signal = new AbortController().signal;
+    await expect(tcpCheck('127.0.0.1', 70_000, { signal, timeoutMs: 20_000 })).rejects.toThrow(/port/i);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  });
+
+  it('connects and closes at once: the server sees the connection end, and nothing is left listening on the signal', async () => {
+    const closed = new Promise<void>((resolve) => {
+      const watcher = net.createServer((sock) => {
+        sock.on('close', () => {
+          watcher.close();
+          resolve();
+        });
+        sock.resume();
+      });
+      watcher.listen(0, '127.0.0.1', async () => {
+        const signal = new AbortController().signal;
+        await tcpCheck('127.0.0.1', (watcher.address() as net.AddressInfo).port, { signal, timeoutMs: 20_000 });
+        expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+      });
+    });
+    await closed; // a check that left its socket open never gets here (the test times out)
+  });
+
+  it('leaves no listener on the caller\'s signal after a refusal, a timeout or a cancel', async () => {
+    for (const [port, timeoutMs] of [[CLOSED, 20_000], [DROPPED, 300]] as const) {
+      const signal = new AbortController().signal;
+      await tcpCheck(lan.farAddress, port, { signal, timeoutMs }).catch(() => undefined);
+      expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    }
+    const before = new AbortController();
+    before.abort();
+    await expect(tcpCheck(lan.farAddress, DROPPED, { signal: before.signal, timeoutMs: 20_000 })).rejects.toThrow(/^cancelled$/);
   });
 
   it('a probe round reports the dropped server as "timeout" and the resetting one as "refused", at the connect stage', async () => {

@@ -146,6 +146,16 @@ describe('the rules as functions', () => {
     expect([...list].sort(compareCandidates).map((x) => x.id)).toEqual([
       'fast', 'fast-too', 'slow', 'untested-remembered', 'untested-2', 'recovering', 'fail-never', 'fail-old', 'fail-new',
     ]);
+    // Pairwise, both ways round: ties are broken by the network's memory, then the list order.
+    const pairs: [Rankable, Rankable][] = [
+      [r('f1', 'failing', Infinity, { index: 5 }, 1000), r('f2', 'failing', Infinity, { index: 6 }, 1000)],
+      [r('u1', 'untested', 50, { remembered: 0, index: 9 }), r('u2', 'untested', 10, { remembered: 1, index: 1 })],
+      [r('o1', 'ok', 100, { remembered: 2, index: 9 }), r('o2', 'ok', 100, { remembered: 2, index: 1 })].reverse() as [Rankable, Rankable],
+    ];
+    for (const [first, second] of pairs) {
+      expect(compareCandidates(first, second), `${first.id} before ${second.id}`).toBeLessThan(0);
+      expect(compareCandidates(second, first), `${second.id} after ${first.id}`).toBeGreaterThan(0);
+    }
     // Same latency: the network's memory, then the list order decide.
     expect([r('y', 'ok', 100, { index: 1 }), r('x', 'ok', 100, { index: 2, remembered: 1 })].sort(compareCandidates).map((x) => x.id)).toEqual(['x', 'y']);
   });
