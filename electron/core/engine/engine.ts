@@ -142,10 +142,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.search.start();
   }
 
-  /**
-   * A whole new search now ("Try again", a new network): every channel is fetched again and every
-   * server probed, and the backoff of what failed starts over.
-   */
+  /** A whole new search now ("Try again", a new network): channels, every server, backoff from the start. */
   searchAgain(why = 'asked to search again'): ProbeRun | null {
     if (this.stopped || !this.bridge) return null;
     this.log('info', `searching again: ${why}`);
@@ -333,8 +330,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** The bridge's candidates (see bridge-candidates.ts), and the phase and 'ready' that follow from them. */
   private updateUpstreams(): void {
-    const list = bridgeCandidates(this.selection.candidates(), MAX_BRIDGE_CANDIDATES);
-    this.upstreams = list;
+    const list = (this.upstreams = bridgeCandidates(this.selection.candidates(), MAX_BRIDGE_CANDIDATES));
     const current = this.selection.current();
     if (list.length > 0 && current) {
       this.setPhase('connected');
