@@ -11,7 +11,7 @@ const noElectron = { name: 'electron', message: 'electron/core and shared stay p
 const noNode = nodeBuiltins.map((name) => ({ name, message: 'shared/ and renderer/ are pure TS: no Node built-ins.' }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.cache/**', 'release/**', 'test-results/**', 'renderer/dist/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.cache/**', 'release/**', 'test-results/**', 'renderer/dist/**', '.stryker-tmp*/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.test.ts', '**/*.test.tsx'],
-    exclude: ['node_modules/**', 'dist/**', '.cache/**'],
+    exclude: ['node_modules/**', 'dist/**', '.cache/**', '.stryker-tmp*/**', 'reports/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -28,7 +28,7 @@ export const PhaseSchema = z.enum(PHASES);
 export type Phase = z.infer<typeof PhaseSchema>;
 
 /** Why the current server was chosen. */
-export const CHOICE_REASONS = ['fastest', 'pinned', 'picked', 'failover', 'only-working'] as const;
+export const CHOICE_REASONS = ['fastest', 'pinned', 'picked', 'failover', 'only-working', 'degraded'] as const;
 export const ChoiceReasonSchema = z.enum(CHOICE_REASONS);
 export type ChoiceReason = z.infer<typeof ChoiceReasonSchema>;
 
@@ -63,6 +63,10 @@ export const StateSchema = z.strictObject({
   /** Which browsers/apps were found on this computer. */
   browsers: z.strictObject({ firefox: z.boolean(), chrome: z.boolean(), telegram: z.boolean() }),
   since: IsoDate,
+  /** While nothing works the search goes on by itself: when it tries again. */
+  retryAt: IsoDate.nullable().optional(),
+  /** Another program holds the port Porthole always uses; the bridge listens on `using` for now. */
+  portConflict: z.strictObject({ wanted: AddressSchema.shape.port, using: AddressSchema.shape.port }).nullable().optional(),
 });
 export type State = z.infer<typeof StateSchema>;
 

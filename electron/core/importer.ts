@@ -7,16 +7,18 @@ import { extractArmored } from '../../shared/armor.ts';
 import { entryIdFor } from '../../shared/proxy-link.ts';
 import type { Entry } from '../../shared/entry.ts';
 import type { ClientStores } from './client.ts';
+import { checkCodeChannels } from './codes/code-channels.ts';
 import { readCode, verifyCode } from './codes/codes.ts';
-import { publisherWords } from './crypto/fingerprint.ts';
+import { publisherCheck } from './crypto/fingerprint.ts';
 import { Rejection, type RejectionReason } from './lists/signed.ts';
 import { verifyList } from './lists/verify.ts';
 import { importServers, type ServerImportOptions, type ServersOutcome } from './import-servers.ts';
 
 export type ImportOutcome =
   | { kind: 'list'; status: 'added' | 'updated'; publisher: string; version: number; entries: number; expires: string; message: string }
-  | { kind: 'code'; status: 'added'; publisher: string; words: string[]; servers: Entry[]; newPublisher: boolean; message: string }
-  | { kind: 'code'; status: 'needs-trust'; publisher: string; words: string[]; message: string }
+  | { kind: 'code'; status: 'added'; publisher: string; words: string[]; servers: Entry[]; newPublisher: boolean; message: string; senderName?: string }
+  /** `words`: the fingerprint as digit groups to read out; `senderName`: the name the sender gave itself (unchecked). */
+  | { kind: 'code'; status: 'needs-trust'; publisher: string; words: string[]; message: string; senderName?: string }
   | { kind: 'list' | 'code' | 'key' | 'input'; status: 'rejected' | 'already-added'; reason: RejectionReason | 'nothing-found' | 'publisher-key'; message: string }
   | ServersOutcome;
 
@@ -62,7 +64,7 @@ export async function importInput(stores: ClientStores, input: string | Uint8Arr
     const servers = await importServers(stores.dataDir, text, options);
     if (servers) return [servers];
   }
-  return [await importCode(stores, text, options)];
+  return [await oneAtATime(stores, () => importCode(stores, text, options))];
 }
 
 function hasCode(text: string): boolean {
@@ -73,7 +75,24 @@ function hasCode(text: string): boolean {
   }
 }
 
-export async function acceptList(stores: ClientStores, bytes: Uint8Array, options: ImportOptions): Promise<ImportOutcome> {
+/**
+ * One accept at a time per client: verifying, caching and recording must each see the previous
+ * accept's result, or two lists arriving at once (a refresh round and a paste) could both pass the
+ * version check and leave the older one in the cache and the state.
+ */
+const lanes = new WeakMap<object, Promise<unknown>>();
+function oneAtATime<T>(stores: ClientStores, fn: () => Promise<T>): Promise<T> {
+  const run = lanes.get(stores.state) ?? Promise.resolve();
+  const p = run.then(fn, fn);
+  lanes.set(stores.state, p.catch(() => undefined));
+  return p;
+}
+
+export function acceptList(stores: ClientStores, bytes: Uint8Array, options: ImportOptions): Promise<ImportOutcome> {
+  return oneAtATime(stores, () => acceptListNow(stores, bytes, options));
+}
+
+async function acceptListNow(stores: ClientStores, bytes: Uint8Array, options: ImportOptions): Promise<ImportOutcome> {
   try {
     const verified = verifyList(bytes, {
       trusted: stores.trust.listChains(),
@@ -83,7 +102,7 @@ export async function acceptList(stores: ClientStores, bytes: Uint8Array, option
       highestVersion: (p) => stores.state.highestVersion(p),
     });
     const had = stores.state.highestVersion(verified.publisher);
-    await stores.cache.put(verified.publisher, bytes);
+    await stores.cache.put(verified.publisher, verified.bytes);
     await stores.state.recordList(verified.publisher, verified.payload.version, verified.payload.issuedAt);
     await stores.trust.add(verified.chain, 'list');
     const p = verified.payload;
@@ -94,7 +113,8 @@ export async function acceptList(stores: ClientStores, bytes: Uint8Array, option
       version: p.version,
       entries: p.entries.length,
       expires: p.expires,
-      message: `${had === undefined ? 'added' : 'updated'} list v${p.version} of ${p.name ?? p.publisher}: ${p.entries.length} servers, expires ${p.expires.slice(0, 10)}`,
+      message: `${had === undefined ? 'added' : 'updated'} list v${p.version} of ${p.name ?? p.publisher}: ${p.entries.length} servers, expires ${p.expires.slice(0, 10)}`
+        + (verified.strippedRoots ? `; the publisher roots it carried did not verify and were not kept` : ''),
     };
   } catch (err) {
     return rejected('list', err);
@@ -113,20 +133,25 @@ async function importCode(stores: ClientStores, text: string, options: ImportOpt
     }
     const verified = verifyCode(code, stores.trust.chains(), options.now ?? new Date(), (p) => stores.state.issuedAtFloor(p));
     const publisher = verified.chain.publisher;
-    const words = publisherWords(publisher);
+    const words = publisherCheck(publisher);
+    const senderName = code.content.name;
+    const named = senderName ? { senderName } : {};
+    const who = senderName ? `"${senderName}" (a name the sender chose, not checked), publisher ID ${publisher}` : `publisher ID ${publisher}`;
     if (!verified.trusted && !options.acceptNewKey) {
-      return { kind: 'code', status: 'needs-trust', publisher, words, message: `new sender ${publisher}: check these words with the sender before you accept: ${words.join(' ')}` };
+      return { kind: 'code', status: 'needs-trust', publisher, words, ...named, message: `new sender ${who}: check these numbers with the sender before you accept: ${words.join(' ')}` };
     }
-    if (!verified.trusted) await stores.trust.add(verified.chain, 'code');
+    if (!verified.trusted) await stores.trust.add(verified.chain, 'code', senderName);
     const servers: Entry[] = verified.content.servers.map((s) => ({ ...s, id: entryIdFor(s) }));
+    const channels = checkCodeChannels(code.content.channels);
     await stores.state.recordCode({
       nonce: code.content.nonce,
       publisher,
       importedAt: new Date().toISOString(),
       expires: code.content.expires.toISOString(),
       servers,
-      channels: code.content.channels,
+      channels: channels.kept,
     });
+    const ignored = channels.refused.length > 0 ? `; ignored ${channels.refused.length === 1 ? 'a channel' : `${channels.refused.length} channels`}: ${channels.refused.join(', ')}` : '';
     return {
       kind: 'code',
       status: 'added',
@@ -134,7 +159,8 @@ async function importCode(stores: ClientStores, text: string, options: ImportOpt
       words,
       servers,
       newPublisher: !verified.trusted,
-      message: `added ${servers.length} server${servers.length === 1 ? '' : 's'} from ${publisher} (${words.join(' ')})`,
+      ...named,
+      message: `added ${servers.length} server${servers.length === 1 ? '' : 's'} from ${who} (${words.join(' ')})${ignored}`,
     };
   } catch (err) {
     return rejected('code', err);

@@ -50,13 +50,17 @@ describe('SOCKS5 username/password', () => {
 });
 
 describe('HTTP Proxy-Authorization', () => {
-  it('answers 407 with a challenge without credentials, and forwards with them', async () => {
-    const socket = await connectTo(bridge.port);
-    const r1 = await httpExchange(socket, `GET http://127.0.0.1:${web.port}/hello HTTP/1.1\r\nHost: x\r\n\r\n`);
+  it('answers 407 with a challenge without credentials and closes; forwards with them', async () => {
+    const first = await connectTo(bridge.port);
+    const r1 = await httpExchange(first, `GET http://127.0.0.1:${web.port}/hello HTTP/1.1\r\nHost: x\r\n\r\n`);
     expect(r1.status).toBe(407);
     expect(r1.head).toMatch(/\r\nproxy-authenticate: Basic realm=/i);
-    const r2 = await httpExchange(socket, `GET http://127.0.0.1:${web.port}/hello HTTP/1.1\r\nHost: x\r\nProxy-Authorization: Basic ${basic('alice', 'wrong')}\r\n\r\n`);
+    await waitClosed(first);
+    const second = await connectTo(bridge.port);
+    const r2 = await httpExchange(second, `GET http://127.0.0.1:${web.port}/hello HTTP/1.1\r\nHost: x\r\nProxy-Authorization: Basic ${basic('alice', 'wrong')}\r\n\r\n`);
     expect(r2.status).toBe(407);
+    await waitClosed(second);
+    const socket = await connectTo(bridge.port);
     const r3 = await httpExchange(socket, `GET http://127.0.0.1:${web.port}/headers HTTP/1.1\r\nHost: x\r\nProxy-Authorization: Basic ${basic('alice', 's3cret pass')}\r\n\r\n`);
     expect(r3.status).toBe(200);
     expect(JSON.parse(r3.body)['proxy-authorization']).toBeUndefined();
@@ -71,9 +75,12 @@ describe('HTTP Proxy-Authorization', () => {
     expect(ok.stdout).toBe(HELLO_BODY);
   });
 
-  it('serves the PAC without credentials', async () => {
+  it('serves the PAC to a client that must authenticate only with credentials', async () => {
+    const anonymous = await connectTo(bridge.port);
+    expect((await httpExchange(anonymous, 'GET /proxy.pac HTTP/1.1\r\nHost: x\r\n\r\n')).status).toBe(401);
+    await waitClosed(anonymous);
     const socket = await connectTo(bridge.port);
-    const r = await httpExchange(socket, 'GET /proxy.pac HTTP/1.1\r\nHost: x\r\n\r\n');
+    const r = await httpExchange(socket, `GET /proxy.pac HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${basic('alice', 's3cret pass')}\r\n\r\n`);
     expect(r.status).toBe(200);
     socket.destroy();
   });

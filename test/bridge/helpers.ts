@@ -153,9 +153,10 @@ export function readAll(socket: net.Socket, timeoutMs = 5000): Promise<Buffer> {
   });
 }
 
-export function connectTo(port: number, host = '127.0.0.1'): Promise<net.Socket> {
+/** `from`: the local address to connect from (a LAN address of this machine; see test/helpers/lan.ts). */
+export function connectTo(port: number, host = '127.0.0.1', from?: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const s = net.connect({ port, host });
+    const s = net.connect({ port, host, ...(from ? { localAddress: from } : {}) });
     s.once('connect', () => { s.off('error', reject); s.on('error', () => {}); resolve(s); });
     s.once('error', reject);
   });
@@ -179,8 +180,8 @@ export interface SocksResult {
 }
 
 /** A raw SOCKS5 client handshake: greeting, optional RFC 1929 auth, request. Waits for each answer. */
-export async function socks5(port: number, dest: Destination, opts: { cmd?: number; auth?: { user: string; pass: string }; methods?: number[] } = {}): Promise<SocksResult> {
-  const socket = await connectTo(port);
+export async function socks5(port: number, dest: Destination, opts: { cmd?: number; auth?: { user: string; pass: string }; methods?: number[]; host?: string; from?: string } = {}): Promise<SocksResult> {
+  const socket = await connectTo(port, opts.host, opts.from);
   const methods = opts.methods ?? (opts.auth ? [0x02] : [0x00]);
   socket.write(Buffer.from([0x05, methods.length, ...methods]));
   const choice = await readN(socket, 2);

@@ -8,6 +8,7 @@ import { startDohServer, type DohServer } from '../fixtures/channels/doh-server.
 import { fakeSignedList } from '../fixtures/channels/lists.ts';
 import { startServer, type TestServer } from '../fixtures/channels/servers.ts';
 import { makeTestPki, type TestPki } from '../fixtures/channels/tls.ts';
+import { startDnsdistDoh, type DnsdistDoh } from '../fixtures/channels/dnsdist-doh.ts';
 
 const small = fakeSignedList(400, 'small');
 const big = fakeSignedList(6_000, 'big');
@@ -27,7 +28,8 @@ function bigRecordsWithout(part: number): TxtRecord[] {
 
 beforeAll(async () => {
   pki = makeTestPki();
-  settings = { ca: pki.ca, timeoutMs: 1_500, retries: 1, retryBaseMs: 20, dohStaggerMs: 150 };
+  // A generous per-request timeout: the tests that are about timeouts set their own.
+  settings = { ca: pki.ca, timeoutMs: 10_000, retries: 1, retryBaseMs: 20, dohStaggerMs: 150 };
   mirror = await startServer({ '/pointed.signed': (_req, res) => res.end(pointed) }, pki);
   records = [
     ...dnsTxtRecords('small.lists.test', small),
@@ -146,13 +148,13 @@ describe('dns: timeouts', () => {
     const r = await fetchWith(`dns:small.lists.test@127.0.0.1:${port}`, {}, { timeoutMs: 400 });
     expect(r.status).toBe('timeout');
     expect(r.elapsedMs).toBeGreaterThanOrEqual(350);
-    expect(r.elapsedMs).toBeLessThan(1_500);
+    expect(r.elapsedMs).toBeLessThan(10_000); // it never answers: anything short of that is the timeout
   });
 
   it("holds the caller's deadline", async () => {
-    const r = await fetchWith(`dns:small.lists.test@127.0.0.1:${port}`, { signal: AbortSignal.timeout(200) }, { timeoutMs: 10_000 });
+    const r = await fetchWith(`dns:small.lists.test@127.0.0.1:${port}`, { signal: AbortSignal.timeout(200) }, { timeoutMs: 60_000 });
     expect(r).toMatchObject({ status: 'timeout', detail: 'deadline passed' });
-    expect(r.elapsedMs).toBeLessThan(1_000);
+    expect(r.elapsedMs).toBeLessThan(15_000); // the 200 ms deadline, not the 60 s timeout
   });
 });
 
@@ -191,10 +193,11 @@ describe('doh: DNS-over-HTTPS', () => {
   });
 
   it('starts the next endpoint alongside one that hangs', async () => {
-    const r = await fetchWith(`doh:${doh.url}/silent,${doh2.url}/dns-query#small.lists.test`, {}, { timeoutMs: 5_000, dohStaggerMs: 100 });
+    const r = await fetchWith(`doh:${doh.url}/silent,${doh2.url}/dns-query#small.lists.test`, {}, { timeoutMs: 20_000, dohStaggerMs: 100 });
     expect(r.status).toBe('ok');
     expect(r.blobs).toEqual([small]);
-    expect(r.elapsedMs).toBeLessThan(1_500);
+    // Not after the hanging endpoint's 20 s timeout (the bound is wide: 2 shared cores).
+    expect(r.elapsedMs).toBeLessThan(10_000);
   });
 
   it('names every endpoint when all fail', async () => {
@@ -230,5 +233,46 @@ describe('doh: DNS-over-HTTPS', () => {
     const r = await fetchWith(`doh:${doh.url}/dns-query#gone.lists.test`);
     expect(r.status).toBe('error');
     expect(r.detail).toBe(`127.0.0.1:${doh.port}: ENOTFOUND`);
+  });
+});
+
+describe('doh: a resolver that is not ours (dnsdist in front of dnsmasq, DoH with the test certificate)', () => {
+  let resolver: DnsdistDoh;
+  beforeAll(async () => {
+    resolver = await startDnsdistDoh(records, pki);
+  }, 30_000);
+  afterAll(async () => {
+    await resolver?.stop();
+  });
+
+  it('reads a one-record list and a list split over many records', async () => {
+    const one = await fetchWith(`doh:${resolver.url}#small.lists.test`);
+    expect(one).toMatchObject({ status: 'ok', etag: `ph1:${listId(small)}` });
+    expect(one.blobs).toEqual([small]);
+    const split = await fetchWith(`doh:${resolver.url}#big.lists.test`);
+    expect(split.status).toBe('ok');
+    expect(split.blobs).toEqual([big]);
+  });
+
+  it('reads a list whose records carry several strings', async () => {
+    const r = await fetchWith(`doh:${resolver.url}#wide.lists.test`);
+    expect(r).toMatchObject({ status: 'ok', etag: `ph1:${listId(wide)}` });
+    expect(r.blobs).toEqual([wide]);
+  });
+
+  it('a missing part gives no list rather than a short one; no such name gives no list, naming the endpoint', async () => {
+    const broken = await fetchWith(`doh:${resolver.url}#broken.lists.test`, {}, { timeoutMs: 8_000 });
+    expect(broken.status).not.toBe('ok');
+    expect(broken.blobs).toEqual([]);
+    const gone = await fetchWith(`doh:${resolver.url}#gone.lists.test`, {}, { timeoutMs: 8_000 });
+    expect(gone.status).not.toBe('ok');
+    expect(gone.blobs).toEqual([]);
+    expect(gone.detail).toMatch(new RegExp(`^127\\.0\\.0\\.1:${resolver.port}: `));
+  });
+
+  it('refuses the resolver when its certificate is not trusted', async () => {
+    const r = await fetchWith(`doh:${resolver.url}#small.lists.test`, {}, { ca: makeTestPki('Some Other CA').ca });
+    expect(r.status).not.toBe('ok');
+    expect(r.blobs).toEqual([]);
   });
 });

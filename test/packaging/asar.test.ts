@@ -1,18 +1,21 @@
-// Packaging check without downloading Electron: electron-builder's `dir` target runs against a
-// stub Electron distribution (a fake `electron` executable), then the app.asar it produced is
-// inspected: the built main, preload, renderer and production dependencies are in, dev files out.
+// Packaging check without downloading Electron: electron-builder's `dir` and `deb` targets run
+// against a stub Electron distribution (a fake `electron` executable), then the app.asar it produced
+// is inspected (the built main, preload, renderer, engine process and production dependencies are
+// in, dev files out), and so is the .deb (metadata, desktop entry, MIME types) with dpkg-deb. fpm,
+// which electron-builder downloads, cannot be had here: fpm-standin.ts builds the .deb from the same
+// arguments with dpkg-deb (see there).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractFile, listPackage } from '@electron/asar';
 import { Arch, Platform, build } from 'electron-builder';
-import type { Configuration } from 'electron-builder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   main: string;
+  version: string;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
   build: {
@@ -26,6 +29,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 };
 let work: string;
 let asar: string;
+let deb: string;
 let files: string[];
 
 function node(...args: string[]): void {
@@ -48,12 +52,18 @@ beforeAll(async () => {
   node('node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'error');
   work = mkdtempSync(join(tmpdir(), 'porthole-pack-'));
   stubElectron(join(work, 'electron-dist'));
+  const fpm = join(work, 'fpm');
+  writeFileSync(fpm, `#!/bin/sh\nexec "${process.execPath}" --disable-warning=ExperimentalWarning "${join(import.meta.dirname, 'fpm-standin.ts')}" "$@"\n`);
+  chmodSync(fpm, 0o755);
+  process.env.CUSTOM_FPM_PATH = fpm;
+  process.env.FPM_STANDIN_LOG = join(work, 'fpm-args.json');
   await build({
     projectDir: root,
-    targets: Platform.LINUX.createTarget('dir', Arch.x64),
+    targets: Platform.LINUX.createTarget(['dir', 'deb'], Arch.x64),
     publish: 'never',
+    // Only the overrides: electron-builder merges them into package.json's "build" itself (arrays
+    // concatenated), as `npm run dist` reads it.
     config: {
-      ...(pkg.build as unknown as Configuration),
       electronDist: join(work, 'electron-dist'),
       electronVersion: '45.4.1',
       // Fuses are flipped inside the real Electron binary; the stub has none to flip.
@@ -62,8 +72,10 @@ beforeAll(async () => {
     },
   });
   asar = join(work, 'out', 'linux-unpacked', 'resources', 'app.asar');
+  const debs = readdirSync(join(work, 'out')).filter((f) => f.endsWith('.deb'));
+  deb = join(work, 'out', debs.length === 1 ? debs[0]! : 'missing.deb');
   files = listPackage(asar, { isPack: false }).map((f) => f.replaceAll('\\', '/'));
-}, 120_000);
+}, 240_000);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -79,7 +91,7 @@ describe('packaged app', () => {
 
   it('contains the built main, preload, renderer, shared contract and icon', () => {
     for (const f of ['/package.json', `/${pkg.main}`, '/dist/electron/main/ipc.js', '/dist/preload/preload.cjs',
-      '/dist/renderer/index.html', '/dist/shared/api.js', '/dist/electron/core/ui-server/index.js', '/build/icons/icon.png', '/build/bootstrap/publisher.pub', '/build/bootstrap/list.signed']) {
+      '/dist/renderer/index.html', '/dist/shared/api.js', '/dist/electron/core/ui-server/index.js', '/dist/electron/core/engine-host/child.js', '/build/icons/icon.png', '/build/bootstrap/publisher.pub', '/build/bootstrap/list.signed']) {
       expect(files, f).toContain(f);
     }
     expect(files.some((f) => /^\/dist\/renderer\/assets\/index-[\w-]+\.js$/.test(f))).toBe(true);
@@ -139,5 +151,60 @@ describe('installer configuration', () => {
       runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false,
       onlyLoadAppFromAsar: true, enableEmbeddedAsarIntegrityValidation: true,
     });
+  });
+});
+
+describe('deb package (npm run dist)', () => {
+  const dpkg = (...args: string[]) => execFileSync('dpkg-deb', args, { encoding: 'utf8' });
+  let tree: string;
+  beforeAll(() => {
+    tree = join(work, 'deb-tree');
+    dpkg('-x', deb, tree);
+  });
+
+  it('has the package metadata a deb needs: maintainer (author email), homepage, description, dependencies', () => {
+    expect(deb.endsWith(`/porthole_${pkg.version}_amd64.deb`)).toBe(true);
+    expect(existsSync(deb)).toBe(true);
+    const field = (f: string) => dpkg('-f', deb, f).trim();
+    expect(field('Package')).toBe('porthole');
+    expect(field('Version')).toBe(pkg.version);
+    expect(field('Architecture')).toBe('amd64');
+    expect(field('Maintainer')).toBe('Porthole contributors <maintainers@porthole.example>');
+    expect(field('Homepage')).toBe('https://porthole.example/');
+    expect(field('Description')).toMatch(/^Gets you online during internet shutdowns\n/);
+    // libsecret: safeStorage keeps the engine's secret key in the desktop keyring.
+    expect(field('Depends').split(', ')).toEqual(expect.arrayContaining(['libgtk-3-0', 'libnss3', 'libsecret-1-0', 'xdg-utils']));
+    expect(dpkg('-I', deb)).toMatch(/postinst/);
+  });
+
+  it('installs the app under /opt with its desktop entry, MIME definition, icons and the AppArmor profile', () => {
+    const listing = dpkg('-c', deb);
+    for (const path of ['./opt/Porthole/porthole', './opt/Porthole/resources/app.asar', './opt/Porthole/resources/apparmor-profile',
+      './usr/share/applications/porthole.desktop', './usr/share/mime/packages/porthole.xml']) {
+      expect(listing, path).toContain(path);
+    }
+    expect(listing).toMatch(/\.\/usr\/share\/icons\/hicolor\/\d+x\d+\/apps\/porthole\.png/);
+    // Ubuntu ≥ 24.04 restricts unprivileged user namespaces: the postinst loads the AppArmor profile
+    // that lets the installed app keep Chromium's sandbox.
+    expect(readFileSync(join(tree, 'opt', 'Porthole', 'resources', 'apparmor-profile'), 'utf8')).toMatch(/userns/);
+    expect(dpkg('--ctrl-tarfile', deb).length).toBeGreaterThan(0);
+  });
+
+  it('the desktop entry is valid, matches the window (WM_CLASS = desktopName) and lists each MIME type once', () => {
+    const file = join(tree, 'usr', 'share', 'applications', 'porthole.desktop');
+    const entry = Object.fromEntries(readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    expect(entry).toMatchObject({ Name: 'Porthole', Exec: '/opt/Porthole/porthole %U', Icon: 'porthole', Categories: 'Network;', StartupWMClass: 'porthole' });
+    expect(entry.MimeType).toBe('application/x-porthole;x-scheme-handler/porthole;');
+    execFileSync('desktop-file-validate', [file]);
+    // Electron names the window after package.json's desktopName; it must be this entry's name.
+    const packaged = JSON.parse(extractFile(asar, 'package.json').toString()) as { desktopName: string; productName: string };
+    expect(packaged.desktopName).toBe('porthole.desktop');
+    expect(packaged.productName).toBe('Porthole');
+  });
+
+  it('defines the .porthole MIME type by its extension', () => {
+    const xml = readFileSync(join(tree, 'usr', 'share', 'mime', 'packages', 'porthole.xml'), 'utf8');
+    expect(xml).toMatch(/<mime-type type="application\/x-porthole">/);
+    expect(xml).toMatch(/<glob pattern="\*\.porthole"\s*\/>/);
   });
 });

@@ -8,6 +8,8 @@ import type { Peer } from './process.ts';
 export interface MicrosocksOptions {
   user?: string;
   pass?: string;
+  /** A given port (e.g. a server that comes up later where the list said it would); default a free one. */
+  port?: number;
 }
 
 export interface MicrosocksPeer extends Peer {
@@ -17,7 +19,7 @@ export interface MicrosocksPeer extends Peer {
 
 export async function startMicrosocks(options: MicrosocksOptions = {}): Promise<MicrosocksPeer> {
   if ((options.user === undefined) !== (options.pass === undefined)) throw new Error('startMicrosocks: give both user and pass, or neither');
-  const port = await freePort();
+  const port = options.port ?? await freePort();
   const args = ['-i', LOOPBACK, '-p', String(port), '-b', LOOPBACK];
   if (options.user !== undefined && options.pass !== undefined) args.push('-u', options.user, '-P', options.pass);
   const peer = await startPeer({ name: 'microsocks', binary: BINARIES.microsocks, args, port, dir: makePeerDir('microsocks') });

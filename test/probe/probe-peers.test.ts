@@ -203,3 +203,21 @@ describe('alternative ports are raced', () => {
     expect(r.error!.kind).toBe('auth');
   });
 });
+
+describe('degraded: the proxy answers, the probe URLs do not', () => {
+  it('blocked probe URLs (451, a destination the proxy cannot reach) mark the server degraded, not dead', async () => {
+    const blocked = await probeOne(socks5('deg-451', [socks.port], { probeUrls: [target.url('/blocked')] }), fast);
+    expect(blocked).toMatchObject({ ok: false, degraded: true, error: { kind: 'blocked' } });
+    const nowhere = await probeOne(socks5('deg-nowhere', [socks.port], { probeUrls: [`http://127.0.0.1:${await freePort()}/`, target.url('/cut')] }), fast);
+    expect(nowhere).toMatchObject({ ok: false, degraded: true, error: { kind: 'blocked' } });
+  });
+
+  it('a dead proxy, a blackhole or a Shadowsocks server with the wrong password is never degraded', async () => {
+    const [refused, hole, ssBad] = await Promise.all([
+      probeOne(socks5('d-refused', [await freePort()]), fast),
+      probeOne(socks5('d-hole', [blackhole.port]), short(400)),
+      probeOne({ id: 'd-ss', protocol: 'shadowsocks', host: '127.0.0.1', ports: [ss.port], method: 'chacha20-ietf-poly1305', password: 'not-it', probeUrls: [target.url('/ok')] }, short(800)),
+    ]);
+    for (const r of [refused, hole, ssBad]) expect(r.degraded).toBeUndefined();
+  });
+});

@@ -1,7 +1,8 @@
 // The "outside internet" HTTP side of the shutdown scenario, run inside the outside namespace by
 // shutdown-harness.ts (`ip netns exec <outside> node outside-http.ts CONFIG_JSON`). Standalone: it
 // imports nothing from the project.
-//   web listeners:     GET /hello -> the page body; GET .../generate_204 -> 204 (what probes ask for)
+//   web listeners:     GET /hello -> the page body; GET .../generate_204 -> 204, /success.txt and
+//                      /connecttest.txt -> their known bodies (what probes ask for)
 //   mirror listeners:  GET /list.signed -> the bytes of the list file (read per request, so a test may
 //                      replace it with a newer version)
 // Every request is printed on stdout as one JSON line ({"req":…}); once every listener is bound it
@@ -34,6 +35,10 @@ function webHandler(config: Config, on: Listen): http.RequestListener {
       res.end(config.helloBody);
     } else if (req.method === 'GET' && /\/(generate|gen)_204$/.test(url)) {
       res.writeHead(204).end();
+    } else if (req.method === 'GET' && (url === '/success.txt' || url === '/connecttest.txt')) {
+      // The fixed answers of the other default probe URLs (Mozilla's, Microsoft's).
+      const body = url === '/success.txt' ? 'success\n' : 'Microsoft Connect Test';
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body) }).end(body);
     } else {
       res.writeHead(404, { 'content-length': 0 }).end();
     }

@@ -188,7 +188,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const OUTSIDE_HTTP = path.join(HERE, 'outside-http.ts');
 const NODE_FLAGS = ['--disable-warning=ExperimentalWarning'];
 
-const TOOLS = {
+export const TOOLS = {
   ip: firstExisting(['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip']),
   ss: firstExisting(['/usr/bin/ss', '/usr/sbin/ss', '/bin/ss', '/sbin/ss']),
   iptables: firstExisting(['/usr/sbin/iptables', '/sbin/iptables']),
@@ -220,12 +220,12 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 const OUTPUT_LIMIT = 64 * 1024;
 const STDOUT_LIMIT = 1024 * 1024;
 
-interface Tracked {
+export interface Tracked {
   child: ChildProcess;
   handle: ScenarioProcess;
 }
 
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
   try {
     process.kill(-pid, signal);
@@ -238,7 +238,7 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function runIn(ns: string, cmd: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+export function runIn(ns: string, cmd: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const started = Date.now();
   const timeoutMs = options.timeoutMs ?? 15_000;
   return new Promise((resolve, reject) => {
@@ -276,7 +276,7 @@ function describeRun(cmd: string, args: readonly string[], r: ExecResult): strin
   return `${[cmd, ...args].join(' ')}: ${how}\n--- stdout ---\n${r.stdout.slice(-4000)}\n--- stderr ---\n${r.stderr.slice(-4000)}`;
 }
 
-function startIn(ns: string, name: string, cmd: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Tracked {
+export function startIn(ns: string, name: string, cmd: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Tracked {
   const child = spawn(TOOLS.ip, ['netns', 'exec', ns, cmd, ...args], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -378,17 +378,17 @@ function startIn(ns: string, name: string, cmd: string, args: readonly string[],
 // ---------------------------------------------------------------------------------------------
 // Leftovers and the exit hook
 
-interface Live {
+export interface Live {
   namespaces: string[];
   children: ChildProcess[];
   netnsDirs: string[];
   workDir: string;
 }
 
-const live = new Set<Live>();
+export const live = new Set<Live>();
 let exitHookInstalled = false;
 
-function installExitHook(): void {
+export function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
@@ -406,7 +406,7 @@ function pidsIn(ns: string): number[] {
 }
 
 /** Synchronous teardown, for the exit hook and for leftovers of killed test processes. */
-function cleanupSync(l: Live): void {
+export function cleanupSync(l: Live): void {
   for (const child of l.children) killGroup(child.pid, 'SIGKILL');
   for (const ns of l.namespaces) {
     // Only processes inside our own namespace: the ones this harness started (and their children).
@@ -442,7 +442,7 @@ function workDirFor(tag: string): string {
   return path.join(os.tmpdir(), `porthole-shutdown-${tag}`);
 }
 
-function pidAlive(pid: number): boolean {
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -804,7 +804,7 @@ export async function startShutdownScenario(): Promise<Scenario> {
 }
 
 /** Polls `ss` in each namespace until every listener is there; fails at once when its process exits. */
-async function waitForListeners(listeners: { ns: string; proto: 'tcp' | 'udp'; addr: string; proc: ScenarioProcess }[], timeoutMs: number): Promise<void> {
+export async function waitForListeners(listeners: { ns: string; proto: 'tcp' | 'udp'; addr: string; proc: ScenarioProcess }[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let missing = listeners;
   for (let wait = 20; ; wait = Math.min(wait * 2, 200)) {

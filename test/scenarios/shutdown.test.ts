@@ -99,6 +99,22 @@ describe.skipIf(!isRoot)('simulated shutdown', () => {
       expect(s.expected.port).not.toBe(s.expected.proxy.ports[0]);
     });
 
+    it('porthole probe --json says why each server fails: a dropped SYN is "timeout", a reset "refused", at the connect stage', async () => {
+      const r = await s.porthole('censored', ['probe', '--list', s.list.file, '--trust', s.list.publisherFile, '--json', '--timeout', '2000', '--probe-url', s.web.url], { timeoutMs: 60_000 });
+      expect(r.code).toBe(0); // one server works
+      const rows = JSON.parse(r.stdout) as { label: string | null; ok: boolean; errorKind: string | null; stage: string | null; port: number }[];
+      // Per server: open somewhere → ok; else any dropped port → timeout (the more telling failure); all reset → refused.
+      const want = Object.fromEntries(s.proxies.map((p) => {
+        const outcomes = Object.values(p.censor);
+        return [p.entryLabel, outcomes.includes('open') ? 'ok' : outcomes.includes('drop') ? 'timeout' : 'refused'];
+      }));
+      expect(Object.fromEntries(rows.map((row) => [row.label, row.ok ? 'ok' : row.errorKind]))).toEqual(want);
+      expect(new Set(Object.values(want))).toEqual(new Set(['ok', 'timeout', 'refused']));
+      for (const row of rows.filter((x) => !x.ok)) expect(row.stage).toBe('connect');
+      const working = rows.find((x) => x.ok)!;
+      expect(working).toMatchObject({ label: s.expected.proxy.entryLabel, port: s.expected.port });
+    }, 90_000);
+
     it('plain DNS is poisoned inside, honest outside', async () => {
       const names = [s.web.name, MIRROR_NAME, 'cp.cloudflare.com'];
       const [inside, outside, mirror, direct] = await Promise.all([

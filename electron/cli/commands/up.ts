@@ -48,7 +48,9 @@ included in the ready event as "ui").`,
     const say = (line: string): void => {
       if (!json) ctx.stdout.write(`${line}\n`);
     };
-    const listen = parseListen(str(values, 'listen') ?? '127.0.0.1:1080');
+    // Without --listen the bridge keeps the port it first got (remembered in the data dir).
+    const listenArg = str(values, 'listen');
+    const listen = listenArg === undefined ? undefined : parseListen(listenArg);
     let demo: DemoSetup | null = null;
     let tempDir: string | null = null;
     let dataDir = str(values, 'data-dir') ?? (values.demo ? null : resolveDataDir(undefined, ctx.env));
@@ -60,7 +62,7 @@ included in the ready event as "ui").`,
     let ui: UiServer | null = null;
     try {
       const probeUrls = strs(values, 'probe-url');
-      const options: ApiEngineOptions = { listen, channels: strs(values, 'channel'), onCore: (core) => wire(core, ctx, emit, say, demo, () => ui) };
+      const options: ApiEngineOptions = { ...(listen ? { listen } : {}), channels: strs(values, 'channel'), onCore: (core) => wire(core, ctx, emit, say, demo, () => ui) };
       if (values.demo) {
         demo = await startDemo(join(tempDir ?? dataDir, 'demo'));
         options.pinned = [demo.chain];

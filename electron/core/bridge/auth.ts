@@ -28,14 +28,17 @@ function digest(value: Buffer | string): Buffer {
 
 export class AuthPolicy {
   readonly share: ShareCredentials | null;
-  /** When false, loopback clients must authenticate too (used by tests, which only have loopback). */
-  private readonly exemptLoopback: boolean;
+  /**
+   * Who needs no credentials: true = loopback clients; false = nobody; or exactly these
+   * addresses (tests, which only have loopback, tell 127.0.0.1 from 127.0.0.2 this way).
+   */
+  private readonly exempt: boolean | readonly string[];
   private readonly userDigest: Buffer | null;
   private readonly passDigest: Buffer | null;
 
-  constructor(share: ShareCredentials | null, exemptLoopback = true) {
+  constructor(share: ShareCredentials | null, exempt: boolean | readonly string[] = true) {
     this.share = share;
-    this.exemptLoopback = exemptLoopback;
+    this.exempt = exempt;
     this.userDigest = share ? digest(share.username) : null;
     this.passDigest = share ? digest(share.password) : null;
   }
@@ -43,7 +46,9 @@ export class AuthPolicy {
   /** Whether this client must authenticate (its address is only looked at when sharing is on). */
   requiredFor(client: { readonly remoteAddress?: string | undefined }): boolean {
     if (!this.share) return false;
-    return !(this.exemptLoopback && isLoopback(client.remoteAddress));
+    const address = client.remoteAddress?.replace(/^::ffff:/, '');
+    if (typeof this.exempt !== 'boolean') return !this.exempt.includes(address ?? '');
+    return !(this.exempt && isLoopback(address));
   }
 
   /** Constant-time check of a username and password. With no share configured any pair is accepted. */

@@ -32,6 +32,14 @@ export interface Dialed {
   stream: Duplex;
   upstream: Upstream;
   stats: UpstreamStats;
+  /** The relay calls this once bytes moved both ways through the upstream: real traffic worked. */
+  carried?: () => void;
+}
+
+/** What the bridge reports when a tunnel through an upstream carried bytes both ways. */
+export interface UpstreamSuccess {
+  upstreamId: string;
+  describe: string;
 }
 
 export interface DialedUdp {
@@ -45,6 +53,7 @@ export interface DialerOptions {
   counters: Counters;
   limits: BridgeLimits;
   onFailure: (failure: UpstreamFailure) => void;
+  onSuccess?: (success: UpstreamSuccess) => void;
 }
 
 const CODE_KINDS: Record<string, UpstreamErrorKind> = {
@@ -93,7 +102,11 @@ export class Dialer {
       if (signal.aborted) break;
       try {
         const stream = await this.attempt(signal, (s) => upstream.connect(dest, { signal: s, timeoutMs: this.opts.limits.connectTimeoutMs }));
-        return { stream, upstream, stats: this.opts.counters.upstream(upstream.id, upstream.describe) };
+        const onSuccess = this.opts.onSuccess;
+        return {
+          stream, upstream, stats: this.opts.counters.upstream(upstream.id, upstream.describe),
+          ...(onSuccess ? { carried: () => onSuccess({ upstreamId: upstream.id, describe: upstream.describe }) } : {}),
+        };
       } catch (err) {
         last = err;
         if (signal.aborted) break;

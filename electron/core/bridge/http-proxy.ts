@@ -2,6 +2,9 @@
 // keep-alive (each client connection gets its own pool of upstream connections, one per origin),
 // and /proxy.pac for requests addressed to the bridge itself. Parsing and framing are node:http's
 // (an unbound http.Server that is handed the sniffed sockets); the routing is ours.
+// A client that must authenticate (a LAN host) is checked before anything else is answered,
+// and the connection is closed after a 401/407; every request head after the first must also
+// arrive within the handshake timeout (node:http's own head timer runs only for servers that listen).
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -45,7 +48,7 @@ class UpstreamAgent extends http.Agent {
     const dest: Destination = { host: String(options.host), port: Number(options.port) };
     this.dialer.dial(dest, this.signal).then((d) => {
       const closeStream = this.counters.open(d.stats);
-      const stream = new CountedStream(d.stream, (n) => this.counters.up(d.stats, n), (n) => this.counters.down(d.stats, n));
+      const stream = new CountedStream(d.stream, (n) => this.counters.up(d.stats, n), (n) => this.counters.down(d.stats, n), d.carried);
       stream.once('close', closeStream);
       cb(null, stream);
     }, (err: unknown) => cb(err instanceof Error ? err : new Error(String(err))));
@@ -58,6 +61,8 @@ export class HttpFrontend {
   private readonly server: http.Server;
   private readonly conns = new WeakMap<Socket, Conn>();
   private readonly agents = new WeakMap<Socket, UpstreamAgent>();
+  /** The timer bounding the next request head on a kept-alive connection. */
+  private readonly nextHead = new WeakMap<Socket, NodeJS.Timeout>();
 
   constructor(ctx: BridgeContext) {
     this.ctx = ctx;
@@ -74,24 +79,51 @@ export class HttpFrontend {
   handle(conn: Conn, head: Buffer): void {
     const { socket } = conn;
     this.conns.set(socket, conn);
-    socket.once('close', () => this.agents.get(socket)?.destroy());
+    socket.once('close', () => {
+      this.agents.get(socket)?.destroy();
+      clearTimeout(this.nextHead.get(socket));
+    });
     socket.unshift(head);
     this.server.emit('connection', socket);
     socket.resume();
   }
 
-  private authorized(req: http.IncomingMessage): boolean {
+  /** A request for the bridge itself (origin form, /proxy.pac) may carry Authorization instead. */
+  private authorized(req: http.IncomingMessage, originForm = false): boolean {
     if (!this.ctx.auth.requiredFor(req.socket)) return true;
-    const ok = this.ctx.auth.checkBasic(req.headers['proxy-authorization']);
+    const header = req.headers['proxy-authorization'] ?? (originForm ? req.headers.authorization : undefined);
+    const ok = this.ctx.auth.checkBasic(header);
     if (!ok) this.ctx.log(`http: proxy authentication failed from ${req.socket.remoteAddress ?? '?'}`);
     return ok;
+  }
+
+  /** Bounds the next request head on this kept-alive connection; an idle connection is left to keepAliveTimeout. */
+  private watchNextHead(socket: Socket): void {
+    if (socket.destroyed) return;
+    const before = socket.bytesRead;
+    const timer = setTimeout(() => {
+      if (socket.destroyed) return;
+      if (socket.bytesRead === before) return this.watchNextHead(socket);
+      this.ctx.log(`http: request head from ${socket.remoteAddress ?? '?'} not complete within ${this.ctx.limits.handshakeTimeoutMs} ms`);
+      socket.destroy();
+    }, this.ctx.limits.handshakeTimeoutMs);
+    timer.unref();
+    this.nextHead.set(socket, timer);
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const socket = req.socket;
     this.conns.get(socket)?.handshakeDone();
+    clearTimeout(this.nextHead.get(socket));
+    res.once('finish', () => this.watchNextHead(socket));
     const url = req.url ?? '';
-    if (url.startsWith('/')) return this.serveLocal(req, res, url);
+    const originForm = url.startsWith('/');
+    if (!this.authorized(req, originForm)) {
+      // Closed after the challenge: an unauthenticated host must not keep a slot.
+      const header = originForm ? 'WWW-Authenticate' : 'Proxy-Authenticate';
+      return reply(res, originForm ? 401 : 407, '', { [header]: REALM, Connection: 'close' });
+    }
+    if (originForm) return this.serveLocal(req, res, url);
     let target: URL;
     try {
       target = new URL(url);
@@ -102,7 +134,6 @@ export class HttpFrontend {
     const dest: Destination = { host: target.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(target.port || 80) };
     if (!dest.host) return reply(res, 400, 'no host in the request target\n');
     if (this.isSelf(dest, socket)) return this.serveLocal(req, res, target.pathname + target.search);
-    if (!this.authorized(req)) return reply(res, 407, '', { 'Proxy-Authenticate': REALM });
     this.forward(req, res, dest, target.pathname + target.search);
   }
 
@@ -163,6 +194,7 @@ export class HttpFrontend {
   private onConnect(req: http.IncomingMessage, socket: Socket, head: Buffer): void {
     const conn = this.conns.get(socket);
     conn?.handshakeDone();
+    clearTimeout(this.nextHead.get(socket));
     if (!this.authorized(req)) return closeAfter(socket, statusLine(407, [`Proxy-Authenticate: ${REALM}`]));
     const dest = parseAuthority(req.url ?? '');
     if (!dest) return closeAfter(socket, statusLine(400));

@@ -5,14 +5,14 @@ import { EventEmitter } from 'node:events';
 import { AuthPolicy, generateShareCredentials, isLoopback, type ShareCredentials } from './auth.ts';
 import type { BridgeContext } from './context.ts';
 import { Counters, type BridgeStats } from './counters.ts';
-import { Dialer, type UpstreamFailure } from './dial.ts';
+import { Dialer, type UpstreamFailure, type UpstreamSuccess } from './dial.ts';
 import { HttpFrontend } from './http-proxy.ts';
 import { resolveLimits, type BridgeLimits } from './limits.ts';
 import { MixedListener } from './mixed-listener.ts';
 import type { Upstream } from './upstreams/types.ts';
 
 export type { BridgeStats, UpstreamStats } from './counters.ts';
-export type { UpstreamFailure } from './dial.ts';
+export type { UpstreamFailure, UpstreamSuccess } from './dial.ts';
 export type { BridgeLimits } from './limits.ts';
 export type { ShareCredentials } from './auth.ts';
 export { DEFAULT_LIMITS } from './limits.ts';
@@ -25,8 +25,11 @@ export interface ShareOptions {
   /** Generated randomly when omitted. */
   username?: string;
   password?: string;
-  /** Loopback clients need no credentials (default true: browsers cannot do SOCKS5 auth). */
-  exemptLoopback?: boolean;
+  /**
+   * Loopback clients need no credentials (default true: browsers cannot do SOCKS5 auth);
+   * false = everybody authenticates; a list = exactly these client addresses are exempt (tests).
+   */
+  exemptLoopback?: boolean | readonly string[];
 }
 
 export interface BridgeOptions {
@@ -46,6 +49,8 @@ export interface BridgeOptions {
 
 export interface BridgeEvents {
   'upstream-failure': [UpstreamFailure];
+  /** A tunnel through the upstream carried bytes both ways (once per client connection). */
+  'upstream-success': [UpstreamSuccess];
 }
 
 export interface Bridge {
@@ -67,14 +72,14 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-function resolveShare(share: BridgeOptions['share']): { creds: ShareCredentials; exemptLoopback: boolean } | null {
+function resolveShare(share: BridgeOptions['share']): { creds: ShareCredentials; exempt: boolean | readonly string[] } | null {
   if (!share) return null;
   const given = share === true ? {} : share;
   const random = generateShareCredentials();
   const creds = { username: given.username ?? random.username, password: given.password ?? random.password };
   if (!creds.username || !creds.password) throw new Error('LAN sharing needs a non-empty username and password');
   if (Buffer.byteLength(creds.username) > 255 || Buffer.byteLength(creds.password) > 255) throw new Error('share credentials are limited to 255 bytes each (RFC 1929)');
-  return { creds, exemptLoopback: given.exemptLoopback ?? true };
+  return { creds, exempt: given.exemptLoopback ?? true };
 }
 
 class BridgeImpl extends EventEmitter implements Bridge {
@@ -103,12 +108,13 @@ class BridgeImpl extends EventEmitter implements Bridge {
         log(`upstream ${f.describe} failed (${f.kind}): ${f.message}`);
         this.emit('upstream-failure', f);
       },
+      onSuccess: (s) => this.emit('upstream-success', s),
     });
     const ctx: BridgeContext = {
       dialer: this.dialer,
       counters: this.counters,
       limits: this.limits,
-      auth: new AuthPolicy(this.share, share?.exemptLoopback ?? true),
+      auth: new AuthPolicy(this.share, share?.exempt ?? true),
       log,
     };
     this.listener = new MixedListener(ctx, new HttpFrontend(ctx));

@@ -1,12 +1,17 @@
 // Resource limits of the bridge and their defaults.
 
 export interface BridgeLimits {
-  /** From accept until the client's SOCKS request or first HTTP request head is complete. */
+  /** From accept until the client's SOCKS request or first HTTP request head is complete; also bounds every later HTTP request head. */
   handshakeTimeoutMs: number;
   /** A connection with no traffic either way for this long is closed. */
   idleTimeoutMs: number;
   /** Client connections open at once; further ones are closed at accept. */
   maxConnections: number;
+  /**
+   * Of maxConnections, how many only clients that need no credentials (this computer's own
+   * browsers) may use: LAN clients cannot take the last ones.
+   */
+  loopbackReserve: number;
   /** Bound on one upstream attempt (connect + proxy handshake). */
   connectTimeoutMs: number;
   /** Candidates tried per client connection before giving up. */
@@ -19,6 +24,7 @@ export const DEFAULT_LIMITS: Readonly<BridgeLimits> = Object.freeze({
   handshakeTimeoutMs: 10_000,
   idleTimeoutMs: 300_000,
   maxConnections: 4096,
+  loopbackReserve: 256,
   connectTimeoutMs: 15_000,
   maxAttempts: 4,
   maxHeaderBytes: 16 * 1024,

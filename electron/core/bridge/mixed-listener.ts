@@ -1,6 +1,7 @@
 // One TCP port for SOCKS5 and HTTP: the first byte decides (0x05 SOCKS5, 0x04 SOCKS4 → refused
-// politely, anything else HTTP). Enforces maxConnections at accept and the handshake timeout,
-// and keeps every socket it accepted so close() can destroy them.
+// politely, anything else HTTP). Enforces maxConnections at accept (keeping a reserve that
+// clients who must authenticate, i.e. LAN hosts, cannot use) and the handshake timeout, and
+// keeps every socket it accepted so close() can destroy them.
 import net from 'node:net';
 import type { BridgeContext, Conn } from './context.ts';
 import type { HttpFrontend } from './http-proxy.ts';
@@ -17,6 +18,8 @@ export class MixedListener {
   private readonly ctx: BridgeContext;
   private readonly http: HttpFrontend;
   private readonly sockets = new Set<net.Socket>();
+  /** Open connections from clients that must authenticate (LAN hosts when sharing is on). */
+  private authenticating = 0;
 
   constructor(ctx: BridgeContext, http: HttpFrontend) {
     this.ctx = ctx;
@@ -27,11 +30,14 @@ export class MixedListener {
   private accept(socket: net.Socket): void {
     const { counters, limits } = this.ctx;
     socket.on('error', () => socket.destroy());
-    if (counters.active >= limits.maxConnections) {
+    const lan = this.ctx.auth.requiredFor(socket);
+    const lanCap = limits.maxConnections - Math.min(limits.loopbackReserve, limits.maxConnections - 1);
+    if (counters.active >= limits.maxConnections || (lan && this.authenticating >= lanCap)) {
       counters.rejected++;
       socket.destroy();
       return;
     }
+    if (lan) this.authenticating++;
     counters.active++;
     counters.accepted++;
     this.sockets.add(socket);
@@ -40,6 +46,7 @@ export class MixedListener {
     socket.once('close', () => {
       clearTimeout(timer);
       counters.active--;
+      if (lan) this.authenticating--;
       this.sockets.delete(socket);
       abort.abort(CLIENT_CLOSED);
     });

@@ -45,6 +45,15 @@ export function relay(o: RelayOptions): void {
   let cur: Dialed = o.dialed;
   let closeStream = counters.open(cur.stats);
   let moved = 0;
+  // Bytes each way through the current upstream: once both are non-zero, real traffic worked.
+  let sent = 0;
+  let received = 0;
+  let carried = false;
+  const noteCarried = (): void => {
+    if (carried || sent === 0 || received === 0) return;
+    carried = true;
+    cur.carried?.();
+  };
   let swapping = false;
   let done = false;
   const tried = new Set<Upstream>([cur.upstream]);
@@ -60,7 +69,9 @@ export function relay(o: RelayOptions): void {
   // client → upstream
   client.on('data', (chunk: Buffer) => {
     moved += chunk.length;
+    sent += chunk.length;
     counters.up(cur.stats, chunk.length);
+    noteCarried();
     if (!cur.stream.write(chunk)) client.pause();
   });
   client.on('end', () => { if (!swapping) cur.stream.end(); });
@@ -81,7 +92,9 @@ export function relay(o: RelayOptions): void {
     (stream as Partial<Socket>).setNoDelay?.(true);
     const onData = (chunk: Buffer): void => {
       moved += chunk.length;
+      received += chunk.length;
       counters.down(d.stats, chunk.length);
+      noteCarried();
       if (!client.write(chunk)) stream.pause();
     };
     const onDrain = (): void => { client.resume(); };
@@ -145,6 +158,7 @@ export function relay(o: RelayOptions): void {
   let canWrite = true;
   if (o.head && o.head.length > 0) {
     moved += o.head.length;
+    sent += o.head.length;
     counters.up(cur.stats, o.head.length);
     canWrite = cur.stream.write(o.head);
   }

@@ -25,11 +25,26 @@ export class BrowserNotFoundError extends Error {
   }
 }
 
+/** The program was found and started, but closed at once (a crash, no display, a broken profile). */
+export class BrowserStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BrowserStartError';
+  }
+}
+
+/** How long a just-started browser is watched for an early exit. */
+export const START_WATCH_MS = 2000;
+
 export interface OpenOptions extends Omit<LaunchOptions, 'url'> {
   url?: string;
   /** URL fetched through the bridge after the launch; false skips the check. */
   checkUrl?: string | false;
   checkTimeoutMs?: number;
+  /** Telegram: the tg:// link to hand over (default: the bridge as tg://socks). */
+  telegramLink?: string;
+  /** How long to watch the started browser for an early exit (default START_WATCH_MS). */
+  startWatchMs?: number;
 }
 
 export type OpenResult =
@@ -39,7 +54,7 @@ export type OpenResult =
 export async function openOnBridge(host: HostEnv, target: OpenTarget, options: OpenOptions): Promise<OpenResult> {
   let result: OpenResult;
   if (target === 'telegram') {
-    const r = await openTelegramProxy(host.platform, host.runner, options.port, options.host);
+    const r = await openTelegramProxy(host.platform, host.runner, options.port, options.host, options.telegramLink);
     if (r.code !== 0) {
       const why = (r.stderr || r.stdout).trim().split('\n')[0] ?? '';
       throw new Error(`could not open ${r.link} (is Telegram Desktop installed?)${why ? `: ${why}` : ''}`);
@@ -49,6 +64,7 @@ export async function openOnBridge(host: HostEnv, target: OpenTarget, options: O
     const browser = pickBrowser(await detectBrowsers(host), target);
     if (!browser) throw new BrowserNotFoundError(target, describeSearch(host));
     const launched = await launchBrowser(browser, options, host.runner);
+    await watchStart(launched, browser.name, options.startWatchMs ?? START_WATCH_MS);
     result = { kind: 'browser', browser, launched };
   }
   if (options.checkUrl !== false) {
@@ -60,4 +76,20 @@ export async function openOnBridge(host: HostEnv, target: OpenTarget, options: O
     });
   }
   return result;
+}
+
+/**
+ * A browser that exits with an error right after it started did not open: say so instead of
+ * reporting success. Exit code 0 is fine (the page was handed to a browser already running).
+ */
+async function watchStart(launched: Launched, name: string, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const early = await Promise.race([
+    launched.process.exited,
+    new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms))),
+  ]);
+  clearTimeout(timer);
+  if (early === null || early.code === 0) return;
+  const how = early.signal ? `it was stopped by ${early.signal}` : early.code === null ? 'it could not run' : `exit code ${early.code}`;
+  throw new BrowserStartError(`${name} closed right after it started (${how})`);
 }

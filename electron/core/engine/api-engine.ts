@@ -10,7 +10,7 @@ import { CODE_PROTOCOLS, createCode } from '../codes/codes.ts';
 import { bareKeyChain } from '../lists/roots.ts';
 import type { ImportOutcome } from '../importer.ts';
 import { detectBrowsers } from '../browsers/detect.ts';
-import { openOnBridge } from '../browsers/open-browser.ts';
+import { openApp } from './api-apps.ts';
 import { realHost } from '../browsers/real-host.ts';
 import { createSystemProxy } from '../browsers/system-proxy/index.ts';
 import { Engine as CoreEngine, type EngineOptions } from './engine.ts';
@@ -18,6 +18,7 @@ import { channelView, failureKind, publisherFingerprint, publisherFromFingerprin
 import { personalKey } from './personal-key.ts';
 import { serversOutcome, uiImportOutcome } from './api-import-outcome.ts';
 import { SettingsStore } from './settings-store.ts';
+import { rememberPort } from './bridge-port.ts';
 
 export interface ApiEngineOptions extends Omit<EngineOptions, 'dataDir'> {
   /** Connect as soon as start() is called (headless `up --ui`). */
@@ -48,7 +49,8 @@ export class ApiEngine implements ShellEngine {
   // ---------------------------------------------------------------- lifecycle
 
   async start(): Promise<void> {
-    this.settings = await new SettingsStore(this.host.dataDir).load();
+    this.settings = await new SettingsStore(this.host.dataDir, this.host.secrets).load();
+    if (this.settings.warning) this.addLog('warn', this.settings.warning);
     const host = realHost(process.env);
     const found = await detectBrowsers(host).catch(() => []);
     this.browsers = { firefox: found.some((b) => b.family === 'firefox'), chrome: found.some((b) => b.family === 'chromium'), telegram: true };
@@ -114,6 +116,7 @@ export class ApiEngine implements ShellEngine {
 
   // ---------------------------------------------------------------- connection
 
+  /** Connects; while running, "Try again": a whole new search (channels and probes) with progress. */
   async connect(req: { serverId?: string } = {}): Promise<State> {
     if (!this.core || !this.core.bridgeInfo()) {
       await this.core?.stop();
@@ -121,9 +124,19 @@ export class ApiEngine implements ShellEngine {
       this.coreOpen = null;
       const core = await this.openCore();
       await core.start();
+      await this.syncPort(core);
+    } else if (!req.serverId) {
+      this.core.searchAgain('Try again was pressed');
     }
     if (req.serverId) this.pickOrThrow(req.serverId);
     return this.stateNow();
+  }
+
+  /** Settings show the port the bridge keeps (the first one it got), unless another program holds it. */
+  private async syncPort(core: CoreEngine): Promise<void> {
+    const port = core.bridgeInfo()?.port;
+    if (port === undefined || this.options.listen || core.state().portConflict || port < 1024 || this.settings.get().port === port) return;
+    this.emit({ type: 'settings', settings: await this.settings.update({ port }) });
   }
 
   async disconnect(): Promise<State> {
@@ -258,15 +271,7 @@ export class ApiEngine implements ShellEngine {
   // ---------------------------------------------------------------- apps and settings
 
   async openBrowser(req: { browser: 'firefox' | 'chrome' | 'telegram' }) {
-    const bridge = this.core?.bridgeInfo();
-    if (!bridge || this.core?.state().phase !== 'connected') return { ok: false as const, reason: 'not-connected' as const, message: 'not connected yet' };
-    try {
-      await openOnBridge(realHost(process.env), req.browser, { dataDir: this.host.dataDir, port: bridge.port, host: bridge.host, checkUrl: this.settings.get().testUrl });
-      return { ok: true as const };
-    } catch (err) {
-      const notInstalled = (err as Error).name === 'BrowserNotFoundError';
-      return { ok: false as const, reason: notInstalled ? ('not-installed' as const) : ('failed' as const), message: (err as Error).message.slice(0, 500) };
-    }
+    return openApp(this.core, req.browser, { dataDir: this.host.dataDir, testUrl: this.settings.get().testUrl, log: (l, m) => this.addLog(l, m) });
   }
 
   async setSettings(patch: SettingsPatch = {}): Promise<Settings> {
@@ -277,6 +282,14 @@ export class ApiEngine implements ShellEngine {
       throw new ApiError('bad-request', (err as Error).message.slice(0, 500));
     }
     if (patch.systemProxy !== undefined && patch.systemProxy !== this.systemProxyOn) await this.setSystemProxy(patch.systemProxy);
+    // A port chosen by hand is the one kept from now on; a running bridge moves to it.
+    if (patch.port !== undefined && !this.options.listen) {
+      await rememberPort(this.host.dataDir, next.port);
+      if (this.core?.bridgeInfo() && this.core.bridgeInfo()!.port !== next.port) {
+        await this.disconnect();
+        await this.connect({});
+      }
+    }
     this.emit({ type: 'settings', settings: next });
     return next;
   }
@@ -288,7 +301,7 @@ export class ApiEngine implements ShellEngine {
     const core = new CoreEngine({
       ...this.options,
       dataDir: this.host.dataDir,
-      listen: this.options.listen ?? { host: s.lanSharing ? '0.0.0.0' : '127.0.0.1', port: s.port },
+      listen: this.options.listen ?? { host: s.lanSharing ? '0.0.0.0' : '127.0.0.1', port: s.port, remember: true },
       ...(s.lanSharing ? { share: { username: s.lanUsername, password: s.lanPassword } } : {}),
     });
     core.on('state', () => this.emit({ type: 'state', state: this.stateNow() }));

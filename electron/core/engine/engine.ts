@@ -3,9 +3,10 @@
 // the headless web UI and the Electron shell all drive this one object.
 import { EventEmitter } from 'node:events';
 import { startBridge, type Bridge } from '../bridge/index.ts';
+import { startOnStablePort, type PortConflict } from './bridge-port.ts';
+import { SearchDriver } from './search-driver.ts';
 import { upstreamFor } from '../bridge/upstreams/index.ts';
 import type { Upstream } from '../bridge/upstreams/types.ts';
-import type { ChannelSettings } from '../channels/index.ts';
 import { openClient, type ClientStores } from '../client.ts';
 import { importInput, type ImportOptions, type ImportOutcome } from '../importer.ts';
 import { importServers, type ServersOutcome } from '../import-servers.ts';
@@ -13,62 +14,20 @@ import type { OutlineKeyOptions } from '../outline-key.ts';
 import { loadBootstrapList } from '../lists/bootstrap.ts';
 import type { ChannelReport } from '../lists/refresh.ts';
 import { SourceRefresher } from './source-refresher.ts';
-import type { RootChain } from '../lists/roots.ts';
 import { startProbe, type ProbeRun } from '../probe/index.ts';
-import type { ProbeOptions, ProbeResult } from '../probe/types.ts';
+import type { ProbeResult } from '../probe/types.ts';
 import { buildCatalog, type Catalog, type CatalogServer } from './catalog.ts';
 import { Selection } from './selection.ts';
+import type { EngineEvents, EngineOptions, EngineState, Phase } from './engine-types.ts';
 import type { Explanation } from './selection-explain.ts';
 import { UserServerStore } from './user-servers.ts';
+import { UnbridgedServers } from './unbridged.ts';
 import { bindNetworkMemory, type NetworkMemoryBinding } from './network-memory-binding.ts';
 import { join } from 'node:path';
 import { untrustPublisher, type Untrusted } from '../untrust.ts';
 import { isBridged } from '../../../shared/entry.ts';
 
-export interface EngineOptions {
-  dataDir: string;
-  listen?: { host: string; port: number; strictPort?: boolean };
-  /** Channels given on the command line, fetched with the ones the lists name. */
-  channels?: string[];
-  channelSettings?: Partial<ChannelSettings>;
-  probe?: ProbeOptions;
-  /** Trusted publishers to use instead of build/bootstrap (tests, demo). */
-  pinned?: RootChain[];
-  /** Skip the embedded bootstrap list (tests). */
-  skipBootstrap?: boolean;
-  refreshDeadlineMs?: number;
-  /** Background refresh period; it backs off while channels fail (default 30 min). */
-  refreshEveryMs?: number;
-  /** Re-probe period for all servers (default 5 min). */
-  reprobeEveryMs?: number;
-  share?: boolean | { username?: string; password?: string };
-}
-
-export type Phase = 'idle' | 'searching' | 'connected' | 'offline';
-
-export interface EngineState {
-  phase: Phase;
-  tested: number;
-  total: number;
-  probing: boolean;
-  current: CatalogServer | null;
-  currentLatencyMs: number | null;
-  reason: string;
-  bridge: { host: string; port: number } | null;
-  refreshing: boolean;
-  since: string;
-}
-
-export interface EngineEvents {
-  progress: [{ tested: number; total: number; result: ProbeResult }];
-  ready: [{ socks: string; http: string; server: CatalogServer; port: number; latencyMs: number | null }];
-  switch: [{ from: string | null; to: string | null; reason: string }];
-  failure: [{ server: string; kind: string; message: string }];
-  state: [EngineState];
-  servers: [CatalogServer[]];
-  sources: [ChannelReport[]];
-  log: [{ level: 'debug' | 'info' | 'warn' | 'error'; message: string }];
-}
+export type { EngineEvents, EngineOptions, EngineState, Phase } from './engine-types.ts';
 
 const MAX_BRIDGE_CANDIDATES = 6;
 
@@ -76,6 +35,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly options: EngineOptions;
   stores!: ClientStores;
   users!: UserServerStore;
+  /** MTProto and not-yet-spoken servers: listed and (MTProto) probed, never bridged. */
+  readonly unbridged = new UnbridgedServers(() => !this.stopped && this.emit('servers', this.catalog.servers));
   readonly selection = new Selection();
   private bridge: Bridge | null = null;
   private catalog: Catalog = { servers: [], lists: [], channels: [], problems: [] };
@@ -92,6 +53,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private readonly pendingRetest = new Set<string>();
+  private portConflict: PortConflict | null = null;
+  private readonly search: SearchDriver;
+  private opened = false;
+  private memory: NetworkMemoryBinding | null = null;
 
   constructor(options: EngineOptions) {
     super();
@@ -118,9 +83,17 @@ export class Engine extends EventEmitter<EngineEvents> {
       onRefreshing: () => this.emitState(),
       log: (level, message) => this.log(level, message),
     });
+    this.search = new SearchDriver({
+      connected: () => this.selection.current() !== null,
+      busy: () => this.probeRun !== null,
+      probe: (ids) => this.retestEntries(ids.map((id) => this.byId.get(id)?.entry).filter((e): e is NonNullable<typeof e> => Boolean(e))),
+      order: () => this.selection.probeOrder().map((e) => e.id),
+      refreshChannels: async () => {
+        await this.refreshNow();
+      },
+      searchAgain: (why) => this.searchAgain(why),
+    }, options.search);
   }
-
-  private opened = false;
 
   /** Opens the data dir and loads the lists (imports may follow before start()). */
   async open(): Promise<void> {
@@ -141,17 +114,28 @@ export class Engine extends EventEmitter<EngineEvents> {
   async start(): Promise<void> {
     await this.open();
     const listen = this.options.listen ?? { host: '127.0.0.1', port: 1080 };
-    this.bridge = await startBridge({
+    const bridgeOptions = {
       host: listen.host,
-      port: listen.port,
-      ...(listen.strictPort ? { strictPort: true } : {}),
       candidates: () => this.upstreams,
       ...(this.options.share ? { share: this.options.share } : {}),
-      log: (line) => this.log('debug', line),
-    });
+      log: (line: string) => this.log('debug', line),
+    };
+    if (listen.remember) {
+      const started = await startOnStablePort(this.options.dataDir, listen.port, bridgeOptions);
+      this.bridge = started.bridge;
+      this.portConflict = started.conflict;
+      if (started.conflict) this.log('warn', `port ${started.conflict.wanted} is used by another program; the bridge uses ${started.conflict.using} for now`);
+    } else {
+      this.bridge = await startBridge({ ...bridgeOptions, port: listen.port, ...(listen.strictPort ? { strictPort: true } : {}) });
+    }
     this.bridge.on('upstream-failure', (f) => {
       this.emit('failure', { server: f.upstreamId, kind: f.kind, message: f.message });
       this.selection.reportFailure(f.upstreamId, f.kind, f.message);
+      this.updateUpstreams();
+    });
+    // Real traffic teaches selection: a tunnel that carried bytes both ways is a success.
+    this.bridge.on('upstream-success', (s) => {
+      this.selection.reportSuccess(s.upstreamId);
       this.updateUpstreams();
     });
     this.log('info', `bridge listening on ${this.bridge.host}:${this.bridge.port} (SOCKS5 + HTTP)`);
@@ -164,10 +148,25 @@ export class Engine extends EventEmitter<EngineEvents> {
       void this.memory?.save();
     });
     this.sources.schedule();
+    this.search.start();
+  }
+
+  /**
+   * A whole new search now ("Try again", a new network): every channel is fetched again and every
+   * server probed, and the backoff of what failed starts over.
+   */
+  searchAgain(why = 'asked to search again'): ProbeRun | null {
+    if (this.stopped || !this.bridge) return null;
+    this.log('info', `searching again: ${why}`);
+    this.memory?.refreshNetwork();
+    this.search.restart();
+    void this.refreshNow();
+    return this.testAll();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.search.stop();
     for (const t of this.timers) clearTimeout(t);
     this.sources.stop();
     this.probeRun?.cancel();
@@ -221,6 +220,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       bridge: this.bridge ? { host: this.bridge.host, port: this.bridge.port } : null,
       refreshing: this.sources.refreshing,
       since: this.since,
+      retryAt: this.bridge && !current ? this.search.nextAttemptAt() : null,
+      portConflict: this.portConflict,
     };
   }
 
@@ -229,6 +230,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Probes every server (working ones on this network first). */
   testAll(): ProbeRun | null {
     if (this.stopped) return null;
+    void this.unbridged.probe(this.catalog.servers.map((s) => s.entry), this.options.probe ?? {});
     this.probeRun?.cancel();
     const entries = this.selection.probeOrder();
     if (entries.length === 0) {
@@ -306,8 +308,6 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   // ---------------------------------------------------------------- internals
 
-  private memory: NetworkMemoryBinding | null = null;
-
   private async rebuild(): Promise<void> {
     this.catalog = await buildCatalog(this.stores, this.users);
     for (const p of this.catalog.problems) this.log('warn', p);
@@ -321,26 +321,38 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async onListsChanged(): Promise<void> {
     const before = new Set(this.byId.keys());
     await this.rebuild();
-    const added = this.catalog.servers.filter((s) => !before.has(s.id)).map((s) => s.id);
-    if (added.length > 0) this.retest(added);
+    const added = this.catalog.servers.filter((s) => !before.has(s.id));
+    this.unbridged.forget(new Set(this.byId.keys()));
+    if (!this.stopped && this.bridge) void this.unbridged.probe(added.map((s) => s.entry), this.options.probe ?? {});
+    const bridged = added.filter((s) => isBridged(s.entry.protocol)).map((s) => s.id);
+    if (bridged.length > 0) this.retest(bridged);
   }
 
   private onProbe(result: ProbeResult, tested: number, total: number): void {
     this.results.set(result.id, result);
     this.selection.recordProbe(result);
+    // Passed: done; worked but not trusted yet (recovering, degraded): again soon; failed: backoff.
+    const trusted = this.selection.statusOf(result.id) === 'ok';
+    if (result.error?.kind !== 'aborted') this.search.note(result.id, result.ok ? (trusted ? true : 'confirm') : false);
     this.updateUpstreams();
     this.emit('progress', { tested, total, result });
     if (!result.ok) this.emit('failure', { server: result.id, kind: result.error?.kind ?? 'other', message: result.error?.message ?? 'failed' });
   }
 
-  /** The bridge's candidates: working servers best first (the current one first). */
+  /**
+   * The bridge's candidates, best known first (the current one first): working servers, then degraded
+   * ones, then the rest. With nothing working, new connections still try them instead of failing at once.
+   */
   private updateUpstreams(): void {
     const list: Upstream[] = [];
     for (const c of this.selection.candidates()) {
       if (list.length >= MAX_BRIDGE_CANDIDATES) break;
-      const view = this.selection.server(c.id);
-      if (!view || view.status !== 'ok') continue;
-      list.push(upstreamFor(c.entry, c.port));
+      if (c.entry.protocol === 'unsupported') continue;
+      try {
+        list.push(upstreamFor(c.entry, c.port));
+      } catch {
+        // a server the bridge cannot carry (e.g. a kind only probed): skipped
+      }
     }
     this.upstreams = list;
     const current = this.selection.current();
@@ -365,16 +377,17 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.pendingRetest.clear();
     if (this.probeRun) {
       // A full round is running: it will cover these too unless they are new.
-      void this.probeRun.done.then(() => this.retestEntries(entries));
+      void this.probeRun.done.then(() => void this.retestEntries(entries));
       return;
     }
-    this.retestEntries(entries);
+    void this.retestEntries(entries);
   }
 
-  private retestEntries(entries: CatalogServer['entry'][]): void {
-    if (entries.length === 0 || this.stopped) return;
+  private retestEntries(entries: CatalogServer['entry'][]): Promise<void> {
+    if (entries.length === 0 || this.stopped) return Promise.resolve();
     const run = startProbe(entries, this.options.probe ?? {});
     run.on('result', (p) => this.onProbe(p.result, p.tested, p.total));
+    return run.done.then(() => undefined);
   }
 
   private every(ms: number, fn: () => void): void {

@@ -12,6 +12,11 @@ export interface Sample {
   /** One line about the failure. */
   message?: string;
   source: 'probe' | 'bridge';
+  /**
+   * A probe whose proxy answered but could not fetch any probe URL (ok is true: the server is not
+   * dead; latencyMs is null: nothing end to end was timed).
+   */
+  degraded?: boolean;
 }
 
 export interface ScoringPolicy {
@@ -51,6 +56,13 @@ export interface Score {
   failedInWindow: boolean;
   last: Sample | null;
   lastFailure: Sample | null;
+  /**
+   * The last probe found the server degraded (see Sample.degraded), and no real traffic through it
+   * has worked since its last failure.
+   */
+  degraded?: boolean;
+  /** Real traffic through it worked after its last probe said degraded (within the window). */
+  promoted?: boolean;
 }
 
 /** Bounded sample history per server id (oldest first), and a bound on how many servers are kept. */
@@ -137,6 +149,11 @@ export function scoreSamples(all: readonly Sample[], now: number, policy: Scorin
     if (!fresh(s)) break;
     if (s.ok && s.latencyMs !== null) latencies.push({ value: s.latencyMs, weight: weight(s) });
   }
+  let lastProbe: Sample | null = null;
+  for (let i = all.length - 1; i >= 0 && !lastProbe; i--) if (all[i]!.source === 'probe') lastProbe = all[i]!;
+  const since = Math.max(lastFailure?.at ?? -Infinity, now - policy.windowMs);
+  const realTraffic = all.some((s) => s.source === 'bridge' && s.ok && s.at >= since);
+  const degradedProbe = lastProbe?.degraded === true;
   const successRatio = window.length === 0 || total <= 0 ? null : okWeight / total;
   const medianMs = weightedMedian(latencies);
   const effectiveMs = medianMs === null || successRatio === null ? Infinity : medianMs + (1 - successRatio) * policy.failurePenaltyMs;
@@ -150,5 +167,7 @@ export function scoreSamples(all: readonly Sample[], now: number, policy: Scorin
     failedInWindow: window.some((s) => !s.ok),
     last: all[all.length - 1] ?? null,
     lastFailure,
+    degraded: degradedProbe && !realTraffic,
+    promoted: degradedProbe && realTraffic,
   };
 }

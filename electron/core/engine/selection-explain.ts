@@ -12,7 +12,8 @@ export type DecisionReason =
   | 'kept'            // nothing clearly better: staying avoids flapping
   | 'pinned'          // the user pinned it
   | 'pinned-failing'  // the pinned server fails: using another until it works again
-  | 'picked';         // the user picked it (until it fails)
+  | 'picked'          // the user picked it (until it fails)
+  | 'degraded';       // nothing passed the full test: a proxy that answers but cannot fetch the probe URLs
 
 export type ServerView = Rankable;
 
@@ -97,6 +98,7 @@ const REASON_TEXT: Record<DecisionReason, (cur: string) => string> = {
   pinned: (c) => `Using ${c} because you pinned it.`,
   'pinned-failing': (c) => `Your pinned server does not work right now; using ${c} until it does.`,
   picked: (c) => `Using ${c} because you picked it (until it fails).`,
+  degraded: (c) => `Using ${c}: no server passed the full test; this proxy answers but could not fetch the test addresses, so real traffic decides.`,
 };
 
 export function buildExplanation(input: ExplainInput): Explanation {
@@ -118,6 +120,8 @@ export function buildExplanation(input: ExplainInput): Explanation {
       ? `${best.label} has been clearly faster for ${Math.round(challenger.forMs / 1000)} s; switching after ${Math.round(input.policy.sustainMs / 1000)} s.`
       : `The best alternative, ${describe(best)}, is not faster by the ${margin} ms needed to switch.`);
   }
+  if (cur?.score.promoted) lines.push('The test addresses cannot be fetched through it, but real traffic through it works, so it counts as working.');
+  else if (cur?.status === 'degraded' && input.reason !== 'degraded') lines.push('The test addresses cannot be fetched through it right now; real traffic decides whether it stays.');
   if (current?.remembered) lines.push('It worked on this network before.');
   if (input.network === null) lines.push('This network could not be recognised, so nothing remembered applies.');
   return {

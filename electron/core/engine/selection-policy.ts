@@ -36,14 +36,18 @@ export const DEFAULT_SELECTION: SelectionPolicy = {
  * untested   – no sample in the window;
  * ok         – working, may be chosen;
  * recovering – works again after a failure, but has fewer than `recoverySuccesses` successes in a row;
- * failing    – its last sample failed (or its success ratio is too low).
+ * degraded   – the proxy answers, but no probe URL could be fetched through it (and no real traffic
+ *              through it has worked yet): used only when nothing better exists;
+ * failing    – its last sample failed (or its success ratio is too low: selection still uses such a
+ *              server whose last sample worked when nothing else does, see selection.ts).
  */
-export type ServerStatus = 'untested' | 'ok' | 'recovering' | 'failing';
+export type ServerStatus = 'untested' | 'ok' | 'recovering' | 'degraded' | 'failing';
 
 export function statusOf(score: Score, policy: SelectionPolicy): ServerStatus {
   if (score.last === null || score.samples === 0) return 'untested';
   if (!score.last.ok) return 'failing';
   if (score.successRatio !== null && score.successRatio < policy.minSuccessRatio) return 'failing';
+  if (score.degraded) return 'degraded';
   if (score.failedInWindow && score.consecutiveOk < policy.recoverySuccesses) return 'recovering';
   return 'ok';
 }
@@ -75,7 +79,7 @@ export function chooseOne<T>(items: readonly T[], rng: () => number): T | undefi
   return items[i];
 }
 
-const STATUS_ORDER: Record<ServerStatus, number> = { ok: 0, untested: 1, recovering: 2, failing: 3 };
+const STATUS_ORDER: Record<ServerStatus, number> = { ok: 0, degraded: 1, untested: 2, recovering: 3, failing: 4 };
 
 export interface Rankable {
   id: string;
@@ -89,7 +93,7 @@ export interface Rankable {
 
 /**
  * Candidate order after the current/overridden server: working ones by effective latency, then
- * untested ones (those that worked on this network before first), then recovering, then failing
+ * degraded ones (the proxy answers), then untested ones (those that worked on this network before first), then recovering, then failing
  * ones, the one that failed longest ago first.
  */
 export function compareCandidates(a: Rankable, b: Rankable): number {

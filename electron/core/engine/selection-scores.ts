@@ -16,7 +16,7 @@ export class ScoreBook {
   private readonly scoring: ScoringPolicy;
   private readonly policy: SelectionPolicy;
   private readonly scored = new Map<string, Scored>();
-  private readonly byStatus: Record<ServerStatus, Set<string>> = { untested: new Set(), ok: new Set(), recovering: new Set(), failing: new Set() };
+  private readonly byStatus: Record<ServerStatus, Set<string>> = { untested: new Set(), ok: new Set(), recovering: new Set(), degraded: new Set(), failing: new Set() };
   private ids: readonly string[] = [];
   private lastFull = -Infinity;
 
@@ -68,6 +68,6 @@ export class ScoreBook {
 
   /** Whether any server has a sample in its window. */
   anyTested(): boolean {
-    return this.byStatus.ok.size + this.byStatus.recovering.size + this.byStatus.failing.size > 0;
+    return this.byStatus.ok.size + this.byStatus.recovering.size + this.byStatus.degraded.size + this.byStatus.failing.size > 0;
   }
 }

@@ -9,7 +9,7 @@ import { DEFAULT_SCORING, SampleHistory, type Sample, type ScoringPolicy } from 
 import { ScoreBook } from './selection-scores.ts';
 import { buildExplanation, type DecisionReason, type Explanation, type ServerView } from './selection-explain.ts';
 import {
-  chooseOne, clearlyBetter, compareCandidates, DEFAULT_SELECTION, nearBest, type SelectionPolicy,
+  chooseOne, clearlyBetter, compareCandidates, DEFAULT_SELECTION, nearBest, type SelectionPolicy, type ServerStatus,
 } from './selection-policy.ts';
 
 export interface Candidate {
@@ -97,6 +97,11 @@ export class Selection extends EventEmitter<SelectionEvents> {
 
   recordProbe(result: ProbeResult): void {
     if (result.error && NOT_THE_SERVERS_FAULT.has(result.error.kind)) return;
+    if (!result.ok && result.degraded) {
+      const message = result.error?.message ?? 'no probe URL could be fetched through it';
+      this.add(result.id, { at: this.clock(), ok: true, latencyMs: null, source: 'probe', degraded: true, kind: result.error?.kind ?? 'blocked', message }, result.port);
+      return;
+    }
     this.add(result.id, {
       at: this.clock(), ok: result.ok, latencyMs: result.ok ? result.latencyMs : null, source: 'probe',
       ...(result.error ? { kind: result.error.kind, message: result.error.message } : {}),
@@ -111,7 +116,16 @@ export class Selection extends EventEmitter<SelectionEvents> {
   reportSuccess(serverId: string, latencyMs: number | null = null): void {
     const id = this.resolveId(serverId);
     if (id === null || (latencyMs === null && this.recentBridgeSample(id, true, 10_000))) return;
-    this.add(id, { at: this.clock(), ok: true, latencyMs, source: 'bridge' });
+    const port = this.portFromUpstreamId(serverId);
+    this.add(id, { at: this.clock(), ok: true, latencyMs, source: 'bridge' }, port);
+  }
+
+  /** The port of an upstream id ("<entry id>:<port>") when it is one of the entry's ports. */
+  private portFromUpstreamId(serverId: string): number | undefined {
+    const i = serverId.lastIndexOf(':');
+    if (i <= 0 || this.entries.has(serverId)) return undefined;
+    const port = Number(serverId.slice(i + 1));
+    return this.entries.get(serverId.slice(0, i))?.entry.ports.includes(port) ? port : undefined;
   }
 
   /**
@@ -204,8 +218,13 @@ export class Selection extends EventEmitter<SelectionEvents> {
     });
   }
 
+  /** The server's state for selection (ok, recovering, degraded…), or null for an unknown id. */
+  statusOf(id: string): ServerStatus | null {
+    return this.entries.has(id) ? this.view(id, this.clock(), this.rememberedIndex()).status : null;
+  }
+
   /** What the UI shows for one server (see ServerSchema in shared/api-models.ts). */
-  server(id: string): { samples: (number | null)[]; latencyMs: number | null; successRate: number | null; lastTested: number | null; status: 'untested' | 'ok' | 'failed'; failure: { kind: string; message: string } | null; pinned: boolean; picked: boolean; active: boolean } | null {
+  server(id: string): { samples: (number | null)[]; latencyMs: number | null; successRate: number | null; lastTested: number | null; status: 'untested' | 'ok' | 'failed'; degraded: boolean; failure: { kind: string; message: string } | null; pinned: boolean; picked: boolean; active: boolean } | null {
     if (!this.entries.has(id)) return null;
     const all = this.history.get(id);
     const view = this.view(id, this.clock(), this.rememberedIndex());
@@ -218,7 +237,8 @@ export class Selection extends EventEmitter<SelectionEvents> {
       successRate: view.score.successRatio,
       lastTested: probes[probes.length - 1]?.at ?? null,
       status: view.status === 'untested' ? 'untested' : view.status === 'failing' ? 'failed' : 'ok',
-      failure: last && !last.ok ? { kind: last.kind ?? 'other', message: last.message ?? last.kind ?? 'failed' } : null,
+      degraded: view.status === 'degraded',
+      failure: last && (!last.ok || (last.degraded && view.status === 'degraded')) ? { kind: last.kind ?? 'other', message: last.message ?? last.kind ?? 'failed' } : null,
       pinned: this.pinnedId === id,
       picked: this.pickedId === id,
       active: this.currentId === id,
@@ -332,6 +352,14 @@ export class Selection extends EventEmitter<SelectionEvents> {
       if (!choice && cur?.status === 'recovering') return [cur.id, 'kept'];
       // Nothing fully trusted: a server that works again beats none (its streak is still too short).
       choice ??= this.viewsOf(this.book.withStatus('recovering'), now, remembered).filter((v) => v.id !== this.pinnedId).sort(compareCandidates)[0];
+      // Works again after a run of failures (the search retries often, so failures pile up in the
+      // window and keep its ratio low): better than none.
+      choice ??= this.viewsOf(this.book.withStatus('failing'), now, remembered).filter((v) => v.id !== this.pinnedId && v.score.last?.ok === true && !v.score.last.degraded).sort(compareCandidates)[0];
+      if (!choice && cur?.status === 'degraded') return [cur.id, 'kept'];
+      // Still nothing: a proxy that answers but failed the probe URLs may carry real traffic.
+      const degraded = choice ? undefined : this.viewsOf([...this.book.withStatus('degraded'), ...this.book.withStatus('failing')], now, remembered)
+        .filter((v) => v.id !== this.pinnedId && (v.status === 'degraded' || v.score.last?.degraded === true)).sort(compareCandidates)[0];
+      if (degraded) return [degraded.id, 'degraded'];
       if (!choice) return [null, this.book.anyTested() ? 'no-working' : 'none'];
       const failed = cur !== undefined && (cur.status === 'failing' || cur.status === 'recovering');
       if (!failed && this.settleUntil === null) this.settleUntil = now + this.policy.settleMs;

@@ -2,6 +2,7 @@
 // keeps working after it expires (flagged), because people may be offline for weeks.
 import type { ClientStores } from '../client.ts';
 import type { CodeRecord } from '../store/state-store.ts';
+import { checkCodeChannels } from '../codes/code-channels.ts';
 import { Rejection } from './signed.ts';
 import { verifyList, type VerifiedList } from './verify.ts';
 
@@ -34,6 +35,9 @@ export async function loadStoredLists(stores: ClientStores, now = new Date()): P
   }
   lists.sort((a, b) => a.publisher.localeCompare(b.publisher));
   // A code counts only while its sender is trusted (removing trust removes what it brought).
-  const codes = stores.state.codes().filter((c) => stores.trust.get(c.publisher) !== undefined);
+  // Its channels pass the code rules again: a code stored before they existed may name any.
+  const codes = stores.state.codes()
+    .filter((c) => stores.trust.get(c.publisher) !== undefined)
+    .map((c) => ({ ...c, channels: checkCodeChannels(c.channels).kept }));
   return { lists, codes, problems };
 }

@@ -18,6 +18,8 @@ export interface HttpAnswer {
   firstByteMs: number;
   /** From writing the request to the end of the body (or maxBody). */
   totalMs: number;
+  /** The first `keepBody` bytes of the body (empty unless asked for): to tell a block page apart. */
+  bodyStart: Buffer;
 }
 
 export interface HttpRequestOptions {
@@ -29,6 +31,8 @@ export interface HttpRequestOptions {
   signal?: AbortSignal;
   /** Stop reading the body after this many bytes (default 1 MiB). */
   maxBody?: number;
+  /** Keep this many bytes of the body's start (default 0). */
+  keepBody?: number;
 }
 
 const MAX_HEAD = 32 * 1024;
@@ -48,6 +52,8 @@ export class HttpExchange {
   private head: { status: number; headers: Map<string, string> } | null = null;
   private body: { mode: 'length' | 'chunked' | 'close' | 'none'; left: number; read: number; chunkLeft: number; trailer: boolean } | null = null;
   private keepAlive = false;
+  private kept: Buffer[] = [];
+  private keptBytes = 0;
   private closed = false;
   private failure: Error | null = null;
   /** Bytes received on this stream so far (0 means the far side never said anything). */
@@ -191,6 +197,7 @@ export class HttpExchange {
     if (body.mode === 'none') return this.complete(this.keepAlive, false);
     if (body.mode === 'length' || body.mode === 'close') {
       const take = body.mode === 'length' ? Math.min(body.left, this.buf.length) : this.buf.length;
+      this.keep(p, this.buf.subarray(0, take));
       body.read += take;
       body.left -= take;
       this.buf = this.buf.subarray(take);
@@ -226,12 +233,21 @@ export class HttpExchange {
       }
       if (this.buf.length === 0) return;
       const take = Math.min(body.chunkLeft, this.buf.length);
+      this.keep(p, this.buf.subarray(0, Math.min(take, Math.max(0, body.chunkLeft - 2))));
       body.read += Math.min(take, Math.max(0, body.chunkLeft - 2));
       body.chunkLeft -= take;
       this.buf = this.buf.subarray(take);
       if (body.read > max) return this.complete(false, true);
       if (body.chunkLeft === 0) body.chunkLeft = -1;
     }
+  }
+
+  private keep(p: Pending, data: Buffer): void {
+    const want = (p.opts.keepBody ?? 0) - this.keptBytes;
+    if (want <= 0 || data.length === 0) return;
+    const part = Buffer.from(data.subarray(0, want));
+    this.kept.push(part);
+    this.keptBytes += part.length;
   }
 
   private complete(reusable: boolean, truncated: boolean): void {
@@ -248,7 +264,10 @@ export class HttpExchange {
       reusable: reusable && !truncated && !this.closed && this.buf.length === 0,
       firstByteMs: (p.firstByteAt ?? now) - p.started,
       totalMs: now - p.started,
+      bodyStart: Buffer.concat(this.kept),
     });
+    this.kept = [];
+    this.keptBytes = 0;
   }
 }
 

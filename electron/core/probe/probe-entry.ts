@@ -8,6 +8,7 @@ import { HttpExchange, type HttpAnswer } from './http-exchange.ts';
 import { parseProbeUrl, type ProbeTarget } from './probe-url.ts';
 import { withDeadline } from './deadline.ts';
 import { racePorts, type RaceContext } from './race-ports.ts';
+import { probeMtproto, unsupportedResult } from './mtproto.ts';
 import type { ProbeFailure, ProbeResult } from './types.ts';
 
 export interface EntryProbeContext extends RaceContext {
@@ -25,6 +26,9 @@ interface Measured {
 }
 
 export async function probeEntry(entry: Entry, ctx: EntryProbeContext): Promise<ProbeResult> {
+  // Entries the bridge never carries: MTProto (Telegram's own) and kinds Porthole does not speak yet.
+  if (entry.protocol === 'mtproto') return probeMtproto(entry, ctx);
+  if (entry.protocol === 'unsupported') return unsupportedResult(entry, ctx.wallClock);
   const base: ProbeResult = {
     id: entry.id, entry, port: entry.ports[0]!, ok: false,
     connectMs: null, handshakeMs: null, firstRequestMs: null, latencyMs: null, reused: false,
@@ -47,6 +51,15 @@ export async function probeEntry(entry: Entry, ctx: EntryProbeContext): Promise<
   // The port is chosen by the race on the first URL; further URLs reuse it.
   let port: number | null = null;
   let failure: ProbeFailure | null = null;
+  // The proxy itself answered (its handshake completed, or it said it could not reach a URL), and
+  // every failure since was the way on to a probe URL: the server is degraded, not dead.
+  let answered = false;
+  let onlyUrlFailures = true;
+  const note = (f: ProbeFailure): void => {
+    failure = f;
+    if (f.kind === 'blocked') answered = true;
+    else if (!(f.kind === 'timeout' && f.stage === 'request')) onlyUrlFailures = false;
+  };
   for (const target of targets) {
     result.probeUrl = target.url;
     const dest = { host: target.host, port: target.port };
@@ -56,9 +69,9 @@ export async function probeEntry(entry: Entry, ctx: EntryProbeContext): Promise<
       result.port = raced.port;
       result.connectMs = raced.connectMs;
       if (!raced.ok) {
-        failure = raced.failure;
+        note(raced.failure);
         // "blocked": the proxy answered but could not reach this URL; the next URL may work.
-        if (failure.kind !== 'blocked') break;
+        if (raced.failure.kind !== 'blocked') break;
         port = raced.port;
         continue;
       }
@@ -72,21 +85,24 @@ export async function probeEntry(entry: Entry, ctx: EntryProbeContext): Promise<
           (signal) => upstream.connect(dest, { signal, timeoutMs: ctx.timeouts.handshakeMs }),
           (late) => late.destroy());
       } catch (err) {
-        failure = toFailure(err, 'handshake');
-        if (failure.kind !== 'blocked') break;
+        const f = toFailure(err, 'handshake');
+        note(f);
+        if (f.kind !== 'blocked') break;
         continue;
       }
     }
+    if (!SILENT_HANDSHAKE.has(entry.protocol)) answered = true; // a handshake reply came back
     const outcome = await measure(entry, stream, target, ctx);
     if ('latencyMs' in outcome) {
       return done({ ...result, ...outcome, ok: true, error: null });
     }
-    failure = outcome.failure;
+    note(outcome.failure);
     result.status = outcome.status;
     // Only a blocked or silent probe URL is worth trying another for.
-    if (failure.kind !== 'blocked' && !(failure.kind === 'timeout' && failure.stage === 'request')) break;
+    if (!onlyUrlFailures) break;
   }
-  return done({ ...result, error: failure });
+  const degraded = answered && onlyUrlFailures && failure !== null;
+  return done({ ...result, error: failure, ...(degraded ? { degraded: true } : {}) });
 }
 
 async function measure(entry: Entry, raw: Duplex, target: ProbeTarget, ctx: EntryProbeContext): Promise<Measured | { failure: ProbeFailure; status: number | null }> {
@@ -95,7 +111,7 @@ async function measure(entry: Entry, raw: Duplex, target: ProbeTarget, ctx: Entr
   try {
     const stream = target.tls ? await startTls(raw, target, ctx) : raw;
     exchange = new HttpExchange(stream);
-    const opts = { path: target.path, host: target.hostHeader, signal: ctx.signal, maxBody: 256 * 1024 };
+    const opts = { path: target.path, host: target.hostHeader, signal: ctx.signal, maxBody: 256 * 1024, keepBody: target.expectBody === null ? 0 : 256 };
     const tlsMs = ctx.now() - started;
     const left = Math.max(1, ctx.timeouts.requestMs - tlsMs);
     const firstAnswer = await exchange.request({ ...opts, timeoutMs: left });
@@ -137,6 +153,9 @@ function blockedReason(a: HttpAnswer, target: ProbeTarget): string | null {
     return `HTTP ${a.status} instead of ${target.expectStatus} from ${target.url} (a block or login page)`;
   }
   if (a.status < 200 || a.status > 299) return `HTTP ${a.status} from ${target.url}`;
+  if (target.expectBody !== null && !a.bodyStart.toString('latin1').startsWith(target.expectBody)) {
+    return `${target.url} answered with another page than its known one (a block or login page)`;
+  }
   return null;
 }
 

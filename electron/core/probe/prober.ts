@@ -9,7 +9,7 @@ import { AdaptiveTimeout } from './adaptive-timeout.ts';
 import { describeFailure } from './classify.ts';
 import { AdaptiveLimit } from './concurrency.ts';
 import { probeEntry } from './probe-entry.ts';
-import { DEFAULT_PROBE_URLS, probeUrlsFor } from './probe-url.ts';
+import { DEFAULT_MAX_PROBE_URLS, DEFAULT_PROBE_URLS, probeUrlsFor } from './probe-url.ts';
 import { rankResults } from './rank.ts';
 import { tcpCheck as realTcpCheck } from './tcp-check.ts';
 import { sampleThroughput } from './throughput.ts';
@@ -117,7 +117,7 @@ export class ProbeRun extends EventEmitter<ProbeEvents> implements AsyncIterable
           const epoch = limit.epoch;
           active++;
           this.stats.peakActive = Math.max(this.stats.peakActive, active);
-          const urls = probeUrlsFor(item.entry, options.probeUrls, options.defaultProbeUrls ?? DEFAULT_PROBE_URLS, options.maxProbeUrls ?? 3);
+          const urls = probeUrlsFor(item.entry, options.probeUrls, options.defaultProbeUrls ?? DEFAULT_PROBE_URLS, options.maxProbeUrls ?? DEFAULT_MAX_PROBE_URLS);
           const limits = { connectMs: () => connectLimit.ms, handshakeMs: () => handshakeLimit.ms };
           void probeEntry(item.entry, { upstreamFor, tcpCheck, timeouts, limits, signal, now, urls }).catch((err: unknown) => crashed(item.entry, err)).then((result) => {
             active--;

@@ -45,6 +45,12 @@ export interface ProbeResult {
   /** HTTP status of the probe answer, when there was one. */
   status: number | null;
   error: ProbeFailure | null;
+  /**
+   * The proxy itself works (its handshake completed, or it answered that it could not reach the URL),
+   * but no probe URL could be fetched through it: a candidate below fully working servers, used when
+   * nothing better exists and promoted when real traffic through it works. Only on failed results.
+   */
+  degraded?: boolean;
   /** Download rate of the short throughput sample, when one was taken. */
   throughputBps?: number;
   /** Wall-clock time when the result was final (ms since epoch). */
@@ -93,7 +99,7 @@ export interface ProbeOptions {
   probeUrls?: readonly string[];
   /** Fallback probe URLs when an entry names none. */
   defaultProbeUrls?: readonly string[];
-  /** How many probe URLs one entry may try before giving up (default 3). */
+  /** How many probe URLs one entry may try before giving up (default 5, two of them defaults). */
   maxProbeUrls?: number;
   timeouts?: Partial<StageTimeouts>;
   concurrency?: Partial<ConcurrencyOptions>;

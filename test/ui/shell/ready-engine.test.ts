@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { API_METHODS, ApiError } from '../../../shared/api.ts';
+import { API_METHODS, ApiError, MAX_IMPORT_TEXT } from '../../../shared/api.ts';
 import type { ApiEvent } from '../../../shared/api.ts';
 import type { Engine } from '../../../shared/api-engine.ts';
 import { dispatch } from '../../../shared/api-dispatch.ts';
@@ -118,7 +118,7 @@ describe('ReadyEngine', () => {
     const gate = new ReadyEngine({ open: () => new Promise(() => {}) });
     expect(gate.api.isImportable('hello')).toBe(false);
     expect(looksImportable('-----BEGIN PORTHOLE LIST-----\nabc\n-----END PORTHOLE LIST-----')).toBe(true);
-    expect(looksImportable('x'.repeat(70_000))).toBe(false);
+    expect(looksImportable(`-----BEGIN PORTHOLE LIST-----\n${'x'.repeat(MAX_IMPORT_TEXT)}\n-----END PORTHOLE LIST-----`)).toBe(false);
   });
 });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { ApiEvent } from '../../../shared/api.ts';
+import { MAX_IMPORT_TEXT } from '../../../shared/api.ts';
 import { appProtocolResponse } from '../../../electron/main/app-protocol.ts';
 import { ClipboardOffer } from '../../../electron/main/clipboard-offer.ts';
 import { importsFromArgv, readPortholeFile } from '../../../electron/main/deep-links.ts';
@@ -33,7 +34,7 @@ describe('deep links and .porthole files', () => {
 
   it('refuses huge or binary files', async () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'big.porthole'), 'x'.repeat(70_000));
+    writeFileSync(join(dir, 'big.porthole'), 'x'.repeat(MAX_IMPORT_TEXT + 1));
     writeFileSync(join(dir, 'bin.porthole'), Buffer.from([0x50, 0, 0xff, 0xfe]));
     mkdirSync(join(dir, 'dir.porthole'));
     expect(await readPortholeFile(join(dir, 'big.porthole'))).toBeNull();
@@ -165,7 +166,8 @@ describe('start at login', () => {
 });
 
 describe('secrets', () => {
-  const fakeStorage = (available: boolean) => ({
+  const fakeStorage = (available: boolean, backend = 'gnome_libsecret') => ({
+    getSelectedStorageBackend: () => backend as 'gnome_libsecret',
     isEncryptionAvailable: () => available,
     encryptString: (s: string) => Buffer.from([...Buffer.from(s)].map((b) => b ^ 0x5a)),
     decryptString: (b: Buffer) => Buffer.from([...b].map((x) => x ^ 0x5a)).toString(),
@@ -178,6 +180,13 @@ describe('secrets', () => {
     expect(sealed).not.toContain('family');
     expect(box.open(sealed)).toBe('family-password-1');
     expect(() => box.open('family-password-1')).toThrow();
+  });
+
+  it("counts Linux's basic_text fallback (a key built into Chromium) as no keychain", () => {
+    expect(createSecretBox(fakeStorage(true, 'basic_text'), 'linux').available).toBe(false);
+    expect(() => createSecretBox(fakeStorage(true, 'basic_text'), 'linux').seal('x')).toThrow(/keychain/);
+    expect(createSecretBox(fakeStorage(true, 'kwallet5'), 'linux').available).toBe(true);
+    expect(createSecretBox(fakeStorage(true, 'basic_text'), 'win32').available).toBe(true);
   });
 
   it('refuses to store a secret without an OS keychain', () => {

@@ -59,7 +59,10 @@ export function upstreamFor(entry: Entry, port: number, options: UpstreamForOpti
       return new HttpConnectUpstream({ id, host, port, tls: entry.protocol === 'https', username, password, ...(options.tls ? { tlsOptions: options.tls } : {}) });
     case 'shadowsocks':
       if (!entry.method || entry.password === undefined) throw new Error(`shadowsocks entry ${entry.id} needs a method and a password`);
-      return new ShadowsocksUpstream({ id, host, port, method: entry.method, password: entry.password, ...options.shadowsocks });
+      return new ShadowsocksUpstream({
+        id, ...layers(entry, port, options), method: entry.method, password: entry.password,
+        ...(entry.prefix ? { saltPrefix: Buffer.from(entry.prefix, 'base64url') } : {}), ...options.shadowsocks,
+      });
     case 'trojan':
       if (entry.password === undefined) throw new Error(`trojan entry ${entry.id} needs a password`);
       return new TrojanUpstream({ id, ...layers(entry, port, options), password: entry.password });

@@ -9,6 +9,7 @@
 // write within headerDelayMs (a server-speaks-first protocol), the header goes alone.
 // An ss-server that cannot authenticate us says nothing and keeps the connection open (anti-probing),
 // so a tunnel whose request got no byte back within firstReplyTimeoutMs fails with 'timeout'.
+import { randomBytes } from 'node:crypto';
 import { Duplex } from 'node:stream';
 import { toUpstreamError } from './errors.ts';
 import { AeadAuthError, AeadOpener, AeadSealer } from './shadowsocks-aead.ts';
@@ -33,6 +34,14 @@ export interface ShadowsocksStreamOptions {
   firstReplyTimeoutMs?: number;
   /** Which library does the AEAD (default: the process-wide provider, see shadowsocks-crypto.ts). */
   provider?: CipherProvider;
+  /** The first bytes of our salt (Outline's "prefix", at most 16): the rest stays random. */
+  saltPrefix?: Buffer;
+}
+
+/** A random salt whose first bytes are `prefix` (makes the stream start like an allowed protocol). */
+export function prefixedSalt(length: number, prefix: Buffer): Buffer {
+  if (prefix.length > 16 || prefix.length >= length) throw new RangeError('a salt prefix is at most 16 bytes');
+  return Buffer.concat([prefix, randomBytes(length - prefix.length)]);
 }
 
 /** See ShadowsocksStreamOptions.firstReplyTimeoutMs. */
@@ -62,7 +71,7 @@ export class ShadowsocksStream extends Duplex {
     super({ allowHalfOpen: true, readableHighWaterMark: HIGH_WATER_MARK, writableHighWaterMark: BATCH });
     this.socket = socket;
     this.upstream = options.upstream;
-    this.sealer = new AeadSealer(options.spec, options.key, undefined, options.provider);
+    this.sealer = new AeadSealer(options.spec, options.key, options.saltPrefix ? prefixedSalt(options.spec.saltLength, options.saltPrefix) : undefined, options.provider);
     this.opener = new AeadOpener(options.spec, options.key, options.provider);
     this.header = options.header;
     this.firstReplyTimeoutMs = options.firstReplyTimeoutMs ?? DEFAULT_FIRST_REPLY_TIMEOUT_MS;

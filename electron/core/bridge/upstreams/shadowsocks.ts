@@ -1,12 +1,16 @@
 // Shadowsocks AEAD (SIP004) upstream: chacha20-ietf-poly1305, aes-256-gcm, aes-128-gcm.
 // Written by hand because no maintained npm library implements a Shadowsocks AEAD client; the AEAD
 // primitives come from the cipher provider (shadowsocks-crypto.ts).
+// Also over the layers of layers.ts (Outline's WebSocket transport, optionally TLS) and with a salt
+// prefix (Outline's "prefix": the salt starts with those bytes, the rest is random).
 // connect() resolves once TCP to the server is up; the target (always sent as given: names stay names,
 // resolved by the server) travels in the first sealed write, see shadowsocks-stream.ts.
 import type { Duplex } from 'node:stream';
 import type { SsCipher } from '../../../../shared/entry.ts';
-import { checkDestination, hostPort } from './destination.ts';
-import { guardedConnect, openTcp } from './guard.ts';
+import { checkDestination } from './destination.ts';
+import { guardedConnect } from './guard.ts';
+import { describeLayers, openLayers } from './layers.ts';
+import type { LayerSettings } from './layers.ts';
 import { CIPHER_SPECS, evpBytesToKey } from './shadowsocks-aead.ts';
 import type { CipherSpec } from './shadowsocks-aead.ts';
 import type { CipherProvider } from './shadowsocks-crypto.ts';
@@ -14,10 +18,8 @@ import { ShadowsocksStream } from './shadowsocks-stream.ts';
 import { encodeSocksAddress } from './socks-address.ts';
 import type { ConnectOptions, Destination, Upstream } from './types.ts';
 
-export interface ShadowsocksUpstreamOptions {
+export interface ShadowsocksUpstreamOptions extends LayerSettings {
   id: string;
-  host: string;
-  port: number;
   method: SsCipher;
   password: string;
   /** See ShadowsocksStreamOptions. */
@@ -25,6 +27,8 @@ export interface ShadowsocksUpstreamOptions {
   firstReplyTimeoutMs?: number;
   /** See ShadowsocksStreamOptions. */
   provider?: CipherProvider;
+  /** Outline's salt prefix (at most 16 bytes). */
+  saltPrefix?: Buffer | undefined;
 }
 
 export class ShadowsocksUpstream implements Upstream {
@@ -38,7 +42,10 @@ export class ShadowsocksUpstream implements Upstream {
     const spec = CIPHER_SPECS[options.method];
     if (!spec) throw new Error(`unsupported Shadowsocks cipher ${options.method}`);
     this.id = options.id;
-    this.describe = `shadowsocks ${hostPort(options.host, options.port)}`;
+    if (options.saltPrefix && (options.saltPrefix.length === 0 || options.saltPrefix.length > 16 || options.saltPrefix.length >= spec.saltLength)) {
+      throw new Error('a Shadowsocks salt prefix is 1 to 16 bytes (and shorter than the salt)');
+    }
+    this.describe = describeLayers('shadowsocks', options);
     this.options = options;
     this.spec = spec;
     this.key = evpBytesToKey(options.password, spec.keyLength);
@@ -47,7 +54,7 @@ export class ShadowsocksUpstream implements Upstream {
   connect(dest: Destination, options?: ConnectOptions): Promise<Duplex> {
     return guardedConnect(this.describe, options, async (guard) => {
       const header = encodeSocksAddress(checkDestination(dest, this.describe));
-      const socket = await openTcp(guard, this.options.host, this.options.port);
+      const socket = await openLayers(guard, this.options);
       return new ShadowsocksStream(socket, {
         upstream: this.describe,
         spec: this.spec,
@@ -56,6 +63,7 @@ export class ShadowsocksUpstream implements Upstream {
         ...(this.options.headerDelayMs !== undefined ? { headerDelayMs: this.options.headerDelayMs } : {}),
         ...(this.options.firstReplyTimeoutMs !== undefined ? { firstReplyTimeoutMs: this.options.firstReplyTimeoutMs } : {}),
         ...(this.options.provider ? { provider: this.options.provider } : {}),
+        ...(this.options.saltPrefix ? { saltPrefix: this.options.saltPrefix } : {}),
       });
     });
   }

@@ -1,0 +1,34 @@
+// The tests that `npm run mutate` (stryker.config.mjs) runs against each mutant of the trust and
+// safety core: in-process tests of its behaviour, fast enough to run hundreds of times. They are
+// ordinary tests too (vitest.config.ts includes them in `npm test`).
+import { defineConfig } from 'vitest/config';
+
+export const MUTATION_TESTS = [
+  // List verification and state (rollback, freeze, floors); roots and thresholds.
+  'test/trust/list-import.test.ts',
+  'test/trust/verify-roots.test.ts',
+  // Codes.
+  'test/foundation/codes.test.ts',
+  // Probe classification.
+  'test/probe/classify.test.ts',
+  'test/probe/tcp-check.test.ts',
+  // Bridge auth and the loopback exemption.
+  'test/bridge/auth-lan.test.ts',
+  'test/bridge/auth.test.ts',
+  // Selection policy.
+  'electron/core/engine/selection-policy.test.ts',
+  'electron/core/engine/selection.test.ts',
+  // System-proxy ownership.
+  'test/browsers/system-proxy-ownership.test.ts',
+  'test/browsers/system-proxy-manager.test.ts',
+];
+
+export default defineConfig({
+  test: {
+    root: new URL('../..', import.meta.url).pathname,
+    include: MUTATION_TESTS,
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+  },
+});
