@@ -101,7 +101,7 @@ async function acceptListNow(stores: ClientStores, bytes: Uint8Array, options: I
       highestVersion: (p) => stores.state.highestVersion(p),
     });
     const had = stores.state.highestVersion(verified.publisher);
-    await stores.cache.put(verified.publisher, bytes);
+    await stores.cache.put(verified.publisher, verified.bytes);
     await stores.state.recordList(verified.publisher, verified.payload.version, verified.payload.issuedAt);
     await stores.trust.add(verified.chain, 'list');
     const p = verified.payload;
@@ -112,7 +112,8 @@ async function acceptListNow(stores: ClientStores, bytes: Uint8Array, options: I
       version: p.version,
       entries: p.entries.length,
       expires: p.expires,
-      message: `${had === undefined ? 'added' : 'updated'} list v${p.version} of ${p.name ?? p.publisher}: ${p.entries.length} servers, expires ${p.expires.slice(0, 10)}`,
+      message: `${had === undefined ? 'added' : 'updated'} list v${p.version} of ${p.name ?? p.publisher}: ${p.entries.length} servers, expires ${p.expires.slice(0, 10)}`
+        + (verified.strippedRoots ? `; the publisher roots it carried did not verify and were not kept` : ''),
     };
   } catch (err) {
     return rejected('list', err);

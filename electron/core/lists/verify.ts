@@ -1,6 +1,7 @@
 // Verifies a signed list before trusting any field of it: size cap, envelope shape,
 // publisher root chain, signature, then payload, rollback and expiry.
-import { DOMAIN, LIMITS, ListEnvelopeSchema, ListPayloadSchema, RootSchema, type ListPayload } from '../../../shared/list-format.ts';
+import { utf8 } from '../../../shared/base64url.ts';
+import { DOMAIN, LIMITS, ListEnvelopeSchema, ListPayloadSchema, RootSchema, type ListPayload, type Signed } from '../../../shared/list-format.ts';
 import { keyIdOf } from '../crypto/ed25519.ts';
 import { advanceChain, type RootChain } from './roots.ts';
 import { parseJsonWith, parsePayload, payloadBytes, Rejection, validSigners } from './signed.ts';
@@ -8,8 +9,13 @@ import { parseJsonWith, parsePayload, payloadBytes, Rejection, validSigners } fr
 export interface VerifiedList {
   publisher: string;
   payload: ListPayload;
-  /** The exact bytes that verified, for the cache. */
+  /**
+   * The bytes to keep: exactly what arrived when every part of it verified; otherwise the
+   * same signed list with its publisher roots replaced by the verified chain.
+   */
   bytes: Uint8Array;
+  /** Set when embedded roots that did not verify were dropped from `bytes`. */
+  strippedRoots?: number;
   /** The publisher's chain after this list (longer when the list carried a root rotation). */
   chain: RootChain;
   /** True when it is past its expiry (only allowed for lists the client already held). */
@@ -70,7 +76,19 @@ export function verifyList(bytes: Uint8Array, ctx: VerifyContext): VerifiedList 
   if (expired && !ctx.allowExpired) {
     throw new Rejection('expired', `expired on ${payload.expires.slice(0, 10)} (${payload.expires})`);
   }
-  return { publisher: payload.publisher, payload, bytes, chain, expired };
+  if (rootsVerified(envelope.roots, chain)) return { publisher: payload.publisher, payload, bytes, chain, expired };
+  // The list's signature covers the list, not the roots it carries: keep it, with the chain that verified.
+  const withChain = utf8(`${JSON.stringify({ ...envelope, roots: chain.chain })}\n`);
+  const kept = withChain.length <= LIMITS.maxListBytes ? withChain : utf8(`${JSON.stringify({ ...envelope, roots: [] })}\n`);
+  return { publisher: payload.publisher, payload, bytes: kept, chain, expired, strippedRoots: envelope.roots.length };
+}
+
+/** Whether every embedded root is part of the verified chain (identical, signatures included). */
+function rootsVerified(roots: readonly Signed[], chain: RootChain): boolean {
+  return roots.every((doc, i) => {
+    const good = chain.chain[i];
+    return good !== undefined && doc.signed === good.signed && JSON.stringify(doc.signatures) === JSON.stringify(good.signatures);
+  });
 }
 
 function shortTime(iso: string): string {
