@@ -1,7 +1,7 @@
 // Maps the core engine's state onto the UI contract's shapes (shared/api-models.ts).
 import type { Channel, FailureKind, Publisher, Server, State } from '../../../shared/api-models.ts';
 import { FAILURE_KINDS } from '../../../shared/api-models.ts';
-import { publisherWords } from '../crypto/fingerprint.ts';
+import { publisherCheck } from '../crypto/fingerprint.ts';
 import type { ChannelReport } from '../lists/refresh.ts';
 import type { TrustedPublisher } from '../store/trust-store.ts';
 import type { VerifiedList } from '../lists/verify.ts';
@@ -147,7 +147,7 @@ export function channelView(r: ChannelReport, names: Map<string, string>): Chann
 export function publisherView(p: TrustedPublisher, list: VerifiedList | undefined, servers: number): Publisher {
   return {
     fingerprint: publisherFingerprint(p.publisher),
-    words: publisherWords(p.publisher),
+    words: publisherCheck(p.publisher),
     name: (list?.payload.name ?? p.label ?? p.root.name ?? p.publisher).slice(0, 100),
     trusted: true,
     listVersion: list?.payload.version ?? null,

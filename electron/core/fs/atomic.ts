@@ -5,7 +5,7 @@
 // FILE or FILE.bak holding a complete, valid version.
 import { constants } from 'node:fs';
 import { copyFile, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 export class StorageError extends Error {
@@ -17,7 +17,7 @@ export class StorageError extends Error {
 
 export async function writeFileAtomic(file: string, data: string | Uint8Array, options: { mode?: number; backup?: (current: Buffer) => boolean } = {}): Promise<void> {
   const dir = dirname(file);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 }); // folders it creates are this user's alone
   const tmp = join(dir, `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     const handle = await open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, options.mode ?? 0o644);
@@ -35,7 +35,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     await syncDir(dir);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);
-    throw new StorageError(`could not write ${file}: ${describeFsError(err)}`, { cause: err });
+    throw new StorageError(`could not write ${resolve(file)}: ${describeFsError(err)}`, { cause: err });
   }
 }
 

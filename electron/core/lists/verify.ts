@@ -50,7 +50,7 @@ export function verifyList(bytes: Uint8Array, ctx: VerifyContext): VerifiedList 
   }
   const envelope = parseJsonWith(bytes, ListEnvelopeSchema, 'list file');
   const keyIds = envelope.list.signatures.map((s) => s.keyId);
-  const chain = findListPublisher(envelope.roots, keyIds, ctx);
+  const chain = findListPublisher(envelope.roots, keyIds, ctx, () => claimedPublisher(envelope.list));
   const signers = validSigners(envelope.list, DOMAIN.list, chain.root.listKeys);
   if (signers.length === 0) {
     throw new Rejection('bad-signature', `bad signature: the list does not verify with the keys of publisher ${chain.publisher}`);
@@ -95,25 +95,38 @@ function shortTime(iso: string): string {
   return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-function findListPublisher(roots: Parameters<typeof advanceChain>[1], keyIds: string[], ctx: VerifyContext): RootChain {
+function findListPublisher(roots: Parameters<typeof advanceChain>[1], keyIds: string[], ctx: VerifyContext, hint: () => { publisher?: string; name?: string }): RootChain {
   try {
-    return findPublisher(roots, keyIds, ctx.trusted);
+    return findPublisher(roots, keyIds, ctx.trusted, hint);
   } catch (err) {
     const limited = err instanceof Rejection && err.reason === 'unknown-key' && ctx.codeOnly
       ? ctx.codeOnly.find((t) => t.root.listKeys.some((k) => keyIds.includes(keyIdOf(k)))) : undefined;
     if (!limited) throw err;
     throw new Rejection('code-only', `publisher ${limited.publisher} is trusted only for the servers in its codes, not for lists: `
-      + 'check its words with the sender and trust it as a publisher (`porthole trust add`) to accept its lists');
+      + 'check its numbers with the sender and trust it as a publisher (`porthole trust add`) to accept its lists');
   }
 }
 
 /** Finds the trusted publisher of a document, following a root rotation the document carries. */
-export function findPublisher(roots: Parameters<typeof advanceChain>[1], keyIds: string[], trusted: readonly RootChain[]): RootChain {
+/** Who an unverified list says it is from (a hint for the "not trusted" message only). */
+function claimedPublisher(list: Parameters<typeof payloadBytes>[0]): { publisher?: string; name?: string } {
+  try {
+    const p = parsePayload(payloadBytes(list), ListPayloadSchema, 'list');
+    return { publisher: p.publisher, ...(p.name ? { name: p.name } : {}) };
+  } catch {
+    return {};
+  }
+}
+
+export function findPublisher(roots: Parameters<typeof advanceChain>[1], keyIds: string[], trusted: readonly RootChain[], hint?: () => { publisher?: string; name?: string }): RootChain {
+  let claimed: string | undefined;
+  let claimedName: string | undefined;
   if (roots.length > 0) {
     // Which publisher do these roots claim to be? Only a hint until verified against trust.
-    let claimed: string | undefined;
     try {
-      claimed = parsePayload(payloadBytes(roots[0]!), RootSchema, 'roots.0').publisher;
+      const root = parsePayload(payloadBytes(roots[0]!), RootSchema, 'roots.0');
+      claimed = root.publisher;
+      claimedName = root.name;
     } catch {
       claimed = undefined;
     }
@@ -122,5 +135,8 @@ export function findPublisher(roots: Parameters<typeof advanceChain>[1], keyIds:
   }
   const byKey = trusted.find((t) => t.root.listKeys.some((k) => keyIds.includes(keyIdOf(k))));
   if (byKey) return byKey;
-  throw new Rejection('unknown-key', `unknown key ${keyIds[0] ?? '(none)'}: its publisher is not trusted`);
+  // Name the publisher by the one ID that `trust list`, `lists`, `probe` and the app show.
+  if (!claimed && hint) ({ publisher: claimed, name: claimedName } = hint());
+  const who = claimed ? `publisher ${claimed}${claimedName ? ` ("${claimedName}", as it calls itself)` : ''}` : 'a publisher whose key you have not added';
+  throw new Rejection('unknown-key', `not trusted: this list is from ${who}; if you trust it, add its publisher file: porthole trust add publisher.pub (check its numbers with the publisher)`);
 }
