@@ -2,7 +2,7 @@
 // not asserted), and writes the figures as JSON to bench/results/.
 // Quick run: BENCH_BYTES=64M BENCH_LATENCY_N=300 BENCH_IDLE_N=1000 npm run bench
 // Best of N runs per throughput figure (a busy machine): BENCH_REPEAT=3   Some pairs only: BENCH_PAIRS=shadowsocks,direct
-// Sections: BENCH_ONLY=throughput,latency,idle,probe,scan   Ciphers: BENCH_SS_CIPHER=chacha20-ietf-poly1305,aes-256-gcm
+// Sections: BENCH_ONLY=throughput,latency,idle,probe,scan,transports (transports: bench/transports.ts)   Ciphers: BENCH_SS_CIPHER=chacha20-ietf-poly1305,aes-256-gcm
 // Cipher provider profiles of the bridge: BENCH_SS_PROVIDERS=auto,node,boringssl (each distinct library once per cipher)
 // The probe section is the prober's benchmark (bench/probe.ts, PROBE_BENCH_N, PROBE_BENCH_REAL).
 import fs from 'node:fs';
@@ -119,6 +119,13 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`\n${table(results)}\n`);
   if (opts.sections.includes('scan') || !process.env.BENCH_ONLY) for (const g of (await import('./scanners.ts')).runScannerBench(log)) process.stdout.write(`  [${g.met ? 'met' : 'MISSED'}] ${g.goal}: ${g.value}\n`);
+  // The 2026 transports against v2ray's own client (bench/transports.ts).
+  if (opts.sections.includes('transports') || !process.env.BENCH_ONLY) {
+    log('2026 transports benchmark (bridge vs v2ray client):');
+    const t = await (await import('./transports.ts')).runTransportBench(log);
+    process.stdout.write(`\n${t.table}\n`);
+    for (const g of t.goals) process.stdout.write(`  [${g.met === null ? '?' : g.met ? 'met' : 'MISSED'}] ${g.goal}: ${g.value}\n`);
+  }
   const dir = path.join(here, 'results');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `bench-${results.date.replace(/[:.]/g, '-')}.json`);

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSimplePublisher, readPublisherFile, readSecretKey } from '../electron/core/lists/keyfiles.ts';
-import { buildPayload, parseExpiry, signList } from '../electron/core/lists/sign.ts';
+import { buildPayload, signList } from '../electron/core/lists/sign.ts';
+import { parseExpiryTime } from '../shared/duration.ts';
 
 const { values } = parseArgs({ options: { key: { type: 'string' }, expires: { type: 'string' }, version: { type: 'string' } } });
 const dir = new URL('../build/bootstrap/', import.meta.url).pathname;
@@ -28,7 +29,7 @@ const payload = buildPayload(await readFile(join(dir, 'list.json')), {
   publisher: chain.publisher,
   version: Number(values.version ?? Math.floor(now.getTime() / 1000)),
   issuedAt: now,
-  expires: parseExpiry(values.expires ?? '730d', now),
+  expires: parseExpiryTime(values.expires ?? '730d', now),
 });
 await writeFile(join(dir, 'list.signed'), signList(payload, key, chain));
 console.log(`signed build/bootstrap/list.signed v${payload.version}, ${payload.entries.length} entries, expires ${payload.expires}`);

@@ -27,13 +27,16 @@ export const ImportOutcomeSchema = z.discriminatedUnion('kind', [
     problems: Problems.optional(),
   }),
   z.strictObject({ kind: z.literal('already-added'), count: Count }),
-  /** Recognized but broken: a typo in a code, a cut-off block, a bad checksum. */
-  z.strictObject({ kind: z.literal('damaged'), message: z.string().max(500) }),
+  /** Recognized but broken: a typo in a code, a cut-off block, a bad checksum. `problem` says
+   * which, for codes: a wrong character, cut off, letter case changed, or a newer version's code. */
+  z.strictObject({ kind: z.literal('damaged'), message: z.string().max(500), problem: z.enum(['damaged', 'cut-off', 'wrong-case', 'newer-version']).optional() }),
   z.strictObject({ kind: z.literal('expired'), expiredAt: IsoDateSchema }),
   /** Signed by a publisher the user does not trust yet: show the words, ask, then import again. */
   z.strictObject({
     kind: z.literal('needs-trust'),
-    publisher: z.strictObject({ fingerprint: FingerprintSchema, words: FingerprintWordsSchema, name: z.string().max(100) }),
+    /** `words`: the check numbers (digit groups); `name`: what to call the sender — its own,
+     * unchecked name when the code carries one (`nameDeclared`), else its publisher `id`. */
+    publisher: z.strictObject({ fingerprint: FingerprintSchema, words: FingerprintWordsSchema, name: z.string().max(100), id: z.string().max(64).optional(), nameDeclared: z.boolean().optional() }),
     serverCount: Count,
   }),
   /** Not something Porthole understands. */

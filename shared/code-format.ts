@@ -1,20 +1,32 @@
-// One-time codes: a compact signed binary record, written as "PH1:" + base64url so that
-// one server with a 16-byte secret fits one SMS (160 GSM-7 characters) in the key-id
-// form and two SMS (306) with the full key. Layout (v1, big-endian):
+// One-time codes: a compact signed binary record, written as "PH1:" + base64url so that a
+// code for one server fits one SMS (160 GSM-7 characters) in the default form, which carries
+// the sender's whole key. Layout (v2, written today; big-endian):
 //
-//   header u8      0x10 | 1 when the full 32-byte key follows, else an 8-byte key id
+//   header u8      0x20 | 1 when the full 32-byte key follows (else an 8-byte key id)
+//                       | 2 when channels follow | 4 when the sender's name follows
+//   length         the whole record's length in bytes (signature included): one byte below
+//                  128, else two (0x80 | high 7 bits, low 8 bits). It tells a cut-off code
+//                  from a damaged one.
 //   key            32 bytes (full) or 8 bytes (key id)
-//   expires u32    unix seconds
-//   nonce          8 bytes
-//   servers u8     1..8, each:
+//   expires u16    hours since 1970, modulo 65536: read as the nearest such hour to the
+//                  reader's clock (a code lives days, the window is ±3.7 years)
+//   name           len u8 + UTF-8, at most 32 bytes (only with header bit 4, full form):
+//                  the name the sender gave its key (keygen --name), self-declared, unchecked
+//   channels u8, each len u8 + UTF-8     (only with header bit 2)
+//   servers        1..8 up to the signature (the length says where it starts), each:
 //     a u8         protocol(2 bits) | hostType<<2 | hasUser<<4 | hasPass<<5 | passRaw<<6 | hasLabel<<7
 //     b u8         method(2 bits: 0 none, 1 chacha20, 2 aes-256, 3 aes-128) | (ports-1)<<2
 //     host         4 (IPv4) | 16 (IPv6) | len u8 + ASCII name
 //     ports        u16 each
 //     user, pass, label   len u8 + bytes (pass raw when it was canonical base64url)
-//   channels u8, each len u8 + UTF-8
 //   signature      64 bytes, Ed25519 over "porthole-code-v1\n" + everything before it
+//
+// v1 (still read; codes made before v2): header 0x10 | full, no length, key, expires u32
+// (unix seconds), an 8-byte nonce, servers u8 + the servers as above, channels u8 + the
+// channels, signature. A v2 code has no
+// nonce: the first 8 bytes of its (deterministic) signature identify it instead.
 import { decodeBase64Url, encodeBase64Url, encodedLength, fromUtf8, isBase64UrlChar, toHex, utf8 } from './base64url.ts';
+import { CodeDamaged, ipv6Bytes, ipv6Text, Reader, Writer } from './code-bytes.ts';
 import { hostKind, SS_CIPHERS, type Protocol, type SsCipher } from './entry.ts';
 import type { ParsedLink } from './proxy-link.ts';
 import { normalizePasted } from './text-normalize.ts';
@@ -24,6 +36,8 @@ export const CODE_LINK_PREFIX = 'porthole://import/';
 const PROTOS: Protocol[] = ['socks5', 'http', 'https', 'shadowsocks'];
 const MAX_SERVERS = 8;
 const SIG = 64;
+const HOUR = 3600_000;
+export const MAX_NAME = 32;
 
 export interface CodeContent {
   /** base64url public key when the code carries it, else undefined. */
@@ -35,6 +49,8 @@ export interface CodeContent {
   nonce: string;
   servers: ParsedLink[];
   channels: string[];
+  /** The sender's own name for itself (v2 full form only): self-declared, never verified. */
+  name?: string;
 }
 
 export interface DecodedCode {
@@ -45,57 +61,39 @@ export interface DecodedCode {
   text: string;
 }
 
-export class CodeDamaged extends Error {
-  constructor(detail: string) {
-    super(`this code is damaged — ask the sender to send it again (${detail})`);
-    this.name = 'CodeDamaged';
-  }
-}
 
-class Writer {
-  private bytes: number[] = [];
-  u8(v: number): void { this.bytes.push(v & 0xff); }
-  u16(v: number): void { this.bytes.push((v >> 8) & 0xff, v & 0xff); }
-  u32(v: number): void { this.bytes.push((v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff); }
-  raw(b: Uint8Array): void { for (const x of b) this.bytes.push(x); }
-  str(b: Uint8Array, what: string): void {
-    if (b.length > 255) throw new Error(`${what} is longer than 255 bytes`);
-    this.u8(b.length);
-    this.raw(b);
-  }
-  done(): Uint8Array { return Uint8Array.from(this.bytes); }
-}
-
-class Reader {
-  private o = 0;
-  private readonly b: Uint8Array;
-  constructor(b: Uint8Array) { this.b = b; }
-  get offset(): number { return this.o; }
-  need(n: number): void { if (this.o + n > this.b.length) throw new CodeDamaged('too short'); }
-  u8(): number { this.need(1); return this.b[this.o++]!; }
-  u16(): number { return (this.u8() << 8) | this.u8(); }
-  u32(): number { return ((this.u8() << 24) >>> 0) + (this.u8() << 16) + (this.u8() << 8) + this.u8(); }
-  raw(n: number): Uint8Array { this.need(n); const out = this.b.slice(this.o, this.o + n); this.o += n; return out; }
-  str(): Uint8Array { return this.raw(this.u8()); }
-}
-
-/** Encodes everything but the signature. `key` is 32 bytes (full form) or 8 (key-id form). */
-export function encodeCodeBody(key: Uint8Array, content: Omit<CodeContent, 'publicKey' | 'keyIdHex' | 'keyIdBytes'>): Uint8Array {
+/**
+ * Encodes everything but the signature (v2). `key` is 32 bytes (full form) or 8 (key-id form).
+ * The length field counts the 64-byte signature that the caller appends.
+ */
+export function encodeCodeBody(key: Uint8Array, content: Omit<CodeContent, 'publicKey' | 'keyIdHex' | 'keyIdBytes' | 'nonce'>): Uint8Array {
   if (key.length !== 32 && key.length !== 8) throw new Error('key must be 32 bytes or an 8-byte key id');
   if (content.servers.length < 1 || content.servers.length > MAX_SERVERS) throw new Error(`a code carries 1 to ${MAX_SERVERS} servers`);
   const w = new Writer();
-  w.u8(0x10 | (key.length === 32 ? 1 : 0));
   w.raw(key);
-  w.u32(Math.floor(content.expires.getTime() / 1000));
-  const nonce = decodeHex(content.nonce);
-  if (nonce.length !== 8) throw new Error('nonce must be 8 bytes');
-  w.raw(nonce);
-  w.u8(content.servers.length);
-  for (const s of content.servers) writeServer(w, s);
+  const hours = Math.ceil(content.expires.getTime() / HOUR);
+  if (!(hours > 0)) throw new Error('the expiry must lie after 1970');
+  w.u16(hours % 65536);
+  const name = content.name ? utf8(content.name) : undefined;
+  if (name && key.length !== 32) throw new Error("only the full form carries the sender's name");
+  if (name && name.length > MAX_NAME) throw new Error(`the sender's name is longer than ${MAX_NAME} bytes`);
+  if (name) w.str(name, 'name');
   if (content.channels.length > 255) throw new Error('too many channels');
-  w.u8(content.channels.length);
-  for (const c of content.channels) w.str(utf8(c), 'channel');
-  return w.done();
+  if (content.channels.length > 0) {
+    w.u8(content.channels.length);
+    for (const c of content.channels) w.str(utf8(c), 'channel');
+  }
+  for (const s of content.servers) writeServer(w, s);
+  const rest = w.done();
+  let total = 1 + 1 + rest.length + SIG;
+  if (total >= 128) total += 1;
+  if (total >= 0x8000) throw new Error('the code is too long: use fewer servers or shorter names');
+  const head = new Writer();
+  head.u8(0x20 | (key.length === 32 ? 1 : 0) | (content.channels.length > 0 ? 2 : 0) | (name ? 4 : 0));
+  if (total < 128) head.u8(total);
+  else head.u16(0x8000 | total);
+  head.raw(rest);
+  return head.done();
 }
 
 function writeServer(w: Writer, s: ParsedLink): void {
@@ -115,32 +113,76 @@ function writeServer(w: Writer, s: ParsedLink): void {
   if (s.label) w.str(utf8(s.label), 'label');
 }
 
-/** Parses the structure of a code (no signature check). Throws CodeDamaged. */
-export function decodeCodeBytes(bytes: Uint8Array): Omit<DecodedCode, 'text'> {
+/** Parses the structure of a whole code (no signature check). Throws CodeDamaged. */
+export function decodeCodeBytes(bytes: Uint8Array, now = Date.now()): Omit<DecodedCode, 'text'> {
   const r = new Reader(bytes);
+  const parsed = parseRecord(r, now);
+  if (parsed.declared !== undefined && parsed.declared !== bytes.length) throw new CodeDamaged('damaged', 'length does not match');
+  if (r.offset !== bytes.length) throw new CodeDamaged('damaged', 'trailing bytes');
+  return { content: parsed.content, signedBytes: bytes.slice(0, parsed.signedLength), signature: parsed.signature };
+}
+
+interface ParsedRecord {
+  content: CodeContent;
+  signedLength: number;
+  signature: Uint8Array;
+  /** v2: the length the record says it has. */
+  declared?: number;
+}
+
+/** The hour (mod 65536) nearest to `now`, as a date. */
+function nearestHour(value: number, now: number): Date {
+  const nowH = Math.floor(now / HOUR);
+  const back = (((nowH - value) % 65536) + 65536) % 65536;
+  const h = back < 32768 ? nowH - back : nowH - back + 65536;
+  return new Date(h * HOUR);
+}
+
+/** Walks one record (v1 or v2) from the reader; the reader may run into padding (cut off). */
+function parseRecord(r: Reader, now: number): ParsedRecord {
   const header = r.u8();
-  if ((header & 0xf0) !== 0x10 || (header & 0x0e) !== 0) throw new CodeDamaged('unknown version');
+  const version = header >> 4;
+  if (version > 2 && version < 8) throw new CodeDamaged('newer-version');
+  if (version === 1 ? (header & 0x0e) !== 0 : version !== 2 || (header & 0x08) !== 0 || (header & 5) === 4) throw new CodeDamaged('damaged', 'unknown header');
   const full = (header & 1) === 1;
+  let declared: number | undefined;
+  if (version === 2) {
+    declared = r.u8();
+    if (declared & 0x80) declared = ((declared & 0x7f) << 8) | r.u8();
+  }
   const key = r.raw(full ? 32 : 8);
-  const expires = new Date(r.u32() * 1000);
-  const nonce = toHex(r.raw(8));
-  const n = r.u8();
-  if (n < 1 || n > MAX_SERVERS) throw new CodeDamaged('bad server count');
-  const servers: ParsedLink[] = [];
-  for (let i = 0; i < n; i++) servers.push(readServer(r));
+  const expires = version === 1 ? new Date(r.u32() * 1000) : nearestHour(r.u16(), now);
+  const nonce = version === 1 ? toHex(r.raw(8)) : '';
   const channels: string[] = [];
-  const nc = r.u8();
-  for (let i = 0; i < nc; i++) channels.push(text(r.str()));
+  const servers: ParsedLink[] = [];
+  let name: string | undefined;
+  if (version === 1) {
+    const n = r.u8();
+    if (n < 1 || n > MAX_SERVERS) throw new CodeDamaged('damaged', 'bad server count');
+    for (let i = 0; i < n; i++) servers.push(readServer(r));
+    const nc = r.u8();
+    for (let i = 0; i < nc; i++) channels.push(text(r.str()));
+  } else {
+    if (header & 4) {
+      name = text(r.str());
+      if (name.length === 0 || utf8(name).length > MAX_NAME) throw new CodeDamaged('damaged', 'bad sender name');
+    }
+    const nc = header & 2 ? r.u8() : 0;
+    if (header & 2 && nc === 0) throw new CodeDamaged('damaged', 'empty channel list');
+    for (let i = 0; i < nc; i++) channels.push(text(r.str()));
+    const end = declared! - SIG;
+    while (r.offset < end && servers.length <= MAX_SERVERS) servers.push(readServer(r));
+    if (r.offset !== end || servers.length < 1 || servers.length > MAX_SERVERS) throw new CodeDamaged('damaged', 'servers do not end where the length says');
+  }
   const signedLength = r.offset;
   const signature = r.raw(SIG);
-  if (r.offset !== bytes.length) throw new CodeDamaged('trailing bytes');
-  const content: CodeContent = { expires, nonce, servers, channels };
+  const content: CodeContent = { expires, nonce: nonce || toHex(signature.subarray(0, 8)), servers, channels, ...(name ? { name } : {}) };
   if (full) content.publicKey = encodeBase64Url(key);
   else {
     content.keyIdBytes = key;
     content.keyIdHex = toHex(key);
   }
-  return { content, signedBytes: bytes.slice(0, signedLength), signature };
+  return { content, signedLength, signature, ...(declared !== undefined ? { declared } : {}) };
 }
 
 function readServer(r: Reader): ParsedLink {
@@ -152,13 +194,13 @@ function readServer(r: Reader): ParsedLink {
   if (hostType === 0) host = Array.from(r.raw(4)).join('.');
   else if (hostType === 1) host = ipv6Text(r.raw(16));
   else if (hostType === 2) host = text(r.str());
-  else throw new CodeDamaged('bad host type');
-  if (!hostKind(host)) throw new CodeDamaged('bad host');
+  else throw new CodeDamaged('damaged', 'bad host type');
+  if (!hostKind(host)) throw new CodeDamaged('damaged', 'bad host');
   const ports: number[] = [];
   const np = ((b >> 2) & 7) + 1;
   for (let i = 0; i < np; i++) {
     const p = r.u16();
-    if (p === 0) throw new CodeDamaged('bad port');
+    if (p === 0) throw new CodeDamaged('damaged', 'bad port');
     ports.push(p);
   }
   const s: ParsedLink = { protocol, host, ports };
@@ -166,11 +208,11 @@ function readServer(r: Reader): ParsedLink {
   if (a & 0x20) s.password = a & 0x40 ? encodeBase64Url(r.str()) : text(r.str());
   if (a & 0x80) s.label = text(r.str());
   const method = b & 3;
-  if (b >> 5) throw new CodeDamaged('bad flags');
+  if (b >> 5) throw new CodeDamaged('damaged', 'bad flags');
   if (protocol === 'shadowsocks') {
-    if (!method || s.password === undefined) throw new CodeDamaged('shadowsocks server without cipher or password');
+    if (!method || s.password === undefined) throw new CodeDamaged('damaged', 'shadowsocks server without cipher or password');
     s.method = SS_CIPHERS[method - 1] as SsCipher;
-  } else if (method) throw new CodeDamaged('cipher on a non-shadowsocks server');
+  } else if (method) throw new CodeDamaged('damaged', 'cipher on a non-shadowsocks server');
   return s;
 }
 
@@ -178,7 +220,7 @@ function text(b: Uint8Array): string {
   try {
     return fromUtf8(b);
   } catch {
-    throw new CodeDamaged('bad text');
+    throw new CodeDamaged('damaged', 'bad text');
   }
 }
 
@@ -197,8 +239,8 @@ const PREFIX_RE = /P\s*H\s*1\s*:/gi;
 /** Prefixes looked at, and decoded, per input: a paste holds a few codes; thousands of "PH1:" are noise. */
 const MAX_PREFIXES = 256;
 const MAX_CODE_ATTEMPTS = 16;
-/** The shortest code: header, key id, expiry, nonce, one IPv4 server with one port, no channels, signature. */
-const MIN_CODE_CHARS = encodedLength(1 + 8 + 4 + 8 + 1 + (2 + 4 + 2) + 1 + SIG);
+/** The shortest code (v2): header, length, key id, expiry, one IPv4 server with one port, signature. */
+const MIN_CODE_CHARS = encodedLength(1 + 1 + 8 + 2 + (2 + 4 + 2) + SIG);
 
 /**
  * Finds and decodes a code inside pasted text: a whole SMS with line breaks and spaces,
@@ -219,7 +261,7 @@ export function findCode(input: string): DecodedCode | null {
       else if (!/\s/.test(ch)) break;
     }
     if (chars.length < MIN_CODE_CHARS) {
-      damage ??= new CodeDamaged('too short');
+      damage ??= new CodeDamaged(chars.length >= 2 && looksCaseChanged(chars.join('')) ? 'wrong-case' : 'cut-off');
       continue;
     }
     if (++attempts > MAX_CODE_ATTEMPTS) break;
@@ -235,44 +277,51 @@ export function findCode(input: string): DecodedCode | null {
 }
 
 function decodeFromChars(chars: string): DecodedCode {
-  // The record is self-delimiting: parse its structure from a loose decode to learn its
-  // length, then strictly decode exactly that many characters (ignoring trailing words).
-  const loose = decodeBase64Url(chars.slice(0, chars.length - (chars.length % 4)));
-  if (!loose || loose.length < 1) throw new CodeDamaged('too short');
-  const length = structureLength(loose);
+  // The record is self-delimiting: walk its structure over what arrived (padded with zeros),
+  // learn its length, then strictly decode exactly that many characters (ignoring any words
+  // after it). Every failure says what happened: cut off, wrong letter case, newer version,
+  // or damaged.
+  const loose = decodeBase64Url(chars.slice(0, chars.length - (chars.length % 4))) ?? new Uint8Array(0);
+  if (loose.length < 2) throw chars.length >= 2 && looksCaseChanged(chars) ? new CodeDamaged('wrong-case') : new CodeDamaged('cut-off');
+  const padded = new Uint8Array(loose.length + 2 * SIG + 8 * 300);
+  padded.set(loose);
+  const walker = new Reader(padded, loose.length);
+  const caseOr = (problem: 'damaged' | 'cut-off'): CodeDamaged => new CodeDamaged(looksCaseChanged(chars) ? 'wrong-case' : problem);
+  let walked: ParsedRecord | undefined;
+  try {
+    walked = parseRecord(walker, Date.now());
+  } catch (err) {
+    if (!(err instanceof CodeDamaged)) throw err;
+    if (err.problem === 'newer-version' && !looksCaseChanged(chars)) throw err;
+    // v2 says its length up front: only a code shorter than that can be cut off.
+    const declared = declaredLength(loose);
+    const arrived = declared === undefined ? !walker.overran : chars.length >= encodedLength(declared);
+    throw arrived ? caseOr('damaged') : caseOr('cut-off');
+  }
+  const length = walked.declared ?? walker.offset;
   const need = encodedLength(length);
-  if (chars.length < need) throw new CodeDamaged('too short');
+  if (chars.length < need) throw new CodeDamaged('cut-off', `${chars.length} of ${need} characters`);
   const body = chars.slice(0, need);
   const bytes = decodeBase64Url(body);
-  if (!bytes) throw new CodeDamaged('bad characters');
+  if (!bytes) throw caseOr('damaged');
   return { ...decodeCodeBytes(bytes), text: CODE_PREFIX + body };
 }
 
-function structureLength(bytes: Uint8Array): number {
-  // Decode with a fake signature appended so the parser can walk the structure.
-  const padded = new Uint8Array(bytes.length + SIG + 300);
-  padded.set(bytes);
-  const r = new Reader(padded);
-  const header = r.u8();
-  if ((header & 0xf0) !== 0x10) throw new CodeDamaged('unknown version');
-  r.raw(header & 1 ? 32 : 8);
-  r.u32();
-  r.raw(8);
-  const n = r.u8();
-  if (n < 1 || n > MAX_SERVERS) throw new CodeDamaged('bad server count');
-  for (let i = 0; i < n; i++) {
-    const a = r.u8();
-    const b = r.u8();
-    const hostType = (a >> 2) & 3;
-    r.raw(hostType === 0 ? 4 : hostType === 1 ? 16 : r.u8());
-    r.raw((((b >> 2) & 7) + 1) * 2);
-    if (a & 0x10) r.str();
-    if (a & 0x20) r.str();
-    if (a & 0x80) r.str();
+function declaredLength(bytes: Uint8Array): number | undefined {
+  if (bytes[0]! >> 4 !== 2 || bytes.length < 3) return undefined;
+  const b = bytes[1]!;
+  return b & 0x80 ? ((b & 0x7f) << 8) | bytes[2]! : b;
+}
+
+/** A code's letters are a random mix of both cases: all one case means a phone changed them. */
+export function looksCaseChanged(chars: string): boolean {
+  let upper = 0;
+  let lower = 0;
+  for (const ch of chars) {
+    if (ch >= 'A' && ch <= 'Z') upper++;
+    else if (ch >= 'a' && ch <= 'z') lower++;
   }
-  const nc = r.u8();
-  for (let i = 0; i < nc; i++) r.str();
-  return r.offset + SIG;
+  return upper + lower >= 16 && (upper === 0 || lower === 0);
 }
 
 function decodeLinkEscapes(input: string): string {
@@ -283,47 +332,6 @@ function decodeLinkEscapes(input: string): string {
       return rest;
     }
   });
-}
-
-function decodeHex(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
-function ipv6Bytes(host: string): Uint8Array {
-  let parts = host.split('::');
-  if (parts.length > 2) throw new Error(`bad IPv6 ${host}`);
-  const head = parts[0] ? parts[0].split(':') : [];
-  const tail = parts[1] ? parts[1].split(':') : [];
-  const fill = parts.length === 2 ? 8 - head.length - tail.length : 0;
-  const groups = [...head, ...Array(fill).fill('0'), ...tail];
-  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) throw new Error(`bad IPv6 ${host}`);
-  parts = groups;
-  const out = new Uint8Array(16);
-  parts.forEach((g, i) => {
-    const v = parseInt(g, 16);
-    out[i * 2] = v >> 8;
-    out[i * 2 + 1] = v & 0xff;
-  });
-  return out;
-}
-
-function ipv6Text(b: Uint8Array): string {
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((b[i]! << 8) | b[i + 1]!).toString(16));
-  // Compress the longest run of zero groups.
-  let best = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') { i++; continue; }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen && j - i > 1) { best = i; bestLen = j - i; }
-    i = j;
-  }
-  if (best < 0) return groups.join(':');
-  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
 }
 
 export function isGsm7Basic(text: string): boolean {

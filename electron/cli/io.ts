@@ -1,5 +1,6 @@
 // Small helpers shared by CLI commands: reading inputs, printing results.
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { CommandContext } from './command.ts';
 import { CliError } from './command.ts';
 
@@ -7,7 +8,7 @@ import { CliError } from './command.ts';
 export async function readInputFile(path: string, ctx: CommandContext): Promise<Buffer> {
   if (path === '-') return ctx.readStdin();
   return readFile(path).catch((err: NodeJS.ErrnoException) => {
-    throw new CliError(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a folder' : err.message}`);
+    throw new CliError(`cannot read ${resolve(path)}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a folder' : err.message}`);
   });
 }
 

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { CliError, type Command, type CommandContext } from './command.ts';
 import { commands } from './commands/index.ts';
 import { describeError } from './errors.ts';
+import { userCwd } from './user-cwd.ts';
 
 const GLOBAL_HELP = (all: Command[]): string => `porthole — gets people online during internet shutdowns
 
@@ -55,7 +56,7 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
     }
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: cmd.options, allowPositionals: cmd.positionals ?? false, strict: true });
+      parsed = parseArgs({ args: joinDashValues(rest, cmd), options: cmd.options, allowPositionals: cmd.positionals ?? false, strict: true });
     } catch (err) {
       throw new CliError(`${path.join(' ')}: ${(err as Error).message.split('\n')[0]}`, 2);
     }
@@ -67,6 +68,21 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
     if (debug && err instanceof Error && err.stack) ctx.stderr.write(`${err.stack}\n`);
     return code;
   }
+}
+
+/** `--expires -1d` → `--expires=-1d`, so a negative value reaches the command and gets a plain reason. */
+function joinDashValues(args: string[], cmd: Command): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const name = a.startsWith('--') ? a.slice(2) : '';
+    const next = args[i + 1];
+    if (name && cmd.options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 function helpOf(cmd: Command, parents: string[]): string {
@@ -86,6 +102,9 @@ function readStdin(): Promise<Buffer> {
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain || process.env.PORTHOLE_CLI_MAIN === '1') {
+  // Relative paths mean the folder the person ran the command in, also under `npm run cli`.
+  const here = userCwd(process.env, process.cwd());
+  if (here !== process.cwd()) process.chdir(here);
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (): void => {

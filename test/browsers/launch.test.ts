@@ -34,6 +34,7 @@ describe('command lines', () => {
       '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
       '--no-first-run',
       '--no-default-browser-check',
+      '--',
       'https://example.org/',
     ]);
     expect(plan.command).toBe('/usr/bin/flatpak');
@@ -42,6 +43,15 @@ describe('command lines', () => {
   it('Firefox: its own profile, extra args before the URL', () => {
     const plan = planLaunch(browser('firefox', '/usr/bin/firefox'), { dataDir, port: 1234, url: 'http://a/', extraArgs: ['--headless'] });
     expect(plan.args).toEqual(['-profile', path.join(dataDir, 'browsers', 'firefox-profile'), '--headless', 'http://a/']);
+  });
+
+  it('a page address can never become a switch: Chromium gets -- before it, and only http(s) URLs are opened', () => {
+    const chromium = planLaunch(browser('chromium', '/usr/bin/chromium'), { dataDir, port: 1, url: 'http://a/' });
+    expect(chromium.args.slice(-2)).toEqual(['--', 'http://a/']);
+    for (const bad of ['--gpu-launcher=/bin/sh', '-P other', 'file:///etc/passwd', 'javascript:alert(1)']) {
+      expect(() => planLaunch(browser('chromium', '/usr/bin/chromium'), { dataDir, port: 1, url: bad }), bad).toThrow(/not a web address|only http/);
+      expect(() => planLaunch(browser('firefox', '/usr/bin/firefox'), { dataDir, port: 1, url: bad }), bad).toThrow(/not a web address|only http/);
+    }
   });
 
   it('launchBrowser writes the Firefox profile and then spawns detached', async () => {

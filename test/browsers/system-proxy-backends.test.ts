@@ -4,7 +4,7 @@ import type { HostEnv } from '../../electron/core/browsers/host-env.ts';
 import { gnomeBackend } from '../../electron/core/browsers/system-proxy/gnome.ts';
 import { kdeBackend } from '../../electron/core/browsers/system-proxy/kde.ts';
 import { macosBackend } from '../../electron/core/browsers/system-proxy/macos.ts';
-import { proxyTarget, WINDOWS_BYPASS } from '../../electron/core/browsers/system-proxy/pac.ts';
+import { proxyTarget } from '../../electron/core/browsers/system-proxy/pac.ts';
 import { selectBackends } from '../../electron/core/browsers/system-proxy/select.ts';
 import { INTERNET_SETTINGS, refreshCommand, windowsBackend } from '../../electron/core/browsers/system-proxy/windows.ts';
 import { fakeRunner } from './helpers/fake-runner.ts';
@@ -15,7 +15,7 @@ const T = proxyTarget(1080);
 const KEY = INTERNET_SETTINGS;
 
 describe('Windows (reg + WinINet refresh)', () => {
-  it('reads the four values, writes PAC + manual fallback, deletes what was absent', async () => {
+  it('reads the four values and writes only the PAC URL (a crash cannot leave a dead manual proxy behind)', async () => {
     const reg = fakeReg({ ProxyEnable: { type: 'REG_DWORD', data: '0x0' }, ProxyServer: { type: 'REG_SZ', data: 'corp:3128' } });
     const runner = fakeRunner((c, a) => reg.handle(c, a));
     const b = windowsBackend(runner);
@@ -26,15 +26,12 @@ describe('Windows (reg + WinINet refresh)', () => {
     const { cmd, args } = refreshCommand();
     expect(runner.lines().slice(1)).toEqual([
       `reg add ${KEY} /v AutoConfigURL /t REG_SZ /d http://127.0.0.1:1080/proxy.pac /f`,
-      `reg add ${KEY} /v ProxyServer /t REG_SZ /d 127.0.0.1:1080 /f`,
-      `reg add ${KEY} /v ProxyOverride /t REG_SZ /d ${WINDOWS_BYPASS} /f`,
-      `reg add ${KEY} /v ProxyEnable /t REG_DWORD /d 1 /f`,
       [cmd, ...args].join(' '),
     ]);
+    // As left after a crash: nothing but the PAC URL names the bridge, and no manual proxy was switched on.
+    expect((await b.read())['internet-settings']).toEqual({ AutoConfigURL: 'http://127.0.0.1:1080/proxy.pac', ProxyServer: 'corp:3128', ProxyOverride: null, ProxyEnable: 0 });
     const after = (await b.read())['internet-settings'];
     expect(after && b.pointsAt(after, T)).toBe(true);
-    expect(WINDOWS_BYPASS).toContain('<local>');
-    expect(WINDOWS_BYPASS).toContain('192.168.*');
     // The refresh script calls InternetSetOption with SETTINGS_CHANGED (39) and REFRESH (37).
     const script = Buffer.from(args.at(-1) as string, 'base64').toString('utf16le');
     expect(script).toMatch(/InternetSetOption\(\[IntPtr\]::Zero, 39,/);

@@ -102,7 +102,7 @@ describe('the real engine in a real browser', () => {
       await app.page.getByLabel('The message you received').fill(sms);
       await app.page.getByRole('button', { name: 'Add and connect' }).click();
       await app.page.getByText('whom you do not trust yet').waitFor();
-      await app.page.getByRole('button', { name: 'The words match: trust and add' }).click();
+      await app.page.getByRole('button', { name: 'The numbers match: trust and add' }).click();
       await app.page.getByText('Added 1 server.').waitFor({ timeout: 10_000 });
       await app.page.click('nav a[href="#/home"]');
       await app.page.getByRole('status').filter({ hasText: 'Connected through From-Dad' }).waitFor({ timeout: 15_000 });

@@ -14,7 +14,7 @@ import type { ProbeOptions } from '../../electron/core/probe/index.ts';
 import type { Entry } from '../../shared/entry.ts';
 import { parseProxyLink } from '../../shared/proxy-link.ts';
 import {
-  delay, HELLO_BODY, httpOver, sha256Hex, startHttpTarget, startTcpTarget, startTransportWorld, targetBody, TRANSPORT_KINDS, UPSTREAM_ONLY_HOST, WORLD_SS_PREFIX,
+  delay, HELLO_BODY, httpOver, sha256Hex, startHttpTarget, startTcpTarget, shareLinkFor, startTransportWorld, targetBody, TRANSPORT_KINDS, UPSTREAM_ONLY_HOST, WORLD_SS_PREFIX,
 } from '../peers/index.ts';
 import type { HttpTarget, TcpServerHandle, TransportKind, TransportWorld } from '../peers/index.ts';
 import { bridgeWith, curl } from '../bridge/helpers.ts';
@@ -131,49 +131,9 @@ describe.each(TRANSPORT_KINDS.map((kind) => ({ kind })))('$kind', ({ kind }: { k
   });
 });
 
-/** The share link a panel would hand out for a world entry (v2rayN forms; Outline keys for prefix). */
-function shareLink(kind: TransportKind): string | null {
-  const e = world.entries[kind];
-  const port = e.ports[0] as number;
-  const q = new URLSearchParams();
-  if (e.tls) {
-    q.set('security', 'tls');
-    if (e.tls.sni) q.set('sni', e.tls.sni);
-    if (e.tls.pinSha256) q.set('pinSha256', e.tls.pinSha256);
-  }
-  if (e.transport?.type === 'ws') {
-    q.set('type', 'ws');
-    if (e.transport.path) q.set('path', e.transport.path);
-    if (e.transport.host) q.set('host', e.transport.host);
-  }
-  switch (e.protocol) {
-    case 'trojan':
-      return `trojan://${encodeURIComponent(e.password ?? '')}@${e.host}:${port}?${q.toString()}#${kind}`;
-    case 'vless':
-      q.set('encryption', 'none');
-      return `vless://${e.uuid ?? ''}@${e.host}:${port}?${q.toString()}#${kind}`;
-    case 'vmess': {
-      const json = {
-        v: '2', ps: kind, add: e.host, port: String(port), id: e.uuid, aid: '0', scy: e.security ?? 'auto', net: e.transport?.type ?? 'tcp',
-        type: 'none', host: e.transport?.host ?? '', path: e.transport?.path ?? '', tls: e.tls ? 'tls' : '', sni: e.tls?.sni ?? '', pinSha256: e.tls?.pinSha256 ?? '',
-      };
-      return `vmess://${Buffer.from(JSON.stringify(json)).toString('base64')}`;
-    }
-    case 'shadowsocks': {
-      const info = Buffer.from(`${e.method ?? ''}:${e.password ?? ''}`).toString('base64url');
-      if (e.prefix) return `ss://${info}@${e.host}:${port}/?outline=1&prefix=${encodeURIComponent(Buffer.from(e.prefix, 'base64url').toString('latin1'))}#${kind}`;
-      // v2ray-plugin's SNI is its host: a front name different from the Host header has no link form.
-      if (e.transport?.type === 'ws' && !e.tls) return `ss://${info}@${e.host}:${port}/?plugin=${encodeURIComponent(`v2ray-plugin;path=${e.transport.path ?? '/'};host=${e.transport.host ?? ''}`)}#${kind}`;
-      return null;
-    }
-    default:
-      return null;
-  }
-}
-
 describe('from a share link to a page', () => {
   it.each(TRANSPORT_KINDS.map((kind) => ({ kind })))('$kind', async ({ kind }: { kind: TransportKind }) => {
-    const link = shareLink(kind);
+    const link = shareLinkFor(world.entries[kind], kind);
     if (link === null) {
       // Only the Shadowsocks-over-WebSocket front, whose SNI differs from its Host: no link form carries that.
       expect(kind).toBe('ss-ws-tls-front');

@@ -31,5 +31,5 @@ export { startTrojan } from './trojan.ts';
 export type { TrojanPeer, TrojanServerOptions } from './trojan.ts';
 export { startNginxFront, nginxConfig } from './nginx.ts';
 export type { NginxFrontOptions, NginxPeer } from './nginx.ts';
-export { startTransportWorld, TRANSPORT_KINDS, REAL_HOST, FRONT_HOST, WORLD_UUID, WORLD_PASSWORD, WORLD_SS_METHOD, WORLD_SS_PREFIX } from './transport-world.ts';
+export { shareLinkFor, startTransportWorld, TRANSPORT_KINDS, REAL_HOST, FRONT_HOST, WORLD_UUID, WORLD_PASSWORD, WORLD_SS_METHOD, WORLD_SS_PREFIX } from './transport-world.ts';
 export type { TransportKind, TransportWorld } from './transport-world.ts';

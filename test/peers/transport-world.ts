@@ -139,3 +139,42 @@ export async function startTransportWorld(): Promise<TransportWorld> {
     throw err;
   }
 }
+
+/** The share link a panel would hand out for an entry (v2rayN forms; Outline keys for a prefix); null when no link form carries it. */
+export function shareLinkFor(e: Entry, kind: string): string | null {
+  const port = e.ports[0] as number;
+  const q = new URLSearchParams();
+  if (e.tls) {
+    q.set('security', 'tls');
+    if (e.tls.sni) q.set('sni', e.tls.sni);
+    if (e.tls.pinSha256) q.set('pinSha256', e.tls.pinSha256);
+  }
+  if (e.transport?.type === 'ws') {
+    q.set('type', 'ws');
+    if (e.transport.path) q.set('path', e.transport.path);
+    if (e.transport.host) q.set('host', e.transport.host);
+  }
+  switch (e.protocol) {
+    case 'trojan':
+      return `trojan://${encodeURIComponent(e.password ?? '')}@${e.host}:${port}?${q.toString()}#${kind}`;
+    case 'vless':
+      q.set('encryption', 'none');
+      return `vless://${e.uuid ?? ''}@${e.host}:${port}?${q.toString()}#${kind}`;
+    case 'vmess': {
+      const json = {
+        v: '2', ps: kind, add: e.host, port: String(port), id: e.uuid, aid: '0', scy: e.security ?? 'auto', net: e.transport?.type ?? 'tcp',
+        type: 'none', host: e.transport?.host ?? '', path: e.transport?.path ?? '', tls: e.tls ? 'tls' : '', sni: e.tls?.sni ?? '', pinSha256: e.tls?.pinSha256 ?? '',
+      };
+      return `vmess://${Buffer.from(JSON.stringify(json)).toString('base64')}`;
+    }
+    case 'shadowsocks': {
+      const info = Buffer.from(`${e.method ?? ''}:${e.password ?? ''}`).toString('base64url');
+      if (e.prefix) return `ss://${info}@${e.host}:${port}/?outline=1&prefix=${encodeURIComponent(Buffer.from(e.prefix, 'base64url').toString('latin1'))}#${kind}`;
+      // v2ray-plugin's SNI is its host: a front name different from the Host header has no link form.
+      if (e.transport?.type === 'ws' && !e.tls) return `ss://${info}@${e.host}:${port}/?plugin=${encodeURIComponent(`v2ray-plugin;path=${e.transport.path ?? '/'};host=${e.transport.host ?? ''}`)}#${kind}`;
+      return null;
+    }
+    default:
+      return null;
+  }
+}

@@ -213,7 +213,7 @@ export class FakeApi implements Api {
       const trusted = this.sources.publishers.find((p) => p.fingerprint === PUBLISHER_NEW.fingerprint)?.trusted;
       if (!trusted) {
         const { fingerprint, words, name } = PUBLISHER_NEW;
-        return { kind: 'needs-trust', publisher: { fingerprint, words, name }, serverCount: 1 };
+        return { kind: 'needs-trust', publisher: { fingerprint, words, name, id: 'gulnara7x2k3m4pq', nameDeclared: true }, serverCount: 1 };
       }
       return this.addImported(FAKE_CODES.untrusted, { id: 'gul-1', label: 'Gulnara home', country: 'KZ' }, PUBLISHER_NEW.name);
     }
@@ -221,7 +221,8 @@ export class FakeApi implements Api {
       return this.addImported(FAKE_CODES.good, { id: 'ist-1', label: 'Istanbul-1', country: 'TR' }, PUBLISHER_KZ.name);
     }
     if (/PH1-SHR/.test(text)) return { kind: 'already-added', count: 1 };
-    if (/PH1-[A-Z0-9-]+/.test(text)) return { kind: 'damaged', message: 'checksum does not match: a character is wrong or missing' };
+    if (/PH1-CUT/.test(text)) return { kind: 'damaged', message: 'this code is cut off', problem: 'cut-off' };
+    if (/PH1-[A-Z0-9-]+/.test(text)) return { kind: 'damaged', message: 'checksum does not match: a character is wrong or missing', problem: 'damaged' };
     return { kind: 'invalid', message: 'no Porthole code, link or list found in the text' };
   }
   private addImported(key: string, s: { id: string; label: string; country: string }, publisher: string): ImportOutcome {

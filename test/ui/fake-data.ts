@@ -30,7 +30,7 @@ export const PUBLISHER_RU: Publisher = {
 /** Appears only after importing the "untrusted" sample code. */
 export const PUBLISHER_NEW: Publisher = {
   fingerprint: 'c4d2e8f1a6b3907e5d1c2b8a4f6e3d90',
-  words: ['marble', 'thistle', 'orbit', 'canyon', 'ember', 'willow'],
+  words: ['4821', '0937', '5512', '8830', '1264'],
   name: 'Aunt Gulnara',
   trusted: false,
   listVersion: 1,

@@ -41,7 +41,8 @@ describe('Paste a code', () => {
   });
 
   it.each([
-    ['PH1-7QRT-M2XD-K4ZZ', 'This code is damaged.'],
+    ['PH1-7QRT-M2XD-K4ZZ', 'This code is damaged: a character is wrong.'],
+    ['PH1-CUT-M2XD', 'This code is cut off: its end is missing.'],
     [FAKE_CODES.expired, 'This code expired on'],
     ['hello, how are you?', 'No Porthole code was found in this text.'],
   ])('explains %s', async (text, message) => {
@@ -51,14 +52,16 @@ describe('Paste a code', () => {
     expect(api.calls.some((c) => c.method === 'connect')).toBe(false);
   });
 
-  it('asks to compare fingerprint words before trusting a new publisher, then imports', async () => {
+  it('asks to compare the check numbers before trusting a new publisher (its own name marked as unchecked, the ID as detail), then imports', async () => {
     const { api } = await renderWithApi(<Paste onNavigate={() => {}} />);
     await paste(FAKE_CODES.untrusted);
     const dialog = screen.getByRole('alertdialog');
-    expect(dialog.textContent).toContain('Aunt Gulnara');
-    const words = within(dialog).getByRole('list', { name: 'Words to compare' });
+    expect(dialog.textContent).toContain('A new sender, who calls themselves “Aunt Gulnara”, sent this code.');
+    expect(dialog.textContent).toContain('The name is what the sender typed: nobody checked it.');
+    expect(dialog.textContent).toContain('Publisher ID: gulnara7x2k3m4pq');
+    const words = within(dialog).getByRole('list', { name: 'Numbers to compare' });
     expect(within(words).getAllByRole('listitem').map((li) => li.textContent)).toEqual(PUBLISHER_NEW.words);
-    fireEvent.click(within(dialog).getByRole('button', { name: 'The words match: trust and add' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'The numbers match: trust and add' }));
     await flush();
     expect(api.calls.find((c) => c.method === 'trustPublisher')?.request).toEqual({ fingerprint: PUBLISHER_NEW.fingerprint });
     expect(screen.getByText('Added 1 server.')).toBeTruthy();

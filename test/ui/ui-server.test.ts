@@ -83,7 +83,7 @@ describe('serveApiOverHttp', () => {
     expect((await raw('/api/call/getState', { method: 'POST', headers: auth, body: '{oops' })).status).toBe(400);
     expect((await raw('/api/call/getState', { method: 'GET', headers: auth })).status).toBe(405);
     expect((await raw('/api/call/getState', { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415);
-    const big = JSON.stringify({ text: 'x'.repeat(200_000) });
+    const big = JSON.stringify({ text: 'x'.repeat(9 * 1024 * 1024) }); // over the 8 MB body cap
     expect((await raw('/api/call/importText', { method: 'POST', headers: auth, body: big })).status).toBe(413);
   });
 

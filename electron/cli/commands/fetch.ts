@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { LIMITS } from '../../../shared/list-format.ts';
+import { parseDurationMs } from '../../../shared/duration.ts';
 import { CliError, dataDirOption, jsonOption, str, strs, type Command, type CommandContext } from '../command.ts';
 import { openClientFor } from '../client-dir.ts';
 import { printJson } from '../io.ts';
@@ -13,13 +14,9 @@ import { acceptList, type ImportOutcome } from '../../core/importer.ts';
 import { loadStoredLists } from '../../core/lists/stored.ts';
 import type { ClientStores } from '../../core/client.ts';
 
-/** '30s', '500ms', '2m' or plain seconds → milliseconds. */
+/** '30s', '500ms', '2m' or plain seconds → milliseconds (the one duration parser: shared/duration.ts). */
 export function parseDuration(text: string, what: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!m) throw new CliError(`${what} "${text}": expected a duration like 30s, 500ms or 2m`, 2);
-  const n = Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1_000);
-  if (n < 1 || n > 3_600_000) throw new CliError(`${what} "${text}": expected between 1ms and 60m`, 2);
-  return Math.round(n);
+  return parseDurationMs(text, what, { bareUnit: 's', maxMs: 3_600_000 });
 }
 
 async function channelsToFetch(given: string[], stores: ClientStores, only: boolean, settings: Partial<ChannelSettings>, ctx: CommandContext): Promise<Channel[]> {

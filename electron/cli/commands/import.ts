@@ -12,12 +12,13 @@ export const importCmd: Command = {
 
 Takes a signed list file, any text or HTML holding armored blocks, or a one-time code
 (a whole pasted SMS is fine; so is a porthole:// link). Verifies, then stores.
+A code from a sender you do not trust yet shows the sender's name (as the sender wrote it,
+not checked), publisher ID and check numbers: compare the numbers with the sender, then
+run again with --yes to accept the new key.
 Also takes servers of your own: share links (vless://, vmess://, trojan://, ss://, socks5://,
 http(s)://, tg://proxy), subscriptions (plain or base64 lists of links, Clash/mihomo YAML,
 sing-box JSON) and Outline keys (ssconf:// is fetched). A line that cannot be read is named
 with its reason; the rest is still added.
-A code from a sender you do not trust yet shows the sender's fingerprint words; check
-them with the sender, then run again with --yes to accept the new key.
 Exit codes: 0 all added, 3 something was rejected (or some lines could not be read),
 5 a new sender needs --yes.`,
   options: { ...dataDirOption, ...jsonOption, yes: { type: 'boolean' } },

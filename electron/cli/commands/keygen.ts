@@ -1,9 +1,9 @@
 import { access, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CliError, requireStr, str, type Command } from '../command.ts';
 import { createSimplePublisher, KEY_FILE, PUB_FILE } from '../../core/lists/keyfiles.ts';
 import { keyIdOf } from '../../core/crypto/ed25519.ts';
-import { publisherWords } from '../../core/crypto/fingerprint.ts';
+import { publisherCheck } from '../../core/crypto/fingerprint.ts';
 
 export const keygen: Command = {
   name: 'keygen',
@@ -15,12 +15,13 @@ Writes DIR/publisher.key (the secret key, mode 0600, never printed) and DIR/publ
 and the list-signing key. For an offline root key set with a threshold, see \`porthole root\`.`,
   options: { out: { type: 'string' }, name: { type: 'string' }, force: { type: 'boolean' } },
   async run(values, _pos, ctx) {
-    const dir = requireStr(values, 'out');
+    const dir = resolve(requireStr(values, 'out'));
     await mkdir(dir, { recursive: true });
     if (!values.force && (await access(join(dir, KEY_FILE)).then(() => true, () => false))) {
       throw new CliError(`${join(dir, KEY_FILE)} already exists: refusing to overwrite a key (use --force)`);
     }
-    const { key, chain } = await createSimplePublisher(dir, str(values, 'name'));
-    ctx.stdout.write(`publisher ${chain.publisher}\nkey       ${key.publicKey}\nkey id    ${keyIdOf(key.publicKey)}\nwords     ${publisherWords(chain.publisher).join(' ')}\nwrote     ${join(dir, KEY_FILE)} (secret, keep offline)\n          ${join(dir, PUB_FILE)} (public)\n`);
+    const name = str(values, 'name');
+    const { key, chain } = await createSimplePublisher(dir, name);
+    ctx.stdout.write(`${name ? `name      ${name}\n` : ''}publisher ${chain.publisher}   (the publisher ID: \`trust list\`, \`lists\` and the app show this)\ncheck     ${publisherCheck(chain.publisher).join(' ')}   (read these numbers to people who add you)\nkey       ${key.publicKey}\nkey id    ${keyIdOf(key.publicKey)}\nwrote     ${join(dir, KEY_FILE)} (secret, keep offline)\n          ${join(dir, PUB_FILE)} (public)\n`);
   },
 };

@@ -14,10 +14,13 @@ An expired list keeps being used, with a warning, until a newer one arrives.`,
   async run(values, _pos, ctx) {
     const stores = await openClientFor(values, ctx);
     const { lists: all, problems, codes } = await loadStoredLists(stores);
+    const now = Date.now();
+    // One publisher ID everywhere (errors, \`trust list\`, \`probe\`, the app), with its name beside it.
+    const names = new Map(stores.trust.list().map((p) => [p.publisher, p.label ?? p.root.name]));
     if (values.json) {
       printJson(ctx, {
         lists: all.map((l) => ({ publisher: l.publisher, name: l.payload.name, version: l.payload.version, issuedAt: l.payload.issuedAt, expires: l.payload.expires, expired: l.expired, entries: l.payload.entries.length })),
-        codes: codes.map((c) => ({ publisher: c.publisher, importedAt: c.importedAt, servers: c.servers.length })),
+        codes: codes.map((c) => ({ publisher: c.publisher, name: names.get(c.publisher) ?? null, importedAt: c.importedAt, expires: c.expires, expired: Date.parse(c.expires) <= now, servers: c.servers.length })),
         problems,
       });
       return;
@@ -27,11 +30,14 @@ An expired list keeps being used, with a warning, until a newer one arrives.`,
       ctx.stdout.write('no lists stored yet: import a list or a code\n');
       return;
     }
-    const rows = [['PUBLISHER', 'NAME', 'VERSION', 'EXPIRES', 'ENTRIES']];
+    const rows = [['PUBLISHER ID', 'NAME', 'VERSION', 'EXPIRES', 'ENTRIES']];
     for (const l of all) {
       rows.push([l.publisher, l.payload.name ?? '-', `v${l.payload.version}`, `${l.payload.expires.slice(0, 10)}${l.expired ? ' (EXPIRED: still used until a newer list arrives)' : ''}`, String(l.payload.entries.length)]);
     }
-    for (const c of codes) rows.push([c.publisher, '(code)', '-', c.importedAt.slice(0, 10), String(c.servers.length)]);
+    for (const c of codes) {
+      const expired = Date.parse(c.expires) <= now;
+      rows.push([c.publisher, `${names.get(c.publisher) ?? '-'} (code, added ${c.importedAt.slice(0, 10)})`, '-', `${c.expires.slice(0, 16).replace('T', ' ')}${expired ? ' (EXPIRED)' : ''}`, String(c.servers.length)]);
+    }
     ctx.stdout.write(table(rows));
   },
 };

@@ -1,7 +1,7 @@
 import { CliError, requireStr, str, strs, type Command, type OptionValues } from '../command.ts';
 import { readPublisherFile, readSecretKey, writePublisherFile } from '../../core/lists/keyfiles.ts';
 import { newRoot, signRoot, verifyRootChain } from '../../core/lists/roots.ts';
-import { publisherWords } from '../../core/crypto/fingerprint.ts';
+import { publisherCheck } from '../../core/crypto/fingerprint.ts';
 import type { SecretKey } from '../../core/crypto/ed25519.ts';
 
 const KEY43 = /^[A-Za-z0-9_-]{43}$/;
@@ -44,7 +44,7 @@ root keys must be present as secret key files to sign. The list keys sign lists 
     const chain = [signRoot(root, secrets)];
     verifyRootChain(chain);
     await writePublisherFile(requireStr(values, 'out'), chain);
-    ctx.stdout.write(`root v1 of publisher ${root.publisher} (${t} of ${publics.length})\nwords: ${publisherWords(root.publisher).join(' ')}\n`);
+    ctx.stdout.write(`root v1 of publisher ${root.publisher} (${t} of ${publics.length})\ncheck numbers: ${publisherCheck(root.publisher).join(' ')}\n`);
   },
 };
 

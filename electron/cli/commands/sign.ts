@@ -1,8 +1,9 @@
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { CliError, requireStr, str, type Command } from '../command.ts';
 import { readInputFile } from '../io.ts';
 import { lastSignedVersion, PUB_FILE, readPublisherFile, readSecretKey, recordSignedVersion } from '../../core/lists/keyfiles.ts';
-import { buildPayload, parseExpiry, signList } from '../../core/lists/sign.ts';
+import { buildPayload, signList } from '../../core/lists/sign.ts';
+import { parseExpiryTime } from '../../../shared/duration.ts';
 import { writeFileAtomic } from '../../core/fs/atomic.ts';
 
 export const sign: Command = {
@@ -34,11 +35,10 @@ The version defaults to one above the last version signed with this key; a lower
       }
     }
     const now = new Date();
-    const expires = parseExpiry(str(values, 'expires') ?? '7d', now);
-    if (expires.getTime() <= now.getTime()) throw new CliError(`--expires ${str(values, 'expires')} is in the past`, 2);
+    const expires = parseExpiryTime(str(values, 'expires') ?? '7d', now);
     const input = await readInputFile(requireStr(values, 'in'), ctx);
     const payload = buildPayload(input, { publisher: chain.publisher, version, issuedAt: now, expires });
-    const out = requireStr(values, 'out');
+    const out = resolve(requireStr(values, 'out'));
     await writeFileAtomic(out, signList(payload, key, chain));
     await recordSignedVersion(keyFile, chain.publisher, version);
     ctx.stdout.write(`signed ${out}: publisher ${chain.publisher}, v${version}, ${payload.entries.length} entries, expires ${payload.expires}\n`);

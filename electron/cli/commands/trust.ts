@@ -1,10 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { fromUtf8 } from '../../../shared/base64url.ts';
 import { extractArmored } from '../../../shared/armor.ts';
 import { CliError, dataDirOption, jsonOption, str, type Command } from '../command.ts';
 import { printJson, table } from '../io.ts';
 import { openClientFor } from '../client-dir.ts';
-import { publisherWords } from '../../core/crypto/fingerprint.ts';
+import { publisherCheck, publisherWords } from '../../core/crypto/fingerprint.ts';
 import { parsePublisherFile } from '../../core/lists/keyfiles.ts';
 import { bareKeyChain, type RootChain } from '../../core/lists/roots.ts';
 import { untrustPublisher } from '../../core/untrust.ts';
@@ -14,7 +15,7 @@ const add: Command = {
   summary: 'trust a publisher (publisher.pub, an armored KEY block, or a bare key)',
   help: `Usage: porthole trust add FILE|KEY [--label NAME] [--data-dir D]
 
-Shows the publisher's fingerprint words: read them with the publisher over the phone.`,
+Shows the publisher's ID and check numbers: compare the numbers with the publisher over the phone.`,
   options: { ...dataDirOption, label: { type: 'string' } },
   positionals: true,
   async run(values, positionals, ctx) {
@@ -23,26 +24,27 @@ Shows the publisher's fingerprint words: read them with the publisher over the p
     const chain = await readTrustArgument(arg);
     const stores = await openClientFor(values, ctx);
     const result = await stores.trust.add(chain, 'manual', str(values, 'label'));
-    ctx.stdout.write(`${result === 'unchanged' ? 'already trusted' : result}: publisher ${chain.publisher}\nwords: ${publisherWords(chain.publisher).join(' ')}\n`);
+    const name = str(values, 'label') ?? chain.root.name;
+    ctx.stdout.write(`${result === 'unchanged' ? 'already trusted' : result}: publisher ${chain.publisher}${name ? ` ("${name}")` : ''}\ncheck numbers: ${publisherCheck(chain.publisher).join(' ')}\n`);
   },
 };
 
 async function readTrustArgument(arg: string): Promise<RootChain> {
   if (/^[A-Za-z0-9_-]{43}$/.test(arg) && !(await stat(arg).catch(() => null))) return bareKeyChain(arg);
   const bytes = await readFile(arg).catch((err: NodeJS.ErrnoException) => {
-    throw new CliError(`cannot read ${arg}: ${err.code === 'ENOENT' ? 'no such file (and not a 43-character key)' : err.message}`);
+    throw new CliError(`cannot read ${resolve(arg)}: ${err.code === 'ENOENT' ? 'no such file (and not a 43-character key)' : err.message}`);
   });
   const text = fromUtf8(bytes);
   if (text.trimStart().startsWith('{')) return parsePublisherFile(bytes);
   const block = extractArmored(text).find((b) => b.kind === 'KEY');
-  if (!block) throw new CliError(`${arg} holds no publisher file or armored KEY block`);
+  if (!block) throw new CliError(`${resolve(arg)} holds no publisher file or armored KEY block`);
   if (!block.ok) throw new CliError(block.error);
   return parsePublisherFile(block.bytes);
 }
 
 const list: Command = {
   name: 'list',
-  summary: 'show trusted publishers with their fingerprint words',
+  summary: 'show trusted publishers with their check numbers',
   help: 'Usage: porthole trust list [--data-dir D] [--json]',
   options: { ...dataDirOption, ...jsonOption },
   async run(values, _pos, ctx) {
@@ -54,11 +56,13 @@ const list: Command = {
       threshold: `${p.root.threshold} of ${p.root.rootKeys.length}`,
       via: p.via,
       pinned: p.pinned,
+      check: publisherCheck(p.publisher).join(' '),
+      /** The older fingerprint form (six English words), for what stored it. */
       words: publisherWords(p.publisher),
     }));
     if (values.json) return printJson(ctx, all);
-    const rows = [['PUBLISHER', 'NAME', 'ROOT', 'VIA', 'WORDS']];
-    for (const p of all) rows.push([p.publisher, p.name ?? '-', `v${p.rootVersion} (${p.threshold})`, p.pinned ? 'pinned' : p.via ?? '-', p.words.join(' ')]);
+    const rows = [['PUBLISHER ID', 'NAME', 'ROOT', 'VIA', 'CHECK NUMBERS']];
+    for (const p of all) rows.push([p.publisher, p.name ?? '-', `v${p.rootVersion} (${p.threshold})`, p.pinned ? 'pinned' : p.via ?? '-', p.check]);
     ctx.stdout.write(table(rows));
   },
 };

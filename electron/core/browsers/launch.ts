@@ -32,8 +32,25 @@ export function planLaunch(browser: DetectedBrowser, options: LaunchOptions): La
     browser.family === 'firefox'
       ? ['-profile', profileDir]
       : chromiumArgs({ userDataDir: profileDir, port: options.port, ...(options.host ? { host: options.host } : {}) });
-  const args = [...browser.baseArgs, ...own, ...(options.extraArgs ?? []), ...(options.url ? [options.url] : [])];
+  const page = options.url === undefined ? [] : [...(browser.family === 'firefox' ? [] : ['--']), pageUrl(options.url)];
+  const args = [...browser.baseArgs, ...own, ...(options.extraArgs ?? []), ...page];
   return { command: browser.command, args, profileDir };
+}
+
+/**
+ * The page to open, as a normalized http(s) URL: it starts with its scheme, so it can never be
+ * read as a switch. Chromium also gets `--` before it (end of switches); Firefox has no such
+ * marker, and a URL that cannot start with '-' needs none.
+ */
+export function pageUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`"${text.slice(0, 80)}" is not a web address (expected http:// or https://)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`only http:// and https:// pages are opened, not ${url.protocol}`);
+  return url.href;
 }
 
 export interface Launched extends LaunchPlan {

@@ -41,6 +41,8 @@ export interface OpenOptions extends Omit<LaunchOptions, 'url'> {
   /** URL fetched through the bridge after the launch; false skips the check. */
   checkUrl?: string | false;
   checkTimeoutMs?: number;
+  /** Telegram: the tg:// link to hand over (default: the bridge as tg://socks). */
+  telegramLink?: string;
   /** How long to watch the started browser for an early exit (default START_WATCH_MS). */
   startWatchMs?: number;
 }
@@ -52,7 +54,7 @@ export type OpenResult =
 export async function openOnBridge(host: HostEnv, target: OpenTarget, options: OpenOptions): Promise<OpenResult> {
   let result: OpenResult;
   if (target === 'telegram') {
-    const r = await openTelegramProxy(host.platform, host.runner, options.port, options.host);
+    const r = await openTelegramProxy(host.platform, host.runner, options.port, options.host, options.telegramLink);
     if (r.code !== 0) {
       const why = (r.stderr || r.stdout).trim().split('\n')[0] ?? '';
       throw new Error(`could not open ${r.link} (is Telegram Desktop installed?)${why ? `: ${why}` : ''}`);

@@ -1,7 +1,7 @@
 // Creating, inspecting and verifying one-time codes (format: shared/code-format.ts).
-import { randomBytes } from 'node:crypto';
-import { CodeDamaged, encodeCodeBody, findCode, formatCode, type CodeContent, type DecodedCode } from '../../../shared/code-format.ts';
-import { concatBytes, toHex } from '../../../shared/base64url.ts';
+import { encodeCodeBody, findCode, formatCode, looksCaseChanged, CODE_PREFIX, type CodeContent, type DecodedCode } from '../../../shared/code-format.ts';
+import { CodeDamaged, type CodeProblem } from '../../../shared/code-bytes.ts';
+import { concatBytes } from '../../../shared/base64url.ts';
 import { DOMAIN } from '../../../shared/list-format.ts';
 import type { ParsedLink } from '../../../shared/proxy-link.ts';
 import { keyIdBytes, keyIdOf, signRaw, verifyBytes, type SecretKey } from '../crypto/ed25519.ts';
@@ -15,6 +15,8 @@ export interface NewCodeOptions {
   expires: Date;
   /** The key-id form: shorter, for recipients who already trust the key. */
   short?: boolean;
+  /** The sender's self-declared name (full form only). */
+  name?: string;
 }
 
 /** Protocols the code format can carry. */
@@ -26,9 +28,9 @@ export function createCode(opts: NewCodeOptions): string {
   const keyPart = opts.short ? keyIdBytes(opts.key.publicKey) : publicKeyRaw(opts.key.publicKey);
   const body = encodeCodeBody(keyPart, {
     expires: opts.expires,
-    nonce: toHex(randomBytes(8)),
     servers: opts.servers,
     channels: opts.channels ?? [],
+    ...(opts.name && !opts.short ? { name: opts.name } : {}),
   });
   return formatCode(concatBytes(body, signRaw(opts.key, DOMAIN.code, body)));
 }
@@ -44,6 +46,25 @@ export function readCode(text: string): DecodedCode | null {
   } catch (err) {
     if (err instanceof CodeDamaged) throw new Rejection('damaged', err.message);
     throw err;
+  }
+}
+
+/** What is wrong with the code in a pasted text, for the UI: null when none is found or it reads fine. */
+export function codeProblem(text: string, trusted: readonly RootChain[]): CodeProblem | null {
+  let code: DecodedCode | null;
+  try {
+    code = findCode(text);
+  } catch (err) {
+    if (err instanceof CodeDamaged) return err.problem;
+    throw err;
+  }
+  if (!code) return null;
+  try {
+    verifyCode(code, trusted, new Date(0));
+    return null;
+  } catch (err) {
+    if (err instanceof Rejection && err.reason === 'damaged') return looksCaseChanged(code.text.slice(CODE_PREFIX.length)) ? 'wrong-case' : 'damaged';
+    return null;
   }
 }
 
@@ -95,7 +116,7 @@ export function verifyCode(code: DecodedCode, trusted: readonly RootChain[], now
     isTrusted = false;
   }
   if (!verifyBytes(key!, DOMAIN.code, code.signedBytes, code.signature)) {
-    throw new Rejection('damaged', 'this code is damaged — ask the sender to send it again (signature does not match)');
+    throw new Rejection('damaged', new CodeDamaged(looksCaseChanged(code.text.slice(CODE_PREFIX.length)) ? 'wrong-case' : 'damaged', 'signature does not match').message);
   }
   const atLeast = floor?.(chain.publisher)?.getTime() ?? 0;
   if (content.expires.getTime() <= Math.max(now.getTime(), atLeast)) {

@@ -4,12 +4,14 @@ import type { OpenBrowserResult } from '../../../shared/api.ts';
 import { openOnBridge } from '../browsers/open-browser.ts';
 import { realHost } from '../browsers/real-host.ts';
 import type { Engine as CoreEngine } from './engine.ts';
+import { openTelegram } from './open-telegram.ts';
 
 export async function openApp(
   core: CoreEngine | null,
   app: 'firefox' | 'chrome' | 'telegram',
   o: { dataDir: string; testUrl: string; log: (level: 'info' | 'warn', message: string) => void },
 ): Promise<OpenBrowserResult> {
+  if (app === 'telegram') return openTelegram(core, o.dataDir, o.testUrl, (m) => o.log('info', m)); // the bridge or an MTProto proxy
   const bridge = core?.bridgeInfo();
   if (!bridge || core?.state().phase !== 'connected') return { ok: false, reason: 'not-connected', message: 'not connected yet' };
   try {

@@ -3,6 +3,7 @@
 import type { ImportOutcome as UiImportOutcome } from '../../../shared/api.ts';
 import { findCode } from '../../../shared/code-format.ts';
 import type { ImportOutcome } from '../importer.ts';
+import { codeProblem } from '../codes/codes.ts';
 import type { ServersOutcome } from '../import-servers.ts';
 import { publisherFingerprint } from './api-views.ts';
 
@@ -19,12 +20,13 @@ export function uiImportOutcome(outcomes: ImportOutcome[], text: string): UiImpo
   const trust = outcomes.find((o) => o.status === 'needs-trust');
   if (trust && trust.status === 'needs-trust') {
     const servers = codeIn(text)?.content.servers.length ?? 0;
-    return { kind: 'needs-trust', publisher: { fingerprint: publisherFingerprint(trust.publisher), words: trust.words, name: trust.publisher }, serverCount: servers };
+    const name = trust.senderName;
+    return { kind: 'needs-trust', publisher: { fingerprint: publisherFingerprint(trust.publisher), words: trust.words, name: name ?? trust.publisher, id: trust.publisher, nameDeclared: name !== undefined }, serverCount: servers };
   }
   if (outcomes.some((o) => o.status === 'already-added')) return { kind: 'already-added', count: outcomes.filter((o) => o.status === 'already-added').length };
   const first = outcomes[0];
   if (first && first.status === 'rejected') {
-    if (first.reason === 'damaged') return { kind: 'damaged', message: first.message.slice(0, 500) };
+    if (first.reason === 'damaged') return { kind: 'damaged', message: first.message.slice(0, 500), problem: codeProblem(text, []) ?? 'damaged' };
     if (first.reason === 'expired') return { kind: 'expired', expiredAt: (codeIn(text)?.content.expires ?? new Date()).toISOString() };
     return { kind: 'invalid', message: first.message.slice(0, 500) };
   }

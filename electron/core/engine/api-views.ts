@@ -1,7 +1,7 @@
 // Maps the core engine's state onto the UI contract's shapes (shared/api-models.ts).
 import type { Channel, FailureKind, Publisher, Server, State } from '../../../shared/api-models.ts';
 import { FAILURE_KINDS } from '../../../shared/api-models.ts';
-import { publisherWords } from '../crypto/fingerprint.ts';
+import { publisherCheck } from '../crypto/fingerprint.ts';
 import type { ChannelReport } from '../lists/refresh.ts';
 import type { TrustedPublisher } from '../store/trust-store.ts';
 import type { VerifiedList } from '../lists/verify.ts';
@@ -38,6 +38,7 @@ export function failureKind(kind: string): FailureKind {
 }
 
 export function serverView(core: CoreEngine, s: CatalogServer): Server {
+  if (s.entry.protocol === 'mtproto' || s.entry.protocol === 'unsupported') return unbridgedView(core, s);
   const v = core.selection.server(s.id);
   const running = core.state().probing && !v?.lastTested;
   return {
@@ -57,8 +58,32 @@ export function serverView(core: CoreEngine, s: CatalogServer): Server {
     pinned: v?.pinned ?? false,
     picked: v?.picked ?? false,
     active: v?.active ?? false,
-    ...(s.entry.protocol === 'unsupported' ? { needs: (s.entry.scheme ?? 'unknown').slice(0, 32) } : {}),
     ...(s.entry.tls?.insecure ? { insecureTls: true } : {}),
+  };
+}
+
+/** MTProto (probed for Telegram, never bridged) and not-yet-spoken servers (never tested). */
+function unbridgedView(core: CoreEngine, s: CatalogServer): Server {
+  const r = s.entry.protocol === 'mtproto' ? core.unbridged.result(s.id) : undefined;
+  const latency = r?.ok && r.latencyMs !== null ? Math.min(600_000, Math.max(0, r.latencyMs)) : null;
+  return {
+    id: s.id,
+    label: (s.entry.label ?? s.entry.host).slice(0, 100),
+    protocol: s.entry.protocol,
+    endpoint: `${s.entry.host.includes(':') ? `[${s.entry.host}]` : s.entry.host}:${r?.port ?? s.entry.ports[0]}`,
+    ...(s.entry.country ? { country: s.entry.country } : {}),
+    samples: r ? [latency] : [],
+    latencyMs: latency,
+    successRate: r ? (r.ok ? 1 : 0) : null,
+    lastTested: r ? new Date(r.at).toISOString() : null,
+    status: r ? (r.ok ? 'ok' : 'failed') : 'untested',
+    origin: s.origin,
+    publisher: s.publisherName ?? s.publisher,
+    failure: r?.error ? { kind: failureKind(r.error.kind), message: r.error.message.slice(0, 500) } : null,
+    pinned: false,
+    picked: false,
+    active: false,
+    ...(s.entry.protocol === 'unsupported' ? { needs: (s.entry.scheme ?? 'unknown').slice(0, 32) } : {}),
   };
 }
 
@@ -122,7 +147,7 @@ export function channelView(r: ChannelReport, names: Map<string, string>): Chann
 export function publisherView(p: TrustedPublisher, list: VerifiedList | undefined, servers: number): Publisher {
   return {
     fingerprint: publisherFingerprint(p.publisher),
-    words: publisherWords(p.publisher),
+    words: publisherCheck(p.publisher),
     name: (list?.payload.name ?? p.label ?? p.root.name ?? p.publisher).slice(0, 100),
     trusted: true,
     listVersion: list?.payload.version ?? null,

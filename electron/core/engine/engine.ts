@@ -21,6 +21,7 @@ import { Selection } from './selection.ts';
 import type { EngineEvents, EngineOptions, EngineState, Phase } from './engine-types.ts';
 import type { Explanation } from './selection-explain.ts';
 import { UserServerStore } from './user-servers.ts';
+import { UnbridgedServers } from './unbridged.ts';
 import { bindNetworkMemory, type NetworkMemoryBinding } from './network-memory-binding.ts';
 import { join } from 'node:path';
 import { untrustPublisher, type Untrusted } from '../untrust.ts';
@@ -34,6 +35,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly options: EngineOptions;
   stores!: ClientStores;
   users!: UserServerStore;
+  /** MTProto and not-yet-spoken servers: listed and (MTProto) probed, never bridged. */
+  readonly unbridged = new UnbridgedServers(() => !this.stopped && this.emit('servers', this.catalog.servers));
   readonly selection = new Selection();
   private bridge: Bridge | null = null;
   private catalog: Catalog = { servers: [], lists: [], channels: [], problems: [] };
@@ -227,6 +230,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Probes every server (working ones on this network first). */
   testAll(): ProbeRun | null {
     if (this.stopped) return null;
+    void this.unbridged.probe(this.catalog.servers.map((s) => s.entry), this.options.probe ?? {});
     this.probeRun?.cancel();
     const entries = this.selection.probeOrder();
     if (entries.length === 0) {
@@ -317,8 +321,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async onListsChanged(): Promise<void> {
     const before = new Set(this.byId.keys());
     await this.rebuild();
-    const added = this.catalog.servers.filter((s) => !before.has(s.id)).map((s) => s.id);
-    if (added.length > 0) this.retest(added);
+    const added = this.catalog.servers.filter((s) => !before.has(s.id));
+    this.unbridged.forget(new Set(this.byId.keys()));
+    if (!this.stopped && this.bridge) void this.unbridged.probe(added.map((s) => s.entry), this.options.probe ?? {});
+    const bridged = added.filter((s) => isBridged(s.entry.protocol)).map((s) => s.id);
+    if (bridged.length > 0) this.retest(bridged);
   }
 
   private onProbe(result: ProbeResult, tested: number, total: number): void {

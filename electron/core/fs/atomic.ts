@@ -5,7 +5,7 @@
 // FILE or FILE.bak holding a complete, valid version.
 import { constants } from 'node:fs';
 import { copyFile, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 export class StorageError extends Error {
@@ -35,7 +35,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     await syncDir(dir);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);
-    throw new StorageError(`could not write ${file}: ${describeFsError(err)}`, { cause: err });
+    throw new StorageError(`could not write ${resolve(file)}: ${describeFsError(err)}`, { cause: err });
   }
 }
 

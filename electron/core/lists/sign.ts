@@ -38,10 +38,27 @@ export interface BuildOptions {
 export function buildPayload(inputText: string | Uint8Array, opts: BuildOptions): ListPayload {
   const input = parseJsonWith(inputText, ListInputSchema, 'list input');
   const entries = input.entries.map((e, i) => normalizeEntry(e, i));
-  const seen = new Set<string>();
+  // An id the publisher wrote must be unique; one derived from the server (two accounts on one
+  // server share it) gets a suffix, so nobody is blamed for a field they never wrote.
+  const written = new Map<string, number>();
+  input.entries.forEach((e, i) => {
+    if (e.id === undefined) return;
+    const first = written.get(entries[i]!.id);
+    if (first !== undefined) throw new Rejection('malformed', `malformed at entries.${i}.id: "${entries[i]!.id}" is also the id of entries.${first}`);
+    written.set(entries[i]!.id, i);
+  });
+  const seen = new Set(written.keys());
+  const sameServer = new Map<string, number>();
   for (const [i, e] of entries.entries()) {
-    if (seen.has(e.id)) throw new Rejection('malformed', `malformed at entries.${i}.id: "${e.id}" appears twice`);
-    seen.add(e.id);
+    if (input.entries[i]!.id !== undefined) continue;
+    const key = JSON.stringify({ ...e, id: undefined });
+    const twin = sameServer.get(key);
+    if (twin !== undefined) throw new Rejection('malformed', `malformed at entries.${i}: the same server as entries.${twin} (same address, user and password)`);
+    sameServer.set(key, i);
+    let id = e.id;
+    for (let n = 2; seen.has(id); n++) id = `${e.id.slice(0, 60)}-${n}`;
+    e.id = id;
+    seen.add(id);
   }
   const payload: ListPayload = {
     type: 'porthole-list',
@@ -66,16 +83,4 @@ export function signList(payload: ListPayload, key: SecretKey, chain: RootChain)
     list: signDocument(utf8(JSON.stringify(payload)), DOMAIN.list, [key]),
   };
   return utf8(`${JSON.stringify(envelope)}\n`);
-}
-
-/** Parses "7d", "12h", "30m", "90s" or an ISO date into an absolute time. */
-export function parseExpiry(text: string, from: Date): Date {
-  const rel = /^(\d+)\s*([smhdw])$/.exec(text.trim());
-  if (rel) {
-    const unit = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[rel[2] as 's' | 'm' | 'h' | 'd' | 'w'];
-    return new Date(from.getTime() + Number(rel[1]) * unit * 1000);
-  }
-  const abs = Date.parse(text);
-  if (Number.isNaN(abs)) throw new Rejection('malformed', `"${text}" is not a duration (7d, 12h, 30m) or a date`);
-  return new Date(abs);
 }

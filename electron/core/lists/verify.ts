@@ -1,6 +1,7 @@
 // Verifies a signed list before trusting any field of it: size cap, envelope shape,
 // publisher root chain, signature, then payload, rollback and expiry.
-import { DOMAIN, LIMITS, ListEnvelopeSchema, ListPayloadSchema, RootSchema, type ListPayload } from '../../../shared/list-format.ts';
+import { utf8 } from '../../../shared/base64url.ts';
+import { DOMAIN, LIMITS, ListEnvelopeSchema, ListPayloadSchema, RootSchema, type ListPayload, type Signed } from '../../../shared/list-format.ts';
 import { keyIdOf } from '../crypto/ed25519.ts';
 import { advanceChain, type RootChain } from './roots.ts';
 import { parseJsonWith, parsePayload, payloadBytes, Rejection, validSigners } from './signed.ts';
@@ -8,8 +9,13 @@ import { parseJsonWith, parsePayload, payloadBytes, Rejection, validSigners } fr
 export interface VerifiedList {
   publisher: string;
   payload: ListPayload;
-  /** The exact bytes that verified, for the cache. */
+  /**
+   * The bytes to keep: exactly what arrived when every part of it verified; otherwise the
+   * same signed list with its publisher roots replaced by the verified chain.
+   */
   bytes: Uint8Array;
+  /** Set when embedded roots that did not verify were dropped from `bytes`. */
+  strippedRoots?: number;
   /** The publisher's chain after this list (longer when the list carried a root rotation). */
   chain: RootChain;
   /** True when it is past its expiry (only allowed for lists the client already held). */
@@ -44,7 +50,7 @@ export function verifyList(bytes: Uint8Array, ctx: VerifyContext): VerifiedList 
   }
   const envelope = parseJsonWith(bytes, ListEnvelopeSchema, 'list file');
   const keyIds = envelope.list.signatures.map((s) => s.keyId);
-  const chain = findListPublisher(envelope.roots, keyIds, ctx);
+  const chain = findListPublisher(envelope.roots, keyIds, ctx, () => claimedPublisher(envelope.list));
   const signers = validSigners(envelope.list, DOMAIN.list, chain.root.listKeys);
   if (signers.length === 0) {
     throw new Rejection('bad-signature', `bad signature: the list does not verify with the keys of publisher ${chain.publisher}`);
@@ -70,32 +76,57 @@ export function verifyList(bytes: Uint8Array, ctx: VerifyContext): VerifiedList 
   if (expired && !ctx.allowExpired) {
     throw new Rejection('expired', `expired on ${payload.expires.slice(0, 10)} (${payload.expires})`);
   }
-  return { publisher: payload.publisher, payload, bytes, chain, expired };
+  if (rootsVerified(envelope.roots, chain)) return { publisher: payload.publisher, payload, bytes, chain, expired };
+  // The list's signature covers the list, not the roots it carries: keep it, with the chain that verified.
+  const withChain = utf8(`${JSON.stringify({ ...envelope, roots: chain.chain })}\n`);
+  const kept = withChain.length <= LIMITS.maxListBytes ? withChain : utf8(`${JSON.stringify({ ...envelope, roots: [] })}\n`);
+  return { publisher: payload.publisher, payload, bytes: kept, chain, expired, strippedRoots: envelope.roots.length };
+}
+
+/** Whether every embedded root is part of the verified chain (identical, signatures included). */
+function rootsVerified(roots: readonly Signed[], chain: RootChain): boolean {
+  return roots.every((doc, i) => {
+    const good = chain.chain[i];
+    return good !== undefined && doc.signed === good.signed && JSON.stringify(doc.signatures) === JSON.stringify(good.signatures);
+  });
 }
 
 function shortTime(iso: string): string {
   return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-function findListPublisher(roots: Parameters<typeof advanceChain>[1], keyIds: string[], ctx: VerifyContext): RootChain {
+function findListPublisher(roots: Parameters<typeof advanceChain>[1], keyIds: string[], ctx: VerifyContext, hint: () => { publisher?: string; name?: string }): RootChain {
   try {
-    return findPublisher(roots, keyIds, ctx.trusted);
+    return findPublisher(roots, keyIds, ctx.trusted, hint);
   } catch (err) {
     const limited = err instanceof Rejection && err.reason === 'unknown-key' && ctx.codeOnly
       ? ctx.codeOnly.find((t) => t.root.listKeys.some((k) => keyIds.includes(keyIdOf(k)))) : undefined;
     if (!limited) throw err;
     throw new Rejection('code-only', `publisher ${limited.publisher} is trusted only for the servers in its codes, not for lists: `
-      + 'check its words with the sender and trust it as a publisher (`porthole trust add`) to accept its lists');
+      + 'check its numbers with the sender and trust it as a publisher (`porthole trust add`) to accept its lists');
   }
 }
 
 /** Finds the trusted publisher of a document, following a root rotation the document carries. */
-export function findPublisher(roots: Parameters<typeof advanceChain>[1], keyIds: string[], trusted: readonly RootChain[]): RootChain {
+/** Who an unverified list says it is from (a hint for the "not trusted" message only). */
+function claimedPublisher(list: Parameters<typeof payloadBytes>[0]): { publisher?: string; name?: string } {
+  try {
+    const p = parsePayload(payloadBytes(list), ListPayloadSchema, 'list');
+    return { publisher: p.publisher, ...(p.name ? { name: p.name } : {}) };
+  } catch {
+    return {};
+  }
+}
+
+export function findPublisher(roots: Parameters<typeof advanceChain>[1], keyIds: string[], trusted: readonly RootChain[], hint?: () => { publisher?: string; name?: string }): RootChain {
+  let claimed: string | undefined;
+  let claimedName: string | undefined;
   if (roots.length > 0) {
     // Which publisher do these roots claim to be? Only a hint until verified against trust.
-    let claimed: string | undefined;
     try {
-      claimed = parsePayload(payloadBytes(roots[0]!), RootSchema, 'roots.0').publisher;
+      const root = parsePayload(payloadBytes(roots[0]!), RootSchema, 'roots.0');
+      claimed = root.publisher;
+      claimedName = root.name;
     } catch {
       claimed = undefined;
     }
@@ -104,5 +135,8 @@ export function findPublisher(roots: Parameters<typeof advanceChain>[1], keyIds:
   }
   const byKey = trusted.find((t) => t.root.listKeys.some((k) => keyIds.includes(keyIdOf(k))));
   if (byKey) return byKey;
-  throw new Rejection('unknown-key', `unknown key ${keyIds[0] ?? '(none)'}: its publisher is not trusted`);
+  // Name the publisher by the one ID that `trust list`, `lists`, `probe` and the app show.
+  if (!claimed && hint) ({ publisher: claimed, name: claimedName } = hint());
+  const who = claimed ? `publisher ${claimed}${claimedName ? ` ("${claimedName}", as it calls itself)` : ''}` : 'a publisher whose key you have not added';
+  throw new Rejection('unknown-key', `not trusted: this list is from ${who}; if you trust it, add its publisher file: porthole trust add publisher.pub (check its numbers with the publisher)`);
 }

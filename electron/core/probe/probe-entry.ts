@@ -8,6 +8,7 @@ import { HttpExchange, type HttpAnswer } from './http-exchange.ts';
 import { parseProbeUrl, type ProbeTarget } from './probe-url.ts';
 import { withDeadline } from './deadline.ts';
 import { racePorts, type RaceContext } from './race-ports.ts';
+import { probeMtproto, unsupportedResult } from './mtproto.ts';
 import type { ProbeFailure, ProbeResult } from './types.ts';
 
 export interface EntryProbeContext extends RaceContext {
@@ -25,6 +26,9 @@ interface Measured {
 }
 
 export async function probeEntry(entry: Entry, ctx: EntryProbeContext): Promise<ProbeResult> {
+  // Entries the bridge never carries: MTProto (Telegram's own) and kinds Porthole does not speak yet.
+  if (entry.protocol === 'mtproto') return probeMtproto(entry, ctx);
+  if (entry.protocol === 'unsupported') return unsupportedResult(entry, ctx.wallClock);
   const base: ProbeResult = {
     id: entry.id, entry, port: entry.ports[0]!, ok: false,
     connectMs: null, handshakeMs: null, firstRequestMs: null, latencyMs: null, reused: false,

@@ -37,18 +37,23 @@ export class JsonFile<T> {
     }
   }
 
-  async save(value: T): Promise<void> {
+  /**
+   * Saves atomically; the copy being replaced becomes FILE.bak. With `sameBackup` (after a
+   * removal) FILE.bak gets the new content too, so that recovering from it cannot bring
+   * back what was just removed.
+   */
+  async save(value: T, options: { sameBackup?: boolean } = {}): Promise<void> {
     const checked = this.schema.parse(value);
-    await writeFileAtomic(this.path, `${JSON.stringify(checked, null, 2)}\n`, {
-      mode: 0o600,
-      backup: (current) => {
-        try {
-          this.parse(current);
-          return true;
-        } catch {
-          return false;
-        }
-      },
-    });
+    const text = `${JSON.stringify(checked, null, 2)}\n`;
+    if (options.sameBackup) await writeFileAtomic(`${this.path}.bak`, text, { mode: 0o600 });
+    const keepPrevious = (current: Buffer): boolean => {
+      try {
+        this.parse(current);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await writeFileAtomic(this.path, text, { mode: 0o600, ...(options.sameBackup ? {} : { backup: keepPrevious }) });
   }
 }

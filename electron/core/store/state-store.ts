@@ -79,7 +79,7 @@ export class StateStore {
     const next = structuredClone(this.data);
     next.codes = next.codes.filter((c) => c.publisher !== publisher);
     const dropped = this.data.codes.length - next.codes.length;
-    if (dropped > 0) await this.save(next);
+    if (dropped > 0) await this.save(next, { sameBackup: true });
     return dropped;
   }
 
@@ -97,9 +97,9 @@ export class StateStore {
     await this.save(next);
   }
 
-  private async save(next: State): Promise<void> {
+  private async save(next: State, options: { sameBackup?: boolean } = {}): Promise<void> {
     delete next.newestIssuedAt;
-    await this.file.save(next);
+    await this.file.save(next, options);
     this.data = next;
   }
 }

@@ -41,7 +41,10 @@ export class TrustStore {
   async load(): Promise<this> {
     const loaded = await this.file.load();
     this.data = loaded.value;
-    if (loaded.recovered) this.recovered = loaded.recovered;
+    if (loaded.recovered) {
+      const ids = this.data.publishers.map((r) => chainOf(r)?.publisher).filter((id): id is string => Boolean(id));
+      this.recovered = `${loaded.recovered}: it trusts ${ids.length === 0 ? 'no publisher of your own' : `${ids.length} publisher${ids.length === 1 ? '' : 's'} of your own (${ids.join(', ')})`}`;
+    }
     return this;
   }
 
@@ -112,7 +115,7 @@ export class TrustStore {
     }
     const next = { ...this.data, publishers: this.data.publishers.filter((r) => chainOf(r)?.publisher !== publisher) };
     if (next.publishers.length === this.data.publishers.length) throw new Rejection('not-trusted', `publisher ${publisher} is not trusted`);
-    await this.file.save(next);
+    await this.file.save(next, { sameBackup: true }); // a restored backup must not bring it back
     this.data = next;
   }
 }

@@ -27,6 +27,11 @@ const PROTOCOL_NAMES: Record<Server['protocol'], string> = {
   trojan: 'Trojan', vless: 'VLESS', vmess: 'VMess', mtproto: 'MTProto', unsupported: '—',
 };
 
+/** Telegram's own (MTProto) and not-yet-spoken servers are listed, never used for the bridge. */
+function usable(s: Server): boolean {
+  return s.protocol !== 'unsupported' && s.protocol !== 'mtproto';
+}
+
 export function ServersTable({ servers, sort, onSort, selected, onSelect, actions, busy }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -67,7 +72,7 @@ export function ServersTable({ servers, sort, onSort, selected, onSelect, action
                 {s.active && <span className="badge badge-active">{t('servers.inUse')}</span>}
                 {s.pinned && <span className="badge">{t('servers.pinned')}</span>}
               </th>
-              <td>{PROTOCOL_NAMES[s.protocol]}</td>
+              <td>{s.needs ?? PROTOCOL_NAMES[s.protocol]}</td>
               <td>{countryName(lang, s.country) ?? '—'}</td>
               <td className="latency">
                 <span className="latency-value">
@@ -78,14 +83,18 @@ export function ServersTable({ servers, sort, onSort, selected, onSelect, action
               <td>{percent(lang, s.successRate) ?? '—'}</td>
               <td>{s.status === 'testing' ? t('servers.testing') : (relativeTime(t, s.lastTested) ?? t('servers.never'))}</td>
               <td>{s.publisher ?? t(`servers.origin.${s.origin}`)}</td>
-              <td className="failure">{s.failure ? t(`failure.${s.failure.kind}`) : ''}</td>
+              <td className="failure">
+                {s.needs ? t('formats.needs', { name: s.needs }) : s.failure ? t(`failure.${s.failure.kind}`) : ''}
+                {s.protocol === 'mtproto' && <span className="badge">{t('formats.telegramOnly')}</span>}
+                {s.insecureTls && <span className="badge badge-warn" title={t('formats.insecureHint')}>{t('formats.insecure')}</span>}
+              </td>
               <td>
                 <div className="row-actions">
-                  <button type="button" className="button button-small" disabled={busy || s.active}
+                  <button type="button" className="button button-small" disabled={busy || s.active || !usable(s)}
                     onClick={() => actions.pick(s.id)} aria-label={t('servers.useNamed', { name: s.label })}>
                     {t('servers.use')}
                   </button>
-                  <button type="button" className="button button-small" disabled={busy} aria-pressed={s.pinned}
+                  <button type="button" className="button button-small" disabled={busy || !usable(s)} aria-pressed={s.pinned}
                     onClick={() => actions.pin(s.id, !s.pinned)} aria-label={t('servers.pinNamed', { name: s.label })}>
                     {t('servers.pin')}
                   </button>

@@ -3,10 +3,11 @@
 // before-quit → will-quit → quit, exit skipping both, preventable events), the rules about what may
 // be called before 'ready', BrowserWindow/WebContents, Tray/Menu, session permission handlers,
 // protocol, ipcMain, powerMonitor, clipboard, safeStorage, and utilityProcess (a real Node child
-// process, forked with an IPC channel, exposed through UtilityProcess's API: postMessage,
-// 'message', 'spawn', 'exit', kill, pid set on spawn).
+// process exposed through UtilityProcess's API: postMessage, 'message', 'spawn', 'exit', kill, pid
+// set on spawn; inside, process.parentPort as Electron gives it, see utility-parent-port.mjs).
 import { fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
 
 export class FakeEvent {
   defaultPrevented = false;
@@ -220,7 +221,8 @@ export class FakeUtilityProcess extends EventEmitter {
     requireReady('utilityProcess.fork');
     this.child = fork(modulePath, args, {
       env: options.env ?? process.env, serialization: 'advanced',
-      execArgv: modulePath.endsWith('.ts') ? ['--disable-warning=ExperimentalWarning'] : [],
+      // The child sees Electron's process.parentPort, not Node's process.send.
+      execArgv: [...(modulePath.endsWith('.ts') ? ['--disable-warning=ExperimentalWarning'] : []), '--import', join(import.meta.dirname, 'utility-parent-port.mjs')],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child.on('spawn', () => { this.pid = this.child.pid; this.emit('spawn'); });

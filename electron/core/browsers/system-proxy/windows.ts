@@ -1,14 +1,17 @@
 // Windows: the per-user WinINet settings in HKCU via `reg`, then a WinINet refresh via PowerShell.
+// Only the PAC URL (AutoConfigURL) is set, as on the other platforms: if Porthole dies without
+// restoring it, WinINet finds the PAC unreachable and goes direct (or to the user's own manual
+// proxy), instead of sending everything to a dead ProxyServer port until the next start.
 import { parseRegQuery } from '../reg-query.ts';
 import type { Runner } from '../runner.ts';
 import { formatCommand } from '../runner.ts';
-import { isPortholePacUrl, WINDOWS_BYPASS } from './pac.ts';
+import { isPortholePacUrl } from './pac.ts';
 import type { ItemState, ProxyBackend, ProxyTarget } from './types.ts';
 import { SystemProxyError } from './types.ts';
 
 export const INTERNET_SETTINGS = 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings';
 const ITEM = 'internet-settings';
-/** Written in this order; ProxyEnable last so the manual proxy is complete before it is switched on. */
+/** All read and journalled (a restore puts back exactly what was there); only AutoConfigURL is written by Porthole. */
 const FIELDS = ['AutoConfigURL', 'ProxyServer', 'ProxyOverride', 'ProxyEnable'] as const;
 
 // INTERNET_OPTION_SETTINGS_CHANGED (39) then INTERNET_OPTION_REFRESH (37), so running programs re-read the settings.
@@ -25,9 +28,10 @@ export function refreshCommand(): { cmd: string; args: string[] } {
 }
 
 export function windowsBackend(runner: Runner): ProxyBackend {
-  const must = async (args: string[], allowFailure = false): Promise<void> => {
+  // Deleting a value that is not there fails harmlessly; any other failure is real.
+  const must = async (args: string[], allowMissing = false): Promise<void> => {
     const r = await runner.run('reg', args);
-    if (r.code !== 0 && !allowFailure) throw new SystemProxyError(`${formatCommand('reg', args)} failed: ${(r.stderr || r.stdout).trim()}`);
+    if (r.code !== 0 && !(allowMissing && /unable to find/i.test(r.stderr || r.stdout))) throw new SystemProxyError(`${formatCommand('reg', args)} failed: ${(r.stderr || r.stdout).trim()}`);
   };
   return {
     name: 'windows',
@@ -40,10 +44,10 @@ export function windowsBackend(runner: Runner): ProxyBackend {
       return { [ITEM]: state };
     },
     target(_item: string, t: ProxyTarget) {
-      return { AutoConfigURL: t.pacUrl, ProxyServer: `${t.host}:${t.port}`, ProxyOverride: WINDOWS_BYPASS, ProxyEnable: 1 };
+      return { AutoConfigURL: t.pacUrl };
     },
     pointsAt(s: ItemState, t: ProxyTarget) {
-      return s.AutoConfigURL === t.pacUrl || (s.ProxyEnable === 1 && s.ProxyServer === `${t.host}:${t.port}`);
+      return s.AutoConfigURL === t.pacUrl;
     },
     isPorthole(s: ItemState) {
       return isPortholePacUrl(s.AutoConfigURL);

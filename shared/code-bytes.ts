@@ -1,0 +1,108 @@
+// Byte-level helpers of the one-time code record (shared/code-format.ts): a writer, a bounded
+// reader, the error every malformed code raises (with what went wrong, for the person), and
+// the IPv6 address form the record stores.
+
+/** Why a pasted code cannot be read, each with its own plain message. */
+export type CodeProblem = 'damaged' | 'cut-off' | 'wrong-case' | 'newer-version';
+
+const MESSAGES: Record<CodeProblem, string> = {
+  'damaged': 'this code is damaged: a character is wrong — check it letter by letter, or ask the sender to send it again',
+  'cut-off': 'this code is cut off: its end is missing — paste the whole message (a long code can arrive as several SMS), or ask for it again',
+  'wrong-case': 'the capital and small letters of this code were changed (a phone or app may do that): copy it exactly as it was sent',
+  'newer-version': 'this code was made by a newer version of Porthole: update Porthole, then paste the code again',
+};
+
+export class CodeDamaged extends Error {
+  readonly problem: CodeProblem;
+  constructor(problem: CodeProblem, detail?: string) {
+    super(detail ? `${MESSAGES[problem]} (${detail})` : MESSAGES[problem]);
+    this.name = 'CodeDamaged';
+    this.problem = problem;
+  }
+}
+
+export class Writer {
+  private bytes: number[] = [];
+  get length(): number { return this.bytes.length; }
+  u8(v: number): void { this.bytes.push(v & 0xff); }
+  u16(v: number): void { this.bytes.push((v >> 8) & 0xff, v & 0xff); }
+  u32(v: number): void { this.bytes.push((v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff); }
+  raw(b: Uint8Array): void { for (const x of b) this.bytes.push(x); }
+  str(b: Uint8Array, what: string): void {
+    if (b.length > 255) throw new Error(`${what} is longer than 255 bytes`);
+    this.u8(b.length);
+    this.raw(b);
+  }
+  done(): Uint8Array { return Uint8Array.from(this.bytes); }
+}
+
+/**
+ * Reads a record. `available` is how many bytes really arrived; reading past it (into the
+ * zero padding a caller may add to walk a cut-off record) sets `overran` instead of failing.
+ */
+export class Reader {
+  private o = 0;
+  private readonly b: Uint8Array;
+  private readonly available: number;
+  overran = false;
+  constructor(b: Uint8Array, available = b.length) {
+    this.b = b;
+    this.available = available;
+  }
+  get offset(): number { return this.o; }
+  need(n: number): void {
+    if (this.o + n > this.b.length) throw new CodeDamaged('cut-off');
+    if (this.o + n > this.available) this.overran = true;
+  }
+  u8(): number { this.need(1); return this.b[this.o++]!; }
+  u16(): number { return (this.u8() << 8) | this.u8(); }
+  u32(): number { return ((this.u8() << 24) >>> 0) + (this.u8() << 16) + (this.u8() << 8) + this.u8(); }
+  raw(n: number): Uint8Array { this.need(n); const out = this.b.slice(this.o, this.o + n); this.o += n; return out; }
+  str(): Uint8Array { return this.raw(this.u8()); }
+}
+
+export function decodeHex(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+export function ipv6Bytes(host: string): Uint8Array {
+  const parts = host.split('::');
+  if (parts.length > 2) throw new Error(`bad IPv6 ${host}`);
+  const head = parts[0] ? parts[0].split(':') : [];
+  const tail = parts[1] ? parts[1].split(':') : [];
+  const fill = parts.length === 2 ? 8 - head.length - tail.length : 0;
+  const groups = [...head, ...Array<string>(Math.max(0, fill)).fill('0'), ...tail];
+  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) throw new Error(`bad IPv6 ${host}`);
+  const out = new Uint8Array(16);
+  groups.forEach((g, i) => {
+    const v = parseInt(g, 16);
+    out[i * 2] = v >> 8;
+    out[i * 2 + 1] = v & 0xff;
+  });
+  return out;
+}
+
+export function ipv6Text(b: Uint8Array): string {
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((b[i]! << 8) | b[i + 1]!).toString(16));
+  // Compress the longest run of zero groups.
+  let best = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== '0') { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > bestLen && j - i > 1) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  if (best < 0) return groups.join(':');
+  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
+}
+
+/** How many SMS a text takes: GSM-7 160 alone or 153 per part; otherwise UCS-2 70 / 67. */
+export function smsCount(text: string, gsm7: boolean): number {
+  const [single, part] = gsm7 ? [160, 153] : [70, 67];
+  return text.length <= single ? 1 : Math.ceil(text.length / part);
+}
