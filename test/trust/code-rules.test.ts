@@ -56,7 +56,7 @@ describe('verifying a code', () => {
     const code = decode(createCode({ key, servers: [server], expires: at(3) }));
     const other = decode(createCode({ key: generateKey(), servers: [server], expires: at(3) }));
     const forged = { ...code, signature: other.signature };
-    expect(refusal(() => verifyCode(forged, [chain], T0))).toBe('damaged: this code is damaged — ask the sender to send it again (signature does not match)');
+    expect(refusal(() => verifyCode(forged, [chain], T0))).toMatch(/^damaged: this code is damaged.* ask the sender to send it again \(signature does not match\)$/);
   });
 
   it('expired from the moment it expires, and a clock set back behind the sender\'s floor does not revive it', () => {
