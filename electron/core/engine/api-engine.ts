@@ -49,7 +49,8 @@ export class ApiEngine implements ShellEngine {
   // ---------------------------------------------------------------- lifecycle
 
   async start(): Promise<void> {
-    this.settings = await new SettingsStore(this.host.dataDir).load();
+    this.settings = await new SettingsStore(this.host.dataDir, this.host.secrets).load();
+    if (this.settings.warning) this.addLog('warn', this.settings.warning);
     const host = realHost(process.env);
     const found = await detectBrowsers(host).catch(() => []);
     this.browsers = { firefox: found.some((b) => b.family === 'firefox'), chrome: found.some((b) => b.family === 'chromium'), telegram: true };
