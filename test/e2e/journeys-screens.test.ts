@@ -70,7 +70,6 @@ async function visibleInScroller(page: Page, selector: string, index: number): P
     const r = el.getBoundingClientRect();
     const s = scroller.getBoundingClientRect();
     const x = r.left + r.width / 2;
-    const y = r.top + r.height / 2;
     if (x < s.left || x > s.right || x > window.innerWidth) return false;
     el.scrollIntoView({ block: 'center', inline: 'nearest' });
     const r2 = el.getBoundingClientRect();
