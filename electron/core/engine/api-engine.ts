@@ -7,7 +7,8 @@ import type { Engine as ShellEngine, EngineHost } from '../../../shared/api-engi
 import { CODE_LINK_PREFIX, findCode } from '../../../shared/code-format.ts';
 import { smsCount } from '../../../shared/code-bytes.ts';
 import { extractArmored } from '../../../shared/armor.ts';
-import { CODE_PROTOCOLS, createCode } from '../codes/codes.ts';
+import { createCode } from '../codes/codes.ts';
+import { codable } from '../../../shared/code-servers.ts';
 import { bareKeyChain } from '../lists/roots.ts';
 import type { ImportOutcome } from '../importer.ts';
 import { detectBrowsers } from '../browsers/detect.ts';
@@ -50,7 +51,8 @@ export class ApiEngine implements ShellEngine {
   // ---------------------------------------------------------------- lifecycle
 
   async start(): Promise<void> {
-    this.settings = await new SettingsStore(this.host.dataDir).load();
+    this.settings = await new SettingsStore(this.host.dataDir, this.host.secrets).load();
+    if (this.settings.warning) this.addLog('warn', this.settings.warning);
     const host = realHost(process.env);
     const found = await detectBrowsers(host).catch(() => []);
     this.browsers = { firefox: found.some((b) => b.family === 'firefox'), chrome: found.some((b) => b.family === 'chromium'), telegram: true };
@@ -197,8 +199,8 @@ export class ApiEngine implements ShellEngine {
     const servers = req.ids.map((id) => core.server(id));
     if (servers.some((s) => !s)) throw new ApiError('not-found', 'no such server');
     if (servers.length > 8) throw new ApiError('bad-request', 'a code carries at most 8 servers');
-    const uncodable = servers.find((s) => !CODE_PROTOCOLS.includes(s!.entry.protocol) || s!.entry.transport || s!.entry.tls || s!.entry.prefix);
-    if (uncodable) throw new ApiError('bad-request', `${uncodable.entry.label ?? uncodable.entry.host} cannot go into a code yet (a ${uncodable.entry.protocol} server)`);
+    const uncodable = servers.find((s) => !codable(s!.entry));
+    if (uncodable) throw new ApiError('bad-request', `${uncodable.entry.label ?? uncodable.entry.host} cannot go into a code (${uncodable.entry.protocol === 'unsupported' ? 'Porthole does not speak its protocol yet' : 'its TLS settings do not fit'}): share it as a link`);
     const key = await personalKey(this.host.dataDir);
     const links = servers.map((s) => {
       const { id: _id, ...link } = s!.entry;

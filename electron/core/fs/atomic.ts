@@ -17,7 +17,7 @@ export class StorageError extends Error {
 
 export async function writeFileAtomic(file: string, data: string | Uint8Array, options: { mode?: number; backup?: (current: Buffer) => boolean } = {}): Promise<void> {
   const dir = dirname(file);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 }); // folders it creates are this user's alone
   const tmp = join(dir, `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     const handle = await open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, options.mode ?? 0o644);

@@ -166,7 +166,8 @@ describe('start at login', () => {
 });
 
 describe('secrets', () => {
-  const fakeStorage = (available: boolean) => ({
+  const fakeStorage = (available: boolean, backend = 'gnome_libsecret') => ({
+    getSelectedStorageBackend: () => backend as 'gnome_libsecret',
     isEncryptionAvailable: () => available,
     encryptString: (s: string) => Buffer.from([...Buffer.from(s)].map((b) => b ^ 0x5a)),
     decryptString: (b: Buffer) => Buffer.from([...b].map((x) => x ^ 0x5a)).toString(),
@@ -179,6 +180,13 @@ describe('secrets', () => {
     expect(sealed).not.toContain('family');
     expect(box.open(sealed)).toBe('family-password-1');
     expect(() => box.open('family-password-1')).toThrow();
+  });
+
+  it("counts Linux's basic_text fallback (a key built into Chromium) as no keychain", () => {
+    expect(createSecretBox(fakeStorage(true, 'basic_text'), 'linux').available).toBe(false);
+    expect(() => createSecretBox(fakeStorage(true, 'basic_text'), 'linux').seal('x')).toThrow(/keychain/);
+    expect(createSecretBox(fakeStorage(true, 'kwallet5'), 'linux').available).toBe(true);
+    expect(createSecretBox(fakeStorage(true, 'basic_text'), 'win32').available).toBe(true);
   });
 
   it('refuses to store a secret without an OS keychain', () => {
