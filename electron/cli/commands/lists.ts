@@ -2,6 +2,7 @@ import { dataDirOption, jsonOption, type Command } from '../command.ts';
 import { printJson, table } from '../io.ts';
 import { openClientFor } from '../client-dir.ts';
 import { loadStoredLists } from '../../core/lists/stored.ts';
+import { EXPIRED_GRACE_DAYS, expiryStatus } from '../../core/lists/expiry.ts';
 
 export const lists: Command = {
   name: 'lists',
@@ -9,7 +10,8 @@ export const lists: Command = {
   help: `Usage: porthole lists [--data-dir D] [--json]
 
 Shows every stored list (publisher, version, expiry, entries) and the servers added by codes.
-An expired list keeps being used, with a warning, until a newer one arrives.`,
+An expired list or code keeps being used, with a warning and after fresh servers, for ${EXPIRED_GRACE_DAYS} days
+(or until a newer list arrives); then it is dropped.`,
   options: { ...dataDirOption, ...jsonOption },
   async run(values, _pos, ctx) {
     const stores = await openClientFor(values, ctx);
@@ -19,8 +21,8 @@ An expired list keeps being used, with a warning, until a newer one arrives.`,
     const names = new Map(stores.trust.list().map((p) => [p.publisher, p.label ?? p.root.name]));
     if (values.json) {
       printJson(ctx, {
-        lists: all.map((l) => ({ publisher: l.publisher, name: l.payload.name, version: l.payload.version, issuedAt: l.payload.issuedAt, expires: l.payload.expires, expired: l.expired, entries: l.payload.entries.length })),
-        codes: codes.map((c) => ({ publisher: c.publisher, name: names.get(c.publisher) ?? null, importedAt: c.importedAt, expires: c.expires, expired: Date.parse(c.expires) <= now, servers: c.servers.length })),
+        lists: all.map((l) => ({ publisher: l.publisher, name: l.payload.name, version: l.payload.version, issuedAt: l.payload.issuedAt, expires: l.payload.expires, expired: l.expired, ...(l.expired ? { usedUntil: expiryStatus(l.payload.expires, new Date(now)).dropAt } : {}), entries: l.payload.entries.length })),
+        codes: codes.map((c) => ({ publisher: c.publisher, name: names.get(c.publisher) ?? null, importedAt: c.importedAt, expires: c.expires, expired: Date.parse(c.expires) <= now, ...(Date.parse(c.expires) <= now ? { usedUntil: expiryStatus(c.expires, new Date(now)).dropAt } : {}), servers: c.servers.length })),
         problems,
       });
       return;
@@ -32,11 +34,11 @@ An expired list keeps being used, with a warning, until a newer one arrives.`,
     }
     const rows = [['PUBLISHER ID', 'NAME', 'VERSION', 'EXPIRES', 'ENTRIES']];
     for (const l of all) {
-      rows.push([l.publisher, l.payload.name ?? '-', `v${l.payload.version}`, `${l.payload.expires.slice(0, 10)}${l.expired ? ' (EXPIRED: still used until a newer list arrives)' : ''}`, String(l.payload.entries.length)]);
+      rows.push([l.publisher, l.payload.name ?? '-', `v${l.payload.version}`, `${l.payload.expires.slice(0, 10)}${l.expired ? ` (EXPIRED: still used until ${expiryStatus(l.payload.expires, new Date(now)).dropAt.slice(0, 10)}, unless a newer list arrives)` : ''}`, String(l.payload.entries.length)]);
     }
     for (const c of codes) {
       const expired = Date.parse(c.expires) <= now;
-      rows.push([c.publisher, `${names.get(c.publisher) ?? '-'} (code, added ${c.importedAt.slice(0, 10)})`, '-', `${c.expires.slice(0, 16).replace('T', ' ')}${expired ? ' (EXPIRED)' : ''}`, String(c.servers.length)]);
+      rows.push([c.publisher, `${names.get(c.publisher) ?? '-'} (code, added ${c.importedAt.slice(0, 10)})`, '-', `${c.expires.slice(0, 16).replace('T', ' ')}${expired ? ` (EXPIRED: still used until ${expiryStatus(c.expires, new Date(now)).dropAt.slice(0, 10)})` : ''}`, String(c.servers.length)]);
     }
     ctx.stdout.write(table(rows));
   },
