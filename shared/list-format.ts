@@ -1,6 +1,7 @@
 // The signed list format (docs/list-format.md): envelopes, root documents and list payloads.
 import { z } from 'zod';
 import { EntrySchema } from './entry.ts';
+import { readFutureEntries } from './list-entries.ts';
 
 export const LIMITS = {
   /** Maximum bytes of one signed list file (checked before anything is parsed). */
@@ -60,7 +61,8 @@ export const ListPayloadSchema = z.strictObject({
   issuedAt: IsoDate,
   expires: IsoDate,
   name: z.string().max(100).optional(),
-  entries: z.array(EntrySchema).max(LIMITS.maxEntries),
+  /** Entries of kinds a newer publisher added are read as 'unsupported' ones (list-entries.ts). */
+  entries: z.preprocess(readFutureEntries, z.array(EntrySchema).max(LIMITS.maxEntries)),
   channels: z.array(ChannelSpecSchema).max(LIMITS.maxChannels),
   /** Entry ids this publisher withdraws, including servers handed out in codes. */
   revoked: z.array(z.string().max(64)).max(LIMITS.maxEntries).optional(),

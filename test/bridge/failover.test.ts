@@ -4,7 +4,7 @@ import { Duplex } from 'node:stream';
 import type { UpstreamFailure } from '../../electron/core/bridge/index.ts';
 import type { Upstream } from '../../electron/core/bridge/upstreams/types.ts';
 import { startHttpTarget, startTcpTarget, HELLO_BODY, type HttpTarget, type TcpServerHandle } from '../peers/index.ts';
-import { bridgeWith, connectTo, directUpstream, failingUpstream, httpExchange, readAll, readN, socks5 } from './helpers.ts';
+import { bridgeWith, connectTo, directUpstream, failingUpstream, httpExchange, readAll, readN, socks5, until } from './helpers.ts';
 
 let target: TcpServerHandle;
 let web: HttpTarget;
@@ -116,7 +116,7 @@ describe('failover', () => {
     try {
       const { socket, rep } = await socks5(b.port, { host: '127.0.0.1', port: target.port });
       expect(rep).toBe(0);
-      await new Promise((r) => setTimeout(r, 50));
+      await until(() => failures.length > 0, 15_000); // the first stream died: the next candidate is in
       socket.write('after swap');
       expect((await readN(socket, 10)).toString()).toBe('after swap');
       socket.destroy();

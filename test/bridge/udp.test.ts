@@ -55,8 +55,7 @@ describe('UDP ASSOCIATE', () => {
       const s = b.stats().upstreams.find((u) => u.id === 'u');
       expect([s?.bytesUp, s?.bytesDown, s?.active]).toEqual([9, 9, 1]);
       socket.destroy();
-      await new Promise((r) => setTimeout(r, 100));
-      expect(up.closed).toBe(1);
+      await expect.poll(() => up.closed, { timeout: 15_000 }).toBe(1);
       expect(b.stats().upstreams.find((u) => u.id === 'u')?.active).toBe(0);
     } finally {
       client.close();

@@ -1,5 +1,5 @@
 // End to end with the REAL engine: the headless web mode (serveApiOverHttp over ApiEngine) with
-// the demo's local proxies, driven by Debian's Chromium. Three people, three runs:
+// real proxies from Debian (microsocks, dante, ss-server; real-peers.ts), driven by Debian's Chromium. Three people, three runs:
 // a low-tech user presses one button; a family member pastes a whole SMS with a code; a power
 // user tests all servers and pins one, and the bridge's counters show traffic went through it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,12 +10,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ApiEngine } from '../../electron/core/engine/api-engine.ts';
-import { startDemo, type DemoSetup } from '../../electron/core/engine/demo.ts';
 import { generateToken, serveApiOverHttp, type UiServer } from '../../electron/core/ui-server/index.ts';
 import { createCode } from '../../electron/core/codes/codes.ts';
 import { generateKey } from '../../electron/core/crypto/ed25519.ts';
 import { parseProxyLink } from '../../shared/proxy-link.ts';
 import { buildRenderer, CHROMIUM_ARGS } from './harness.ts';
+import { startRealPeers, type RealPeers } from './real-peers.ts';
 
 const exec = promisify(execFile);
 const NO_KEYCHAIN = { available: false, seal: (s: string) => s, open: (s: string) => s };
@@ -24,13 +24,13 @@ const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots
 let dir: string;
 let staticDir: string;
 let browser: Browser;
-let demo: DemoSetup;
+let demo: RealPeers;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'porthole-e2e-'));
   [staticDir, demo, browser] = await Promise.all([
     buildRenderer(),
-    startDemo(join(dir, 'demo')),
+    startRealPeers(),
     chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true }),
   ]);
 }, 120_000);
@@ -72,7 +72,7 @@ async function startApp(name: string, withDemoList: boolean): Promise<{ api: Api
 
 async function curlThrough(api: ApiEngine): Promise<string> {
   const b = api.running!.bridgeInfo()!;
-  const { stdout } = await exec('curl', ['-s', '--max-time', '5', '--proxy', `http://${b.host}:${b.port}`, demo.pageUrl]);
+  const { stdout } = await exec('curl', ['-s', '--max-time', '15', '--noproxy', '', '--proxy', `http://${b.host}:${b.port}`, demo.pageUrl]);
   return stdout;
 }
 
@@ -81,11 +81,11 @@ describe('the real engine in a real browser', () => {
     const app = await startApp('lowtech', true);
     try {
       await app.page.getByRole('button', { name: 'Connect', exact: true }).click();
-      await app.page.getByRole('status').filter({ hasText: /Connected through Demo-(Frankfurt|Almaty)/ }).waitFor({ timeout: 15_000 });
+      await app.page.getByRole('status').filter({ hasText: /Connected through (Microsocks-Frankfurt|Dante-Almaty|SS-Astana)/ }).waitFor({ timeout: 15_000 });
       const firefox = app.page.getByRole('button', { name: 'Open Firefox' });
       await firefox.waitFor();
       expect(await firefox.isVisible()).toBe(true);
-      expect(await curlThrough(app.api)).toContain('You are through.');
+      expect(await curlThrough(app.api)).toBe(demo.body);
       await app.page.screenshot({ path: join(SHOTS, 'real-engine-home-connected.png'), fullPage: true });
     } finally {
       await app.close();
@@ -96,7 +96,7 @@ describe('the real engine in a real browser', () => {
     const app = await startApp('family', false);
     try {
       const relative = generateKey();
-      const code = createCode({ key: relative, servers: [parseProxyLink(`socks5://127.0.0.1:${demo.proxies.fast}#From-Dad`)], expires: new Date(Date.now() + 86400_000) });
+      const code = createCode({ key: relative, servers: [parseProxyLink(`socks5://127.0.0.1:${demo.socksPort}#From-Dad`)], expires: new Date(Date.now() + 86400_000) });
       const sms = `Привет! Это папа. Установи Porthole и вставь это:\n${code.slice(0, 70)}\n${code.slice(70)}\nПозвони потом.`;
       await app.page.click('nav a[href="#/paste"]');
       await app.page.getByLabel('The message you received').fill(sms);
@@ -106,7 +106,7 @@ describe('the real engine in a real browser', () => {
       await app.page.getByText('Added 1 server.').waitFor({ timeout: 10_000 });
       await app.page.click('nav a[href="#/home"]');
       await app.page.getByRole('status').filter({ hasText: 'Connected through From-Dad' }).waitFor({ timeout: 15_000 });
-      expect(await curlThrough(app.api)).toContain('You are through.');
+      expect(await curlThrough(app.api)).toBe(demo.body);
     } finally {
       await app.close();
     }
@@ -121,13 +121,13 @@ describe('the real engine in a real browser', () => {
       await app.page.getByRole('button', { name: 'Test all' }).click();
       await app.page.getByText(/Test finished: 5 checked/).waitFor({ timeout: 20_000 });
       const current = app.api.running!.state().current!;
-      const other = app.api.running!.servers().find((s) => s.id !== current.id && s.entry.label?.startsWith('Demo-') && ['Demo-Frankfurt', 'Demo-Almaty'].includes(s.entry.label))!;
+      const other = app.api.running!.servers().find((s) => s.id !== current.id && demo.working.includes(s.entry.label ?? ''))!;
       await app.page.getByRole('button', { name: `Pin ${other.entry.label}` }).click();
       await app.page.waitForFunction(() => true);
       await expect.poll(() => app.api.running!.state().current?.id, { timeout: 5000 }).toBe(other.id);
       const b = app.api.running!.bridgeInfo()!;
       const before = b.stats().upstreams.find((u) => u.id.startsWith(other.id))?.bytesDown ?? 0;
-      expect(await curlThrough(app.api)).toContain('You are through.');
+      expect(await curlThrough(app.api)).toBe(demo.body);
       const after = b.stats().upstreams.find((u) => u.id.startsWith(other.id))?.bytesDown ?? 0;
       expect(after).toBeGreaterThan(before);
       await app.page.screenshot({ path: join(SHOTS, 'real-engine-servers-pinned.png'), fullPage: true });

@@ -63,7 +63,7 @@ describe('engine against real peers', () => {
     const b = engine.bridgeInfo()!;
     const other = engine.servers().find((s) => s.id !== engine.state().current!.id)!;
     engine.pin(other.id);
-    await new Promise((r) => setTimeout(r, 50));
+    await expect.poll(() => engine.state().current?.id, { timeout: 15_000 }).toBe(other.id);
     const before = b.stats().upstreams.find((u) => u.id.startsWith(other.id))?.bytesDown ?? 0;
     expect((await curlVia(`${b.host}:${b.port}`)).body).toBe(HELLO_BODY);
     const after = b.stats().upstreams.find((u) => u.id.startsWith(other.id))?.bytesDown ?? 0;
@@ -81,9 +81,10 @@ describe('engine against real peers', () => {
     const r = await curlVia(`${b.host}:${b.port}`);
     const elapsed = performance.now() - t0;
     expect(r.body).toBe(HELLO_BODY);
-    expect(elapsed).toBeLessThan(1000);
+    // Within one second on a quiet machine (the bench measures it); the bound is wide for 2 shared
+    // cores, and still far below a connect timeout per dead attempt.
+    expect(elapsed).toBeLessThan(5_000);
     // …and the engine itself switched away from the dead server for the connections after that.
-    await new Promise((res) => setTimeout(res, 100));
-    expect(engine.state().current?.id).not.toBe(current.id);
+    await expect.poll(() => engine.state().current?.id, { timeout: 15_000 }).not.toBe(current.id);
   });
 });

@@ -163,7 +163,7 @@ describe('importing servers of one\'s own', () => {
     }
   });
 
-  it('porthole import takes a Clash file and a link on the command line', async () => {
+  it('porthole import takes a Clash file and a link; lists and probe name what kept servers need', { timeout: 60_000 }, async () => {
     const dataDir = fs.mkdtempSync(path.join(tmp, 'cli-'));
     const file = path.join(tmp, 'clash.yaml');
     fs.writeFileSync(file, `proxies:\n  - {name: tr, type: trojan, server: t.example, port: 443, password: pw, skip-cert-verify: true}\n  - {name: tu, type: tuic, server: u.example, port: 443}\n  - {name: bad, type: vmess, server: v.example, port: 443, uuid: x}\n`);
@@ -176,5 +176,10 @@ describe('importing servers of one\'s own', () => {
     const link = await porthole(['import', `vless://${UUID}@v.example:443?security=tls#V`, '--data-dir', dataDir]);
     expect(link.code).toBe(0);
     expect(link.stdout).toMatch(/added 1 server of your own/);
+    const lists = await porthole(['lists', '--data-dir', dataDir]);
+    expect(lists.stdout).toMatch(/\(your own servers\)\s+-\s+-\s+3/);
+    expect(lists.stdout).toMatch(/1 kept but not used.*\n\s+tu \(x-[0-9a-f]{12}\): needs tuic, a protocol Porthole doesn't speak yet/);
+    const probe = await porthole(['probe', '--server', 'hysteria2://x@127.0.0.1:9#Hy', '--probe-url', 'http://127.0.0.1:9/']);
+    expect(probe.stdout).toMatch(/Hy hysteria2:\/\/127\.0\.0\.1:9 .* not tested: needs hysteria2, a protocol Porthole doesn't speak yet/);
   });
 });

@@ -9,6 +9,7 @@ export const MUTATION_TESTS = [
   'test/trust/verify-roots.test.ts',
   // Codes.
   'test/foundation/codes.test.ts',
+  'test/trust/code-rules.test.ts',
   // Probe classification.
   'test/probe/classify.test.ts',
   'test/probe/tcp-check.test.ts',

@@ -5,7 +5,7 @@ import type { DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MAX_IMPORT_TEXT } from '../../../shared/api.ts';
 
-const TEXT_FILE = /\.(porthole|signed|txt|html?|json)$/i;
+const TEXT_FILE = /\.(porthole|signed|txt|html?|json|ya?ml|conf)$/i; // .yaml: Clash/mihomo subscriptions
 
 interface Props {
   decode: (file: Blob) => Promise<string | null>;
