@@ -3,6 +3,7 @@
 // the process spawn to its `ready` event (a working server chosen, the bridge carrying traffic) and
 // to the first contentful paint of the headless UI in Chromium (launched beforehand, as a user's
 // browser would be). Runs the CLI from the sources, as `npm run cli` does (Node strips the types).
+// STARTUP_DEBUG=1 echoes the CLI's JSON events.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,7 +30,7 @@ export interface StartupResult {
   all: Run[];
 }
 
-async function prepare(dir: string, servers: number, live: Peer[]): Promise<void> {
+export async function prepare(dir: string, servers: number, live: Peer[]): Promise<void> {
   const { key, chain } = await createSimplePublisher(path.join(dir, 'pub'));
   const ports = new Set(live.map((p) => p.port));
   const entries = live.map((p, i) => ({ url: `socks5://127.0.0.1:${p.port}`, label: `live-${i}` }));

@@ -3,6 +3,7 @@
 import QRCode from 'qrcode';
 import { ApiError } from '../../shared/api.ts';
 import type {
+  OpenBrowserResult,
   Api, ApiEvent, ImportOutcome, LogEntry, Progress, Publisher, Server, Settings, SettingsPatch, Sources, State,
 } from '../../shared/api.ts';
 import { SettingsSchema } from '../../shared/api.ts';
@@ -267,8 +268,13 @@ export class FakeApi implements Api {
     this.emit({ type: 'sources', sources: this.sources });
     return this.sources;
   }
-  async openBrowser(req: { browser: 'firefox' | 'chrome' | 'telegram' }) {
+  /** What openBrowser answers per app, when a test wants a launch that fails (e.g. the browser closed at once). */
+  openResults: Partial<Record<'firefox' | 'chrome' | 'telegram', OpenBrowserResult>> = {};
+
+  async openBrowser(req: { browser: 'firefox' | 'chrome' | 'telegram' }): Promise<OpenBrowserResult> {
     this.record('openBrowser', req);
+    const given = this.openResults[req.browser];
+    if (given) return given;
     if (!this.state.browsers[req.browser]) return { ok: false as const, reason: 'not-installed' as const, message: `${req.browser} not found` };
     if (this.state.phase !== 'connected') return { ok: false as const, reason: 'not-connected' as const, message: 'not connected yet' };
     return { ok: true as const };

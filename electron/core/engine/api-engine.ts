@@ -6,7 +6,8 @@ import { ApiError, type ApiEvent, type ImportOutcome as UiImportOutcome, type Lo
 import type { Engine as ShellEngine, EngineHost } from '../../../shared/api-engine.ts';
 import { CODE_LINK_PREFIX, findCode } from '../../../shared/code-format.ts';
 import { extractArmored } from '../../../shared/armor.ts';
-import { CODE_PROTOCOLS, createCode } from '../codes/codes.ts';
+import { createCode } from '../codes/codes.ts';
+import { codable } from '../../../shared/code-servers.ts';
 import { bareKeyChain } from '../lists/roots.ts';
 import type { ImportOutcome } from '../importer.ts';
 import { detectBrowsers } from '../browsers/detect.ts';
@@ -197,8 +198,8 @@ export class ApiEngine implements ShellEngine {
     const servers = req.ids.map((id) => core.server(id));
     if (servers.some((s) => !s)) throw new ApiError('not-found', 'no such server');
     if (servers.length > 8) throw new ApiError('bad-request', 'a code carries at most 8 servers');
-    const uncodable = servers.find((s) => !CODE_PROTOCOLS.includes(s!.entry.protocol) || s!.entry.transport || s!.entry.tls || s!.entry.prefix);
-    if (uncodable) throw new ApiError('bad-request', `${uncodable.entry.label ?? uncodable.entry.host} cannot go into a code yet (a ${uncodable.entry.protocol} server)`);
+    const uncodable = servers.find((s) => !codable(s!.entry));
+    if (uncodable) throw new ApiError('bad-request', `${uncodable.entry.label ?? uncodable.entry.host} cannot go into a code (${uncodable.entry.protocol === 'unsupported' ? 'Porthole does not speak its protocol yet' : 'its TLS settings do not fit'}): share it as a link`);
     const key = await personalKey(this.host.dataDir);
     const code = createCode({
       key,
