@@ -51,6 +51,15 @@ export const ShareResultSchema = z.strictObject({
   /** porthole:// link carrying the same code. */
   link: z.string().regex(/^porthole:\/\//).max(2100),
   qrDataUrl: z.string().regex(/^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+$/).max(200_000),
+  /** How many SMS the code takes (GSM-7: 160 alone, 153 a part). */
+  sms: z.number().int().min(1).max(50).optional(),
+  /** The key-id form, for people who already trust this sender: shorter. */
+  short: z.strictObject({
+    code: z.string().min(1).max(2000),
+    link: z.string().regex(/^porthole:\/\//).max(2100),
+    qrDataUrl: z.string().regex(/^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+$/).max(200_000),
+    sms: z.number().int().min(1).max(50),
+  }).optional(),
 });
 export type ShareResult = z.infer<typeof ShareResultSchema>;
 

@@ -31,6 +31,8 @@ export class FakeApi implements Api {
   sources: Sources = { channels: sampleChannels(), publishers: [PUBLISHER_KZ, PUBLISHER_RU], refreshing: false };
   settings: Settings = sampleSettings();
   log: LogEntry[] = [{ at: T0, level: 'info', message: 'fake engine started' }];
+  /** Share codes as long as real ones (with SMS count and the short form): for layout tests. */
+  realisticShare = false;
   /** Every call made, in order, for assertions. */
   readonly calls: Array<{ method: string; request: unknown }> = [];
   readonly options: FakeApiOptions;
@@ -204,7 +206,16 @@ export class FakeApi implements Api {
     const code = `PH1-SHR${req.ids.length}-${req.ids.map((id) => id.slice(0, 3).toUpperCase()).join('')}`.slice(0, 60);
     const link = `porthole://import?c=${code}`;
     const qrDataUrl = await QRCode.toDataURL(link, { margin: 2, width: 256 });
-    return { code, link, qrDataUrl };
+    if (!this.realisticShare) return { code, link, qrDataUrl };
+    // As long as real codes are: one unbroken string of 150–250 characters.
+    const body = (n: number): string => Buffer.from(Array.from({ length: n }, (_, i) => (i * 37 + req.ids.length) & 0xff)).toString('base64url');
+    const full = `PH1:${body(100 + 28 * req.ids.length)}`;
+    const short = `PH1:${body(76 + 28 * req.ids.length)}`;
+    const sms = (c: string): number => (c.length <= 160 ? 1 : Math.ceil(c.length / 153));
+    return {
+      code: full, link: `porthole://import/${full}`, qrDataUrl: await QRCode.toDataURL(`porthole://import/${full}`, { margin: 2, width: 256 }), sms: sms(full),
+      short: { code: short, link: `porthole://import/${short}`, qrDataUrl: await QRCode.toDataURL(`porthole://import/${short}`, { margin: 2, width: 256 }), sms: sms(short) },
+    };
   }
   async importText(req: { text: string }): Promise<ImportOutcome> {
     this.record('importText', req);

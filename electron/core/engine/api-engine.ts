@@ -5,8 +5,10 @@ import QRCode from 'qrcode';
 import { ApiError, type ApiEvent, type ImportOutcome as UiImportOutcome, type LogEntry, type Publisher, type Settings, type SettingsPatch, type State } from '../../../shared/api.ts';
 import type { Engine as ShellEngine, EngineHost } from '../../../shared/api-engine.ts';
 import { CODE_LINK_PREFIX, findCode } from '../../../shared/code-format.ts';
+import { smsCount } from '../../../shared/code-bytes.ts';
 import { extractArmored } from '../../../shared/armor.ts';
-import { CODE_PROTOCOLS, createCode } from '../codes/codes.ts';
+import { createCode } from '../codes/codes.ts';
+import { codable } from '../../../shared/code-servers.ts';
 import { bareKeyChain } from '../lists/roots.ts';
 import type { ImportOutcome } from '../importer.ts';
 import { detectBrowsers } from '../browsers/detect.ts';
@@ -197,19 +199,23 @@ export class ApiEngine implements ShellEngine {
     const servers = req.ids.map((id) => core.server(id));
     if (servers.some((s) => !s)) throw new ApiError('not-found', 'no such server');
     if (servers.length > 8) throw new ApiError('bad-request', 'a code carries at most 8 servers');
-    const uncodable = servers.find((s) => !CODE_PROTOCOLS.includes(s!.entry.protocol) || s!.entry.transport || s!.entry.tls || s!.entry.prefix);
-    if (uncodable) throw new ApiError('bad-request', `${uncodable.entry.label ?? uncodable.entry.host} cannot go into a code yet (a ${uncodable.entry.protocol} server)`);
+    const uncodable = servers.find((s) => !codable(s!.entry));
+    if (uncodable) throw new ApiError('bad-request', `${uncodable.entry.label ?? uncodable.entry.host} cannot go into a code (${uncodable.entry.protocol === 'unsupported' ? 'Porthole does not speak its protocol yet' : 'its TLS settings do not fit'}): share it as a link`);
     const key = await personalKey(this.host.dataDir);
-    const code = createCode({
-      key,
-      servers: servers.map((s) => {
-        const { id: _id, ...link } = s!.entry;
-        return link;
-      }),
-      expires: new Date(Date.now() + 7 * 86400_000),
+    const links = servers.map((s) => {
+      const { id: _id, ...link } = s!.entry;
+      return link;
     });
+    const expires = new Date(Date.now() + 7 * 86400_000);
+    const code = createCode({ key, servers: links, expires });
+    const shortCode = createCode({ key, servers: links, expires, short: true });
     const link = CODE_LINK_PREFIX + code;
-    return { code, link, qrDataUrl: await QRCode.toDataURL(link, { errorCorrectionLevel: 'M', margin: 2 }) };
+    const shortLink = CODE_LINK_PREFIX + shortCode;
+    const qr = (text: string): Promise<string> => QRCode.toDataURL(text, { errorCorrectionLevel: 'M', margin: 2 });
+    return {
+      code, link, qrDataUrl: await qr(link), sms: smsCount(code, true),
+      short: { code: shortCode, link: shortLink, qrDataUrl: await qr(shortLink), sms: smsCount(shortCode, true) },
+    };
   }
 
   async importText(req: { text: string }): Promise<UiImportOutcome> {

@@ -6,8 +6,10 @@ import type { ShareResult } from '../../../shared/api.ts';
 export function SharePanel({ share, count, onClose }: { share: ShareResult; count: number; onClose: () => void }) {
   const { t } = useTranslation();
   const [copied, setCopied] = useState(false);
+  const [useShort, setUseShort] = useState(false);
+  const form = useShort && share.short ? share.short : share;
   // The message is written in the sender's language: the people they send it to usually share it.
-  const message = t('share.template', { code: share.code, link: share.link });
+  const message = t('share.template', { code: form.code, link: form.link });
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(message);
@@ -23,7 +25,15 @@ export function SharePanel({ share, count, onClose }: { share: ShareResult; coun
       <div className="share-body">
         <div>
           <p className="field-label">{t('share.code')}</p>
-          <p className="share-code" dir="ltr">{share.code}</p>
+          <p className="share-code" dir="ltr" translate="no">{form.code}</p>
+          {form.sms !== undefined && <p className="share-sms" data-sms={form.sms}>{t('journeys.sms', { count: form.sms, length: form.code.length })}</p>}
+          {share.short && (
+            <fieldset className="share-form">
+              <legend className="visually-hidden">{t('share.code')}</legend>
+              <label><input type="radio" name="share-form" checked={!useShort} onChange={() => setUseShort(false)} /> {t('journeys.fullForm')}</label>
+              <label><input type="radio" name="share-form" checked={useShort} onChange={() => setUseShort(true)} /> {t('journeys.shortForm', { length: share.short.code.length, count: share.short.sms })}</label>
+            </fieldset>
+          )}
           <label className="field-label" htmlFor="share-message">{t('share.message')}</label>
           <textarea id="share-message" className="share-message" readOnly rows={5} value={message} dir="ltr" />
           <div className="button-row">
@@ -32,7 +42,7 @@ export function SharePanel({ share, count, onClose }: { share: ShareResult; coun
           </div>
           <p role="status" className="hint">{copied ? t('share.copied') : ''}</p>
         </div>
-        <img className="share-qr" src={share.qrDataUrl} alt={t('share.qrAlt')} width={192} height={192} />
+        <img className="share-qr" src={form.qrDataUrl} alt={t('share.qrAlt')} width={192} height={192} />
       </div>
     </section>
   );
