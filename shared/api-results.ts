@@ -63,6 +63,17 @@ export const ShareResultSchema = z.strictObject({
 });
 export type ShareResult = z.infer<typeof ShareResultSchema>;
 
+/** Many codes at once (a volunteer's batch): each a different set of the chosen servers, spread evenly. */
+export const BatchResultSchema = z.strictObject({
+  codes: z.array(z.strictObject({ number: z.number().int().min(1), code: z.string().min(1).max(2000), servers: z.array(z.string().max(200)).max(8) })).max(500),
+  /** The same as `porthole code batch` writes: number, code, servers, expiry. */
+  csv: z.string().max(1_000_000),
+  /** How many codes each server is in: the fewest and the most. */
+  uses: z.strictObject({ min: z.number().int().min(0), max: z.number().int().min(0) }),
+  sms: z.number().int().min(1).max(50),
+});
+export type BatchResult = z.infer<typeof BatchResultSchema>;
+
 export const OpenBrowserResultSchema = z.discriminatedUnion('ok', [
   z.strictObject({ ok: z.literal(true) }),
   z.strictObject({

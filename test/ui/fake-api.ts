@@ -217,6 +217,14 @@ export class FakeApi implements Api {
       short: { code: short, link: `porthole://import/${short}`, qrDataUrl: await QRCode.toDataURL(`porthole://import/${short}`, { margin: 2, width: 256 }), sms: sms(short) },
     };
   }
+  async shareBatch(req: { ids: string[]; count: number; perCode: number; short?: boolean }) {
+    this.record('shareBatch', req);
+    for (const id of req.ids) this.find(id);
+    const codes = Array.from({ length: req.count }, (_, n) => ({ number: n + 1, code: `PH1-BATCH-${n + 1}`, servers: req.ids.slice(n % req.ids.length, (n % req.ids.length) + req.perCode) }));
+    const csv = `number,code,servers,expires\r\n${codes.map((c) => `${c.number},${c.code},${c.servers.join(' ')},2030-01-01T00:00:00.000Z`).join('\r\n')}\r\n`;
+    const share = Math.round((req.count * req.perCode) / req.ids.length);
+    return { codes, csv, uses: { min: share, max: share }, sms: 1 };
+  }
   async importText(req: { text: string }): Promise<ImportOutcome> {
     this.record('importText', req);
     const text = req.text;

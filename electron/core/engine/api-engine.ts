@@ -1,13 +1,12 @@
 // The Api contract (shared/api.ts) served by the core engine: one object for the Electron shell
 // and for `porthole up --ui`. The core Engine runs while connected; between connections the
 // data dir stays open here, so imports, sources and settings work offline too.
-import QRCode from 'qrcode';
 import { ApiError, type ApiEvent, type ImportOutcome as UiImportOutcome, type LogEntry, type Publisher, type Settings, type SettingsPatch, type State } from '../../../shared/api.ts';
 import type { Engine as ShellEngine, EngineHost } from '../../../shared/api-engine.ts';
-import { CODE_LINK_PREFIX, findCode } from '../../../shared/code-format.ts';
-import { smsCount } from '../../../shared/code-bytes.ts';
+import { findCode } from '../../../shared/code-format.ts';
 import { extractArmored } from '../../../shared/armor.ts';
-import { createCode } from '../codes/codes.ts';
+import { BatchError } from '../codes/batch.ts';
+import { shareBatch, shareCode } from './api-share.ts';
 import { codable } from '../../../shared/code-servers.ts';
 import { bareKeyChain } from '../lists/roots.ts';
 import type { ImportOutcome } from '../importer.ts';
@@ -201,21 +200,27 @@ export class ApiEngine implements ShellEngine {
     if (servers.length > 8) throw new ApiError('bad-request', 'a code carries at most 8 servers');
     const uncodable = servers.find((s) => !codable(s!.entry));
     if (uncodable) throw new ApiError('bad-request', `${uncodable.entry.label ?? uncodable.entry.host} cannot go into a code (${uncodable.entry.protocol === 'unsupported' ? 'Porthole does not speak its protocol yet' : 'its TLS settings do not fit'}): share it as a link`);
-    const key = await personalKey(this.host.dataDir);
     const links = servers.map((s) => {
       const { id: _id, ...link } = s!.entry;
       return link;
     });
-    const expires = new Date(Date.now() + 7 * 86400_000);
-    const code = createCode({ key, servers: links, expires });
-    const shortCode = createCode({ key, servers: links, expires, short: true });
-    const link = CODE_LINK_PREFIX + code;
-    const shortLink = CODE_LINK_PREFIX + shortCode;
-    const qr = (text: string): Promise<string> => QRCode.toDataURL(text, { errorCorrectionLevel: 'M', margin: 2 });
-    return {
-      code, link, qrDataUrl: await qr(link), sms: smsCount(code, true),
-      short: { code: shortCode, link: shortLink, qrDataUrl: await qr(shortLink), sms: smsCount(shortCode, true) },
-    };
+    return shareCode(await personalKey(this.host.dataDir), links);
+  }
+
+  async shareBatch(req: { ids: string[]; count: number; perCode: number; short?: boolean }) {
+    const core = await this.openCore();
+    const servers = req.ids.map((id) => core.server(id));
+    if (servers.some((s) => !s)) throw new ApiError('not-found', 'no such server');
+    const links = servers.filter((s) => codable(s!.entry)).map((s) => {
+      const { id: _id, ...link } = s!.entry;
+      return link;
+    });
+    try {
+      return shareBatch(await personalKey(this.host.dataDir), links, req);
+    } catch (err) {
+      if (err instanceof BatchError) throw new ApiError('bad-request', err.message);
+      throw err;
+    }
   }
 
   async importText(req: { text: string }): Promise<UiImportOutcome> {
