@@ -19,7 +19,7 @@ import { channelView, failureKind, publisherFingerprint, publisherFromFingerprin
 import { personalKey } from './personal-key.ts';
 import { serversOutcome, uiImportOutcome } from './api-import-outcome.ts';
 import { SettingsStore } from './settings-store.ts';
-import { rememberPort } from './bridge-port.ts';
+import { keepChosenPort, portForSettings } from './api-port.ts';
 
 export interface ApiEngineOptions extends Omit<EngineOptions, 'dataDir'> {
   /** Connect as soon as start() is called (headless `up --ui`). */
@@ -117,7 +117,7 @@ export class ApiEngine implements ShellEngine {
 
   // ---------------------------------------------------------------- connection
 
-  /** Connects; while running, "Try again": a whole new search (channels and probes) with progress. */
+  /** Connects (Settings then show the port kept); while running, "Try again": a whole new search with progress. */
   async connect(req: { serverId?: string } = {}): Promise<State> {
     if (!this.core || !this.core.bridgeInfo()) {
       await this.core?.stop();
@@ -125,19 +125,13 @@ export class ApiEngine implements ShellEngine {
       this.coreOpen = null;
       const core = await this.openCore();
       await core.start();
-      await this.syncPort(core);
+      const port = portForSettings(core, Boolean(this.options.listen), this.settings.get().port);
+      if (port !== null) this.emit({ type: 'settings', settings: await this.settings.update({ port }) });
     } else if (!req.serverId) {
       this.core.searchAgain('Try again was pressed');
     }
     if (req.serverId) this.pickOrThrow(req.serverId);
     return this.stateNow();
-  }
-
-  /** Settings show the port the bridge keeps (the first one it got), unless another program holds it. */
-  private async syncPort(core: CoreEngine): Promise<void> {
-    const port = core.bridgeInfo()?.port;
-    if (port === undefined || this.options.listen || core.state().portConflict || port < 1024 || this.settings.get().port === port) return;
-    this.emit({ type: 'settings', settings: await this.settings.update({ port }) });
   }
 
   async disconnect(): Promise<State> {
@@ -295,11 +289,10 @@ export class ApiEngine implements ShellEngine {
     if (patch.systemProxy !== undefined && patch.systemProxy !== this.systemProxyOn) await this.setSystemProxy(patch.systemProxy);
     // A port chosen by hand is the one kept from now on; a running bridge moves to it.
     if (patch.port !== undefined && !this.options.listen) {
-      await rememberPort(this.host.dataDir, next.port);
-      if (this.core?.bridgeInfo() && this.core.bridgeInfo()!.port !== next.port) {
+      await keepChosenPort(this.host.dataDir, next.port, this.core, async () => {
         await this.disconnect();
         await this.connect({});
-      }
+      });
     }
     this.emit({ type: 'settings', settings: next });
     return next;
