@@ -101,7 +101,7 @@ describe('the real engine in a real browser', () => {
       await app.page.click('nav a[href="#/paste"]');
       await app.page.getByLabel('The message you received').fill(sms);
       await app.page.getByRole('button', { name: 'Add and connect' }).click();
-      await app.page.getByText('whom you do not trust yet').waitFor();
+      await app.page.getByText('A new sender sent this code.').waitFor();
       await app.page.getByRole('button', { name: 'The numbers match: trust and add' }).click();
       await app.page.getByText('Added 1 server.').waitFor({ timeout: 10_000 });
       await app.page.click('nav a[href="#/home"]');

@@ -4,6 +4,7 @@ import { startBridge, type Bridge } from '../../core/bridge/index.ts';
 import { directUpstream, upstreamFor } from '../../core/bridge/upstreams/index.ts';
 import type { Upstream } from '../../core/bridge/upstreams/types.ts';
 import { parseProxyLink } from '../../../shared/proxy-link.ts';
+import { isBridged } from '../../../shared/entry.ts';
 import type { Entry } from '../../../shared/entry.ts';
 import { CliError, str, strs, type Command, type CommandContext, type OptionValues } from '../command.ts';
 
@@ -32,6 +33,8 @@ export function upstreamsFromLinks(links: string[]): Upstream[] {
     } catch (err) {
       throw new CliError(`--upstream #${i + 1}: ${(err as Error).message}`, 2);
     }
+    if (entry.protocol === 'mtproto') throw new CliError(`--upstream #${i + 1}: an MTProto proxy is Telegram's own; give it to Telegram (porthole open telegram), the bridge cannot carry it`, 2);
+    if (!isBridged(entry.protocol)) throw new CliError(`--upstream #${i + 1}: needs a protocol Porthole doesn't speak yet (${entry.scheme ?? 'unknown'})`, 2);
     for (const port of entry.ports) out.push(upstreamFor(entry, port));
   });
   return out;

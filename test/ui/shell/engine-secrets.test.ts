@@ -10,6 +10,7 @@ import { createSecretBox } from '../../../electron/main/secrets.ts';
 
 const keychain = (mask: number, available = true) => createSecretBox({
   isEncryptionAvailable: () => available,
+  getSelectedStorageBackend: () => 'gnome_libsecret', // a real keyring (basic_text counts as none)
   encryptString: (s: string) => Buffer.from([...Buffer.from(s)].map((b) => b ^ mask)),
   decryptString: (b: Buffer) => {
     const text = Buffer.from([...b].map((x) => x ^ mask)).toString();
