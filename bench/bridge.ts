@@ -63,7 +63,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): BenchOptions {
     }),
     repeat: Math.max(1, Number(env.BENCH_REPEAT ?? 1)),
     pairs: (env.BENCH_PAIRS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-    sections: (env.BENCH_ONLY ?? 'throughput,latency,idle,probe').split(',').map((s) => s.trim()),
+    sections: (env.BENCH_ONLY ?? 'throughput,latency,idle,probe,startup').split(',').map((s) => s.trim()),
   };
 }
 
@@ -127,7 +127,7 @@ export interface ThroughputRow {
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-function cpuSecondsOf(pid: number): number {
+export function cpuSecondsOf(pid: number): number {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)

@@ -2,13 +2,15 @@
 // not asserted), and writes the figures as JSON to bench/results/.
 // Quick run: BENCH_BYTES=64M BENCH_LATENCY_N=300 BENCH_IDLE_N=1000 npm run bench
 // Best of N runs per throughput figure (a busy machine): BENCH_REPEAT=3   Some pairs only: BENCH_PAIRS=shadowsocks,direct
-// Sections: BENCH_ONLY=throughput,latency,idle,probe,scan,transports (transports: bench/transports.ts)   Ciphers: BENCH_SS_CIPHER=chacha20-ietf-poly1305,aes-256-gcm
+// Sections: BENCH_ONLY=throughput,latency,idle,probe,startup,scan,transports (transports: bench/transports.ts)   Ciphers: BENCH_SS_CIPHER=chacha20-ietf-poly1305,aes-256-gcm
 // Cipher provider profiles of the bridge: BENCH_SS_PROVIDERS=auto,node,boringssl (each distinct library once per cipher)
 // The probe section is the prober's benchmark (bench/probe.ts, PROBE_BENCH_N, PROBE_BENCH_REAL).
+// The startup section is bench/startup.ts (STARTUP_SERVERS=1000, STARTUP_RUNS=3). The soak is `npm run soak`.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { optionsFromEnv, runBridgeBench, type BenchResults } from './bridge.ts';
+import type { StartupResult } from './startup.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -18,7 +20,7 @@ interface Goal {
   met: boolean | null;
 }
 
-type Results = BenchResults & { probe?: Goal[] };
+type Results = BenchResults & { probe?: Goal[]; startup?: StartupResult };
 
 /** Runs bench/probe.ts when it is there (another component's benchmark). */
 async function probeBench(log: (line: string) => void): Promise<Goal[] | undefined> {
@@ -65,6 +67,12 @@ export function goals(r: Results): Goal[] {
     });
   }
   for (const g of r.probe ?? []) out.push({ goal: `probe: ${g.goal}`, value: g.value, met: g.met });
+  if (r.startup) {
+    const s = r.startup;
+    const ms = (n: number): string => (Number.isNaN(n) ? 'not within 60 s' : `${n.toFixed(0)} ms`);
+    out.push({ goal: `start-up: process start to ready with ${s.servers} cached servers ≤ 1.5 s`, value: `${ms(s.readyMs)} (median of ${s.runs}; CPU used by then ${ms(s.cpuAtReadyMs)}; bridge and UI listening at ${ms(s.startMs)})`, met: s.readyMs <= 1500 });
+    out.push({ goal: 'start-up: process start to first paint of the headless UI ≤ 1.5 s', value: ms(s.firstPaintMs), met: s.firstPaintMs <= 1500 });
+  }
   return out;
 }
 
@@ -116,6 +124,11 @@ async function main(): Promise<void> {
   if (opts.sections.includes('probe')) {
     const probe = await probeBench(log);
     if (probe) results.probe = probe;
+  }
+  if (opts.sections.includes('startup')) {
+    log('start-up (porthole up --ui with 1,000 cached servers, first paint in Chromium):');
+    const { runStartupBench } = await import('./startup.ts');
+    results.startup = await runStartupBench({ servers: Number(process.env.STARTUP_SERVERS ?? 1000), runs: Number(process.env.STARTUP_RUNS ?? 3) }, log);
   }
   process.stdout.write(`\n${table(results)}\n`);
   if (opts.sections.includes('scan') || !process.env.BENCH_ONLY) for (const g of (await import('./scanners.ts')).runScannerBench(log)) process.stdout.write(`  [${g.met ? 'met' : 'MISSED'}] ${g.goal}: ${g.value}\n`);

@@ -105,6 +105,8 @@ export const ServerSchema = z.strictObject({
   picked: z.boolean(),
   /** The bridge is currently using it. */
   active: z.boolean(),
+  /** Its list or code has expired: still tried (after fresh servers) until `usedUntil`, then dropped. */
+  expired: z.strictObject({ since: IsoDate, usedUntil: IsoDate }).optional(),
   /** Kept but not usable yet: the protocol it needs ("hysteria2", "vless+reality"). Never tested. */
   needs: z.string().max(32).optional(),
   /** Its TLS certificate is not checked (the link asked for that): the UI warns. */

@@ -51,8 +51,28 @@ export const ShareResultSchema = z.strictObject({
   /** porthole:// link carrying the same code. */
   link: z.string().regex(/^porthole:\/\//).max(2100),
   qrDataUrl: z.string().regex(/^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+$/).max(200_000),
+  /** How many SMS the code takes (GSM-7: 160 alone, 153 a part). */
+  sms: z.number().int().min(1).max(50).optional(),
+  /** The key-id form, for people who already trust this sender: shorter. */
+  short: z.strictObject({
+    code: z.string().min(1).max(2000),
+    link: z.string().regex(/^porthole:\/\//).max(2100),
+    qrDataUrl: z.string().regex(/^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+$/).max(200_000),
+    sms: z.number().int().min(1).max(50),
+  }).optional(),
 });
 export type ShareResult = z.infer<typeof ShareResultSchema>;
+
+/** Many codes at once (a volunteer's batch): each a different set of the chosen servers, spread evenly. */
+export const BatchResultSchema = z.strictObject({
+  codes: z.array(z.strictObject({ number: z.number().int().min(1), code: z.string().min(1).max(2000), servers: z.array(z.string().max(200)).max(8) })).max(500),
+  /** The same as `porthole code batch` writes: number, code, servers, expiry. */
+  csv: z.string().max(1_000_000),
+  /** How many codes each server is in: the fewest and the most. */
+  uses: z.strictObject({ min: z.number().int().min(0), max: z.number().int().min(0) }),
+  sms: z.number().int().min(1).max(50),
+});
+export type BatchResult = z.infer<typeof BatchResultSchema>;
 
 export const OpenBrowserResultSchema = z.discriminatedUnion('ok', [
   z.strictObject({ ok: z.literal(true) }),

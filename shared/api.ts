@@ -7,7 +7,7 @@ import {
   BrowserSchema, FingerprintSchema, LogEntrySchema, ProgressSchema, PublisherSchema, ServerIdSchema, ServerSchema,
   SettingsPatchSchema, SettingsSchema, SourcesSchema, StateSchema,
 } from './api-models.ts';
-import { ImportOutcomeSchema, OpenBrowserResultSchema, RemovedSchema, ShareResultSchema } from './api-results.ts';
+import { BatchResultSchema, ImportOutcomeSchema, OpenBrowserResultSchema, RemovedSchema, ShareResultSchema } from './api-results.ts';
 
 export * from './api-models.ts';
 export * from './api-results.ts';
@@ -47,6 +47,8 @@ export const API_METHODS = {
   addServerByLink: method(z.strictObject({ link: z.string().min(1).max(MAX_IMPORT_TEXT) }), ImportOutcomeSchema),
   removeServer: method(ById, RemovedSchema),
   shareServers: method(z.strictObject({ ids: z.array(ServerIdSchema).min(1).max(50) }), ShareResultSchema),
+  /** Codes for many people: `count` codes, each a different set of `perCode` of the chosen servers. */
+  shareBatch: method(z.strictObject({ ids: z.array(ServerIdSchema).min(2).max(500), count: z.number().int().min(1).max(500), perCode: z.number().int().min(1).max(8), short: z.boolean().optional() }), BatchResultSchema),
   /** A pasted code, armored block, porthole:// link or whole message containing one. */
   importText: method(z.strictObject({ text: z.string().min(1).max(MAX_IMPORT_TEXT) }), ImportOutcomeSchema),
 

@@ -30,6 +30,7 @@ import { CodeDamaged, ipv6Bytes, ipv6Text, Reader, Writer } from './code-bytes.t
 import { hostKind, SS_CIPHERS, type Protocol, type SsCipher } from './entry.ts';
 import type { ParsedLink } from './proxy-link.ts';
 import { normalizePasted } from './text-normalize.ts';
+import { codable, EXTENDED, needsExtension, readExtension, writeExtension } from './code-servers.ts';
 
 export const CODE_PREFIX = 'PH1:';
 export const CODE_LINK_PREFIX = 'porthole://import/';
@@ -102,8 +103,10 @@ function writeServer(w: Writer, s: ParsedLink): void {
   const hostType = kind === 'ipv4' ? 0 : kind === 'ipv6' ? 1 : 2;
   const rawPass = s.password !== undefined ? canonicalB64(s.password) : null;
   if (s.ports.length < 1 || s.ports.length > 8) throw new Error('a code server has 1 to 8 ports');
-  w.u8(PROTOS.indexOf(s.protocol) | (hostType << 2) | ((s.username !== undefined ? 1 : 0) << 4) | ((s.password !== undefined ? 1 : 0) << 5) | ((rawPass ? 1 : 0) << 6) | ((s.label ? 1 : 0) << 7));
-  w.u8((s.method ? SS_CIPHERS.indexOf(s.method) + 1 : 0) | ((s.ports.length - 1) << 2));
+  if (!codable(s)) throw new Error(`a code cannot carry this ${s.protocol} server: share it as a link or in a signed list`);
+  const extended = needsExtension(s); // the 2026 kinds: code-servers.ts
+  w.u8((extended ? 0 : PROTOS.indexOf(s.protocol)) | (hostType << 2) | ((s.username !== undefined ? 1 : 0) << 4) | ((s.password !== undefined ? 1 : 0) << 5) | ((rawPass ? 1 : 0) << 6) | ((s.label ? 1 : 0) << 7));
+  w.u8((s.method ? SS_CIPHERS.indexOf(s.method) + 1 : 0) | ((s.ports.length - 1) << 2) | (extended ? EXTENDED : 0));
   if (hostType === 0) w.raw(Uint8Array.from(s.host.split('.').map(Number)));
   else if (hostType === 1) w.raw(ipv6Bytes(s.host));
   else w.str(utf8(s.host), 'host');
@@ -111,6 +114,7 @@ function writeServer(w: Writer, s: ParsedLink): void {
   if (s.username !== undefined) w.str(utf8(s.username), 'user name');
   if (s.password !== undefined) w.str(rawPass ?? utf8(s.password), 'password');
   if (s.label) w.str(utf8(s.label), 'label');
+  if (extended) writeExtension(w, s);
 }
 
 /** Parses the structure of a whole code (no signature check). Throws CodeDamaged. */
@@ -208,6 +212,10 @@ function readServer(r: Reader): ParsedLink {
   if (a & 0x20) s.password = a & 0x40 ? encodeBase64Url(r.str()) : text(r.str());
   if (a & 0x80) s.label = text(r.str());
   const method = b & 3;
+  if (b & EXTENDED) {
+    if ((b >> 5) & 3 || a & 3) throw new CodeDamaged('damaged', 'bad flags');
+    return readExtension(r, s, method);
+  }
   if (b >> 5) throw new CodeDamaged('damaged', 'bad flags');
   if (protocol === 'shadowsocks') {
     if (!method || s.password === undefined) throw new CodeDamaged('damaged', 'shadowsocks server without cipher or password');

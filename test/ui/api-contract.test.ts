@@ -9,7 +9,7 @@ describe('the Api contract', () => {
   it('names every method the UI needs', () => {
     expect([...METHOD_NAMES].sort()).toEqual([
       'addServerByLink', 'connect', 'disconnect', 'getLog', 'getSettings', 'getSources', 'getState', 'importText',
-      'listServers', 'openBrowser', 'pick', 'pin', 'refreshSources', 'removeServer', 'setSettings', 'shareServers',
+      'listServers', 'openBrowser', 'pick', 'pin', 'refreshSources', 'removeServer', 'setSettings', 'shareBatch', 'shareServers',
       'testAll', 'trustPublisher', 'unpin', 'untrust',
     ]);
   });
@@ -18,7 +18,7 @@ describe('the Api contract', () => {
     const api = new FakeApi();
     const requests: Record<string, unknown> = {
       pick: { id: 'fra-2' }, pin: { id: 'fra-2' }, unpin: { id: 'fra-2' }, removeServer: { id: 'ala-home' },
-      addServerByLink: { link: 'ss://x@1.2.3.4:8388' }, shareServers: { ids: ['fra-2'] }, importText: { text: FAKE_CODES.untrusted },
+      addServerByLink: { link: 'ss://x@1.2.3.4:8388' }, shareServers: { ids: ['fra-2'] }, shareBatch: { ids: ['fra-2', 'ams-1'], count: 2, perCode: 1 }, importText: { text: FAKE_CODES.untrusted },
       trustPublisher: { fingerprint: 'a07e5d3c91f2b8e4c6d0a9b1e3f57c2d' }, untrust: { fingerprint: 'a07e5d3c91f2b8e4c6d0a9b1e3f57c2d' },
       openBrowser: { browser: 'chrome' }, setSettings: { systemProxy: true },
     };

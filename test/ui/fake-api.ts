@@ -3,6 +3,7 @@
 import QRCode from 'qrcode';
 import { ApiError } from '../../shared/api.ts';
 import type {
+  OpenBrowserResult,
   Api, ApiEvent, ImportOutcome, LogEntry, Progress, Publisher, Server, Settings, SettingsPatch, Sources, State,
 } from '../../shared/api.ts';
 import { SettingsSchema } from '../../shared/api.ts';
@@ -30,6 +31,8 @@ export class FakeApi implements Api {
   sources: Sources = { channels: sampleChannels(), publishers: [PUBLISHER_KZ, PUBLISHER_RU], refreshing: false };
   settings: Settings = sampleSettings();
   log: LogEntry[] = [{ at: T0, level: 'info', message: 'fake engine started' }];
+  /** Share codes as long as real ones (with SMS count and the short form): for layout tests. */
+  realisticShare = false;
   /** Every call made, in order, for assertions. */
   readonly calls: Array<{ method: string; request: unknown }> = [];
   readonly options: FakeApiOptions;
@@ -203,7 +206,24 @@ export class FakeApi implements Api {
     const code = `PH1-SHR${req.ids.length}-${req.ids.map((id) => id.slice(0, 3).toUpperCase()).join('')}`.slice(0, 60);
     const link = `porthole://import?c=${code}`;
     const qrDataUrl = await QRCode.toDataURL(link, { margin: 2, width: 256 });
-    return { code, link, qrDataUrl };
+    if (!this.realisticShare) return { code, link, qrDataUrl };
+    // As long as real codes are: one unbroken string of 150–250 characters.
+    const body = (n: number): string => Buffer.from(Array.from({ length: n }, (_, i) => (i * 37 + req.ids.length) & 0xff)).toString('base64url');
+    const full = `PH1:${body(100 + 28 * req.ids.length)}`;
+    const short = `PH1:${body(76 + 28 * req.ids.length)}`;
+    const sms = (c: string): number => (c.length <= 160 ? 1 : Math.ceil(c.length / 153));
+    return {
+      code: full, link: `porthole://import/${full}`, qrDataUrl: await QRCode.toDataURL(`porthole://import/${full}`, { margin: 2, width: 256 }), sms: sms(full),
+      short: { code: short, link: `porthole://import/${short}`, qrDataUrl: await QRCode.toDataURL(`porthole://import/${short}`, { margin: 2, width: 256 }), sms: sms(short) },
+    };
+  }
+  async shareBatch(req: { ids: string[]; count: number; perCode: number; short?: boolean }) {
+    this.record('shareBatch', req);
+    for (const id of req.ids) this.find(id);
+    const codes = Array.from({ length: req.count }, (_, n) => ({ number: n + 1, code: `PH1-BATCH-${n + 1}`, servers: req.ids.slice(n % req.ids.length, (n % req.ids.length) + req.perCode) }));
+    const csv = `number,code,servers,expires\r\n${codes.map((c) => `${c.number},${c.code},${c.servers.join(' ')},2030-01-01T00:00:00.000Z`).join('\r\n')}\r\n`;
+    const share = Math.round((req.count * req.perCode) / req.ids.length);
+    return { codes, csv, uses: { min: share, max: share }, sms: 1 };
   }
   async importText(req: { text: string }): Promise<ImportOutcome> {
     this.record('importText', req);
@@ -267,8 +287,13 @@ export class FakeApi implements Api {
     this.emit({ type: 'sources', sources: this.sources });
     return this.sources;
   }
-  async openBrowser(req: { browser: 'firefox' | 'chrome' | 'telegram' }) {
+  /** What openBrowser answers per app, when a test wants a launch that fails (e.g. the browser closed at once). */
+  openResults: Partial<Record<'firefox' | 'chrome' | 'telegram', OpenBrowserResult>> = {};
+
+  async openBrowser(req: { browser: 'firefox' | 'chrome' | 'telegram' }): Promise<OpenBrowserResult> {
     this.record('openBrowser', req);
+    const given = this.openResults[req.browser];
+    if (given) return given;
     if (!this.state.browsers[req.browser]) return { ok: false as const, reason: 'not-installed' as const, message: `${req.browser} not found` };
     if (this.state.phase !== 'connected') return { ok: false as const, reason: 'not-connected' as const, message: 'not connected yet' };
     return { ok: true as const };

@@ -2,6 +2,7 @@ import { dataDirOption, jsonOption, type Command } from '../command.ts';
 import { printJson, table } from '../io.ts';
 import { openClientFor } from '../client-dir.ts';
 import { loadStoredLists } from '../../core/lists/stored.ts';
+import { EXPIRED_GRACE_DAYS, expiryStatus } from '../../core/lists/expiry.ts';
 import { UserServerStore } from '../../core/engine/user-servers.ts';
 import type { Entry } from '../../../shared/entry.ts';
 import { unsupportedReason } from '../../../shared/proxy-link.ts';
@@ -19,7 +20,8 @@ export const lists: Command = {
 Shows every stored list (publisher, version, expiry, entries), the servers added by codes and
 your own servers (links and subscriptions you added). Servers that need a protocol Porthole
 doesn't speak yet are listed with that reason: they are kept, never used.
-An expired list keeps being used, with a warning, until a newer one arrives.`,
+An expired list or code keeps being used, with a warning and after fresh servers, for ${EXPIRED_GRACE_DAYS} days
+(or until a newer list arrives); then it is dropped.`,
   options: { ...dataDirOption, ...jsonOption },
   async run(values, _pos, ctx) {
     const stores = await openClientFor(values, ctx);
@@ -30,8 +32,8 @@ An expired list keeps being used, with a warning, until a newer one arrives.`,
     const names = new Map(stores.trust.list().map((p) => [p.publisher, p.label ?? p.root.name]));
     if (values.json) {
       printJson(ctx, {
-        lists: all.map((l) => ({ publisher: l.publisher, name: l.payload.name, version: l.payload.version, issuedAt: l.payload.issuedAt, expires: l.payload.expires, expired: l.expired, entries: l.payload.entries.length, unsupported: notSpoken(l.payload.entries) })),
-        codes: codes.map((c) => ({ publisher: c.publisher, name: names.get(c.publisher) ?? null, importedAt: c.importedAt, expires: c.expires, expired: Date.parse(c.expires) <= now, servers: c.servers.length })),
+        lists: all.map((l) => ({ publisher: l.publisher, name: l.payload.name, version: l.payload.version, issuedAt: l.payload.issuedAt, expires: l.payload.expires, expired: l.expired, ...(l.expired ? { usedUntil: expiryStatus(l.payload.expires, new Date(now)).dropAt } : {}), entries: l.payload.entries.length, unsupported: notSpoken(l.payload.entries) })),
+        codes: codes.map((c) => ({ publisher: c.publisher, name: names.get(c.publisher) ?? null, importedAt: c.importedAt, expires: c.expires, expired: Date.parse(c.expires) <= now, ...(Date.parse(c.expires) <= now ? { usedUntil: expiryStatus(c.expires, new Date(now)).dropAt } : {}), servers: c.servers.length })),
         own: { servers: own.length, unsupported: notSpoken(own) },
         problems,
       });
@@ -44,11 +46,11 @@ An expired list keeps being used, with a warning, until a newer one arrives.`,
     }
     const rows = [['PUBLISHER ID', 'NAME', 'VERSION', 'EXPIRES', 'ENTRIES']];
     for (const l of all) {
-      rows.push([l.publisher, l.payload.name ?? '-', `v${l.payload.version}`, `${l.payload.expires.slice(0, 10)}${l.expired ? ' (EXPIRED: still used until a newer list arrives)' : ''}`, String(l.payload.entries.length)]);
+      rows.push([l.publisher, l.payload.name ?? '-', `v${l.payload.version}`, `${l.payload.expires.slice(0, 10)}${l.expired ? ` (EXPIRED: still used until ${expiryStatus(l.payload.expires, new Date(now)).dropAt.slice(0, 10)}, unless a newer list arrives)` : ''}`, String(l.payload.entries.length)]);
     }
     for (const c of codes) {
       const expired = Date.parse(c.expires) <= now;
-      rows.push([c.publisher, `${names.get(c.publisher) ?? '-'} (code, added ${c.importedAt.slice(0, 10)})`, '-', `${c.expires.slice(0, 16).replace('T', ' ')}${expired ? ' (EXPIRED)' : ''}`, String(c.servers.length)]);
+      rows.push([c.publisher, `${names.get(c.publisher) ?? '-'} (code, added ${c.importedAt.slice(0, 10)})`, '-', `${c.expires.slice(0, 16).replace('T', ' ')}${expired ? ` (EXPIRED: still used until ${expiryStatus(c.expires, new Date(now)).dropAt.slice(0, 10)})` : ''}`, String(c.servers.length)]);
     }
     if (own.length > 0) rows.push(['(you)', '(your own servers)', '-', '-', String(own.length)]);
     ctx.stdout.write(table(rows));

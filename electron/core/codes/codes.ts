@@ -19,12 +19,7 @@ export interface NewCodeOptions {
   name?: string;
 }
 
-/** Protocols the code format can carry. */
-export const CODE_PROTOCOLS: readonly string[] = ['socks5', 'http', 'https', 'shadowsocks'];
-
 export function createCode(opts: NewCodeOptions): string {
-  const other = opts.servers.find((s) => !CODE_PROTOCOLS.includes(s.protocol) || s.transport || s.tls || s.prefix);
-  if (other) throw new Error(`a code cannot carry this ${other.protocol} server yet (codes carry plain socks5, http, https and shadowsocks): share it as a link or in a signed list`);
   const keyPart = opts.short ? keyIdBytes(opts.key.publicKey) : publicKeyRaw(opts.key.publicKey);
   const body = encodeCodeBody(keyPart, {
     expires: opts.expires,

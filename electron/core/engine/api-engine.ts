@@ -1,12 +1,13 @@
 // The Api contract (shared/api.ts) served by the core engine: one object for the Electron shell
 // and for `porthole up --ui`. The core Engine runs while connected; between connections the
 // data dir stays open here, so imports, sources and settings work offline too.
-import QRCode from 'qrcode';
 import { ApiError, type ApiEvent, type ImportOutcome as UiImportOutcome, type LogEntry, type Publisher, type Settings, type SettingsPatch, type State } from '../../../shared/api.ts';
 import type { Engine as ShellEngine, EngineHost } from '../../../shared/api-engine.ts';
-import { CODE_LINK_PREFIX, findCode } from '../../../shared/code-format.ts';
+import { findCode } from '../../../shared/code-format.ts';
 import { extractArmored } from '../../../shared/armor.ts';
-import { CODE_PROTOCOLS, createCode } from '../codes/codes.ts';
+import { BatchError } from '../codes/batch.ts';
+import { shareBatch, shareCode } from './api-share.ts';
+import { codable } from '../../../shared/code-servers.ts';
 import { bareKeyChain } from '../lists/roots.ts';
 import type { ImportOutcome } from '../importer.ts';
 import { detectBrowsers } from '../browsers/detect.ts';
@@ -18,7 +19,7 @@ import { channelView, failureKind, publisherFingerprint, publisherFromFingerprin
 import { personalKey } from './personal-key.ts';
 import { serversOutcome, uiImportOutcome } from './api-import-outcome.ts';
 import { SettingsStore } from './settings-store.ts';
-import { rememberPort } from './bridge-port.ts';
+import { keepChosenPort, portForSettings } from './api-port.ts';
 
 export interface ApiEngineOptions extends Omit<EngineOptions, 'dataDir'> {
   /** Connect as soon as start() is called (headless `up --ui`). */
@@ -116,7 +117,7 @@ export class ApiEngine implements ShellEngine {
 
   // ---------------------------------------------------------------- connection
 
-  /** Connects; while running, "Try again": a whole new search (channels and probes) with progress. */
+  /** Connects (Settings then show the port kept); while running, "Try again": a whole new search with progress. */
   async connect(req: { serverId?: string } = {}): Promise<State> {
     if (!this.core || !this.core.bridgeInfo()) {
       await this.core?.stop();
@@ -124,19 +125,13 @@ export class ApiEngine implements ShellEngine {
       this.coreOpen = null;
       const core = await this.openCore();
       await core.start();
-      await this.syncPort(core);
+      const port = portForSettings(core, Boolean(this.options.listen), this.settings.get().port);
+      if (port !== null) this.emit({ type: 'settings', settings: await this.settings.update({ port }) });
     } else if (!req.serverId) {
       this.core.searchAgain('Try again was pressed');
     }
     if (req.serverId) this.pickOrThrow(req.serverId);
     return this.stateNow();
-  }
-
-  /** Settings show the port the bridge keeps (the first one it got), unless another program holds it. */
-  private async syncPort(core: CoreEngine): Promise<void> {
-    const port = core.bridgeInfo()?.port;
-    if (port === undefined || this.options.listen || core.state().portConflict || port < 1024 || this.settings.get().port === port) return;
-    this.emit({ type: 'settings', settings: await this.settings.update({ port }) });
   }
 
   async disconnect(): Promise<State> {
@@ -197,19 +192,29 @@ export class ApiEngine implements ShellEngine {
     const servers = req.ids.map((id) => core.server(id));
     if (servers.some((s) => !s)) throw new ApiError('not-found', 'no such server');
     if (servers.length > 8) throw new ApiError('bad-request', 'a code carries at most 8 servers');
-    const uncodable = servers.find((s) => !CODE_PROTOCOLS.includes(s!.entry.protocol) || s!.entry.transport || s!.entry.tls || s!.entry.prefix);
-    if (uncodable) throw new ApiError('bad-request', `${uncodable.entry.label ?? uncodable.entry.host} cannot go into a code yet (a ${uncodable.entry.protocol} server)`);
-    const key = await personalKey(this.host.dataDir);
-    const code = createCode({
-      key,
-      servers: servers.map((s) => {
-        const { id: _id, ...link } = s!.entry;
-        return link;
-      }),
-      expires: new Date(Date.now() + 7 * 86400_000),
+    const uncodable = servers.find((s) => !codable(s!.entry));
+    if (uncodable) throw new ApiError('bad-request', `${uncodable.entry.label ?? uncodable.entry.host} cannot go into a code (${uncodable.entry.protocol === 'unsupported' ? 'Porthole does not speak its protocol yet' : 'its TLS settings do not fit'}): share it as a link`);
+    const links = servers.map((s) => {
+      const { id: _id, ...link } = s!.entry;
+      return link;
     });
-    const link = CODE_LINK_PREFIX + code;
-    return { code, link, qrDataUrl: await QRCode.toDataURL(link, { errorCorrectionLevel: 'M', margin: 2 }) };
+    return shareCode(await personalKey(this.host.dataDir), links);
+  }
+
+  async shareBatch(req: { ids: string[]; count: number; perCode: number; short?: boolean }) {
+    const core = await this.openCore();
+    const servers = req.ids.map((id) => core.server(id));
+    if (servers.some((s) => !s)) throw new ApiError('not-found', 'no such server');
+    const links = servers.filter((s) => codable(s!.entry)).map((s) => {
+      const { id: _id, ...link } = s!.entry;
+      return link;
+    });
+    try {
+      return shareBatch(await personalKey(this.host.dataDir), links, req);
+    } catch (err) {
+      if (err instanceof BatchError) throw new ApiError('bad-request', err.message);
+      throw err;
+    }
   }
 
   async importText(req: { text: string }): Promise<UiImportOutcome> {
@@ -284,11 +289,10 @@ export class ApiEngine implements ShellEngine {
     if (patch.systemProxy !== undefined && patch.systemProxy !== this.systemProxyOn) await this.setSystemProxy(patch.systemProxy);
     // A port chosen by hand is the one kept from now on; a running bridge moves to it.
     if (patch.port !== undefined && !this.options.listen) {
-      await rememberPort(this.host.dataDir, next.port);
-      if (this.core?.bridgeInfo() && this.core.bridgeInfo()!.port !== next.port) {
+      await keepChosenPort(this.host.dataDir, next.port, this.core, async () => {
         await this.disconnect();
         await this.connect({});
-      }
+      });
     }
     this.emit({ type: 'settings', settings: next });
     return next;

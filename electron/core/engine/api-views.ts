@@ -59,6 +59,7 @@ export function serverView(core: CoreEngine, s: CatalogServer): Server {
     picked: v?.picked ?? false,
     active: v?.active ?? false,
     ...(s.entry.tls?.insecure ? { insecureTls: true } : {}),
+    ...(s.expired ? { expired: { since: s.expired.since, usedUntil: s.expired.dropAt } } : {}),
   };
 }
 

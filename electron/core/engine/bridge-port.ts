@@ -56,3 +56,13 @@ export async function startOnStablePort(dataDir: string, fallback: number, optio
     return { bridge, conflict: { wanted: remembered, using: bridge.port } };
   }
 }
+
+/** The engine's bridge: on the remembered port when `remember` is set, else exactly as asked. */
+export async function startEngineBridge(
+  dataDir: string,
+  listen: { host: string; port: number; strictPort?: boolean; remember?: boolean },
+  options: Omit<BridgeOptions, 'port' | 'strictPort' | 'host'>,
+): Promise<{ bridge: Bridge; conflict: PortConflict | null }> {
+  if (listen.remember) return startOnStablePort(dataDir, listen.port, { ...options, host: listen.host });
+  return { bridge: await startBridge({ ...options, host: listen.host, port: listen.port, ...(listen.strictPort ? { strictPort: true } : {}) }), conflict: null };
+}

@@ -2,6 +2,7 @@
 // from codes and the user's own, each with a unique id and its source.
 import type { Entry } from '../../../shared/entry.ts';
 import type { ClientStores } from '../client.ts';
+import { expiryStatus } from '../lists/expiry.ts';
 import { mergeLists } from '../lists/merge.ts';
 import { loadStoredLists } from '../lists/stored.ts';
 import type { VerifiedList } from '../lists/verify.ts';
@@ -16,6 +17,8 @@ export interface CatalogServer {
   origin: ServerOrigin;
   publisher: string | null;
   publisherName: string | null;
+  /** Set when its list or code has expired: it is still used, after the fresh ones, until `dropAt`. */
+  expired?: { since: string; dropAt: string };
 }
 
 export interface Catalog {
@@ -31,11 +34,21 @@ export async function buildCatalog(stores: ClientStores, users: UserServerStore,
   const merged = mergeLists(stored.lists, stored.codes, now);
   const names = new Map(stored.lists.map((l) => [l.publisher, l.payload.name ?? null]));
   const fromCodes = new Set(stored.codes.flatMap((c) => c.servers.map((s) => `${s.id}@${c.publisher}`)));
+  const expiredSource = new Map<string, { since: string; dropAt: string }>();
+  for (const l of stored.lists) if (l.expired) expiredSource.set(`${l.publisher}/list`, { since: l.payload.expires, dropAt: expiryStatus(l.payload.expires, now).dropAt });
+  for (const c of stored.codes) {
+    const st = expiryStatus(c.expires, now);
+    if (st.expired) for (const s of c.servers) expiredSource.set(`${c.publisher}/${s.id}/code`, { since: c.expires, dropAt: st.dropAt });
+  }
   const servers: CatalogServer[] = merged.entries.map((e) => {
     const { publisher, listVersion: _v, ...entry } = e;
     const id = `${entry.id}@${publisher}`;
-    return { id, entry: { ...entry, id }, origin: fromCodes.has(id) && _v === 0 ? 'code' : 'publisher', publisher, publisherName: names.get(publisher) ?? null };
+    const origin: ServerOrigin = fromCodes.has(id) && _v === 0 ? 'code' : 'publisher';
+    const expired = expiredSource.get(origin === 'code' ? `${publisher}/${entry.id}/code` : `${publisher}/list`);
+    return { id, entry: { ...entry, id }, origin, publisher, publisherName: names.get(publisher) ?? null, ...(expired ? { expired } : {}) };
   });
+  // Fresh servers are tested and chosen first; expired ones only after them.
+  servers.sort((a, b) => Number(a.expired !== undefined) - Number(b.expired !== undefined));
   for (const u of users.list()) servers.push({ id: `${u.id}@user`, entry: { ...u, id: `${u.id}@user` }, origin: 'user', publisher: null, publisherName: null });
   const channels = [...new Set([...stored.lists.flatMap((l) => l.payload.channels), ...stored.codes.flatMap((c) => c.channels)])];
   return { servers, lists: stored.lists, channels, problems: stored.problems };

@@ -2,10 +2,10 @@
 // runs the bridge, and keeps refreshing and failing over. Plain Node: the CLI (`porthole up`),
 // the headless web UI and the Electron shell all drive this one object.
 import { EventEmitter } from 'node:events';
-import { startBridge, type Bridge } from '../bridge/index.ts';
-import { startOnStablePort, type PortConflict } from './bridge-port.ts';
+import type { Bridge } from '../bridge/index.ts';
+import { startEngineBridge, type PortConflict } from './bridge-port.ts';
 import { SearchDriver } from './search-driver.ts';
-import { upstreamFor } from '../bridge/upstreams/index.ts';
+import { bridgeCandidates } from './bridge-candidates.ts';
 import type { Upstream } from '../bridge/upstreams/types.ts';
 import { openClient, type ClientStores } from '../client.ts';
 import { importInput, type ImportOptions, type ImportOutcome } from '../importer.ts';
@@ -88,9 +88,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       busy: () => this.probeRun !== null,
       probe: (ids) => this.retestEntries(ids.map((id) => this.byId.get(id)?.entry).filter((e): e is NonNullable<typeof e> => Boolean(e))),
       order: () => this.selection.probeOrder().map((e) => e.id),
-      refreshChannels: async () => {
-        await this.refreshNow();
-      },
+      refreshChannels: () => this.refreshNow().then(() => undefined),
       searchAgain: (why) => this.searchAgain(why),
     }, options.search);
   }
@@ -113,21 +111,14 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Starts the bridge, probing and refreshing. Resolves once the bridge listens. */
   async start(): Promise<void> {
     await this.open();
-    const listen = this.options.listen ?? { host: '127.0.0.1', port: 1080 };
-    const bridgeOptions = {
-      host: listen.host,
+    const started = await startEngineBridge(this.options.dataDir, this.options.listen ?? { host: '127.0.0.1', port: 1080 }, {
       candidates: () => this.upstreams,
       ...(this.options.share ? { share: this.options.share } : {}),
       log: (line: string) => this.log('debug', line),
-    };
-    if (listen.remember) {
-      const started = await startOnStablePort(this.options.dataDir, listen.port, bridgeOptions);
-      this.bridge = started.bridge;
-      this.portConflict = started.conflict;
-      if (started.conflict) this.log('warn', `port ${started.conflict.wanted} is used by another program; the bridge uses ${started.conflict.using} for now`);
-    } else {
-      this.bridge = await startBridge({ ...bridgeOptions, port: listen.port, ...(listen.strictPort ? { strictPort: true } : {}) });
-    }
+    });
+    this.bridge = started.bridge;
+    this.portConflict = started.conflict;
+    if (started.conflict) this.log('warn', `port ${started.conflict.wanted} is used by another program; the bridge uses ${started.conflict.using} for now`);
     this.bridge.on('upstream-failure', (f) => {
       this.emit('failure', { server: f.upstreamId, kind: f.kind, message: f.message });
       this.selection.reportFailure(f.upstreamId, f.kind, f.message);
@@ -151,10 +142,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.search.start();
   }
 
-  /**
-   * A whole new search now ("Try again", a new network): every channel is fetched again and every
-   * server probed, and the backoff of what failed starts over.
-   */
+  /** A whole new search now ("Try again", a new network): channels, every server, backoff from the start. */
   searchAgain(why = 'asked to search again'): ProbeRun | null {
     if (this.stopped || !this.bridge) return null;
     this.log('info', `searching again: ${why}`);
@@ -241,6 +229,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const run = startProbe(entries, this.options.probe ?? {});
     this.probeRun = run;
     run.on('result', (p) => this.onProbe(p.result, p.tested, p.total));
+    if (!this.selection.current()) this.setPhase('searching'); // a new round: visible progress
     void run.done.then(() => {
       if (this.probeRun !== run) return;
       this.lastRound = { tested: run.tested, total: run.total };
@@ -339,22 +328,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (!result.ok) this.emit('failure', { server: result.id, kind: result.error?.kind ?? 'other', message: result.error?.message ?? 'failed' });
   }
 
-  /**
-   * The bridge's candidates, best known first (the current one first): working servers, then degraded
-   * ones, then the rest. With nothing working, new connections still try them instead of failing at once.
-   */
+  /** The bridge's candidates (see bridge-candidates.ts), and the phase and 'ready' that follow from them. */
   private updateUpstreams(): void {
-    const list: Upstream[] = [];
-    for (const c of this.selection.candidates()) {
-      if (list.length >= MAX_BRIDGE_CANDIDATES) break;
-      if (c.entry.protocol === 'unsupported') continue;
-      try {
-        list.push(upstreamFor(c.entry, c.port));
-      } catch {
-        // a server the bridge cannot carry (e.g. a kind only probed): skipped
-      }
-    }
-    this.upstreams = list;
+    const list = (this.upstreams = bridgeCandidates(this.selection.candidates(), MAX_BRIDGE_CANDIDATES));
     const current = this.selection.current();
     if (list.length > 0 && current) {
       this.setPhase('connected');

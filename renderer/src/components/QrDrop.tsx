@@ -10,9 +10,11 @@ const TEXT_FILE = /\.(porthole|signed|txt|html?|json|ya?ml|conf)$/i; // .yaml: C
 interface Props {
   decode: (file: Blob) => Promise<string | null>;
   onText: (text: string) => void;
+  /** The line shown in the drop area (default: the Paste screen's, which mentions its text box). */
+  hint?: string;
 }
 
-export function QrDrop({ decode, onText }: Props) {
+export function QrDrop({ decode, onText, hint }: Props) {
   const { t } = useTranslation();
   const inputId = useId();
   const [over, setOver] = useState(false);
@@ -46,7 +48,7 @@ export function QrDrop({ decode, onText }: Props) {
       onDragOver={(e) => { e.preventDefault(); setOver(true); }}
       onDragLeave={() => setOver(false)}
       onDrop={onDrop}>
-      <p>{t('paste.qrDrop')}</p>
+      <p>{hint ?? t('paste.qrDrop')}</p>
       <label htmlFor={inputId} className="button">{t('paste.qrChoose')}</label>
       <input id={inputId} className="visually-hidden" type="file" accept="image/*,.porthole,.signed,.txt,.html"
         onChange={(e) => { void handle(e.target.files?.[0]); e.target.value = ''; }} />

@@ -1,7 +1,7 @@
 // The power users' table: every server with its measurements, sortable, with per-row actions.
 import { useTranslation } from 'react-i18next';
 import type { Server } from '../../../shared/api.ts';
-import { countryName, percent, relativeTime } from '../format.ts';
+import { countryName, latency, percent, relativeTime } from '../format.ts';
 import { SORT_KEYS, nextSort, sortServers } from '../views/servers-sort.ts';
 import type { Sort, SortKey } from '../views/servers-sort.ts';
 import { Sparkline } from './Sparkline.tsx';
@@ -40,7 +40,7 @@ export function ServersTable({ servers, sort, onSort, selected, onSelect, action
   const header = (key: SortKey) => {
     const active = sort.key === key;
     return (
-      <th key={key} scope="col" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+      <th key={key} scope="col" className={key === 'label' ? 'server-name' : undefined} aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
         <button type="button" className="sort-button" onClick={() => onSort(nextSort(sort, key))}>
           {t(`servers.col.${key}`)}
           <span className="sort-mark" aria-hidden="true">{active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}</span>
@@ -54,21 +54,23 @@ export function ServersTable({ servers, sort, onSort, selected, onSelect, action
       <table className="servers-table">
         <thead>
           <tr>
-            <th scope="col"><span className="visually-hidden">{t('servers.col.select')}</span></th>
+            <th scope="col" className="col-select"><span className="visually-hidden">{t('servers.col.select')}</span></th>
             {SORT_KEYS.map(header)}
             <th scope="col">{t('servers.col.problem')}</th>
-            <th scope="col"><span className="visually-hidden">{t('servers.col.actions')}</span></th>
+            <th scope="col" className="col-actions"><span className="visually-hidden">{t('servers.col.actions')}</span></th>
           </tr>
         </thead>
         <tbody>
           {rows.map((s) => (
-            <tr key={s.id} className={s.active ? 'row-active' : s.status === 'failed' ? 'row-failed' : undefined}>
-              <td>
+            <tr key={s.id} className={s.active ? 'row-active' : s.status === 'failed' ? 'row-failed' : s.status === 'testing' ? 'row-testing' : undefined}
+              aria-busy={s.status === 'testing' || undefined}>
+              <td className="col-select">
                 <input type="checkbox" checked={selected.has(s.id)} aria-label={t('servers.selectOne', { name: s.label })}
                   onChange={(e) => onSelect(s.id, e.target.checked)} />
               </td>
               <th scope="row" className="server-name">
-                {s.label}
+                <span className="server-label" title={s.label}>{s.label}</span>
+                {s.status === 'testing' && <span className="badge badge-testing" role="status"><span className="spinner" aria-hidden="true" />{t('journeys.testing')}</span>}
                 {s.active && <span className="badge badge-active">{t('servers.inUse')}</span>}
                 {s.pinned && <span className="badge">{t('servers.pinned')}</span>}
               </th>
@@ -76,27 +78,27 @@ export function ServersTable({ servers, sort, onSort, selected, onSelect, action
               <td>{countryName(lang, s.country) ?? '—'}</td>
               <td className="latency">
                 <span className="latency-value">
-                  {s.latencyMs === null ? '—' : t('common.ms', { ms: Math.round(s.latencyMs) })}
+                  {latency(t, s.latencyMs)}
                 </span>
                 <Sparkline samples={s.samples} />
               </td>
               <td>{percent(lang, s.successRate) ?? '—'}</td>
-              <td>{s.status === 'testing' ? t('servers.testing') : (relativeTime(t, s.lastTested) ?? t('servers.never'))}</td>
-              <td>{s.publisher ?? t(`servers.origin.${s.origin}`)}</td>
+              <td className="col-tested">{s.status === 'testing' ? t('servers.testing') : (relativeTime(t, s.lastTested) ?? t('servers.never'))}</td>
+              <td className="col-source">{s.publisher ?? t(`servers.origin.${s.origin}`)}</td>
               <td className="failure">
                 {s.needs ? t('formats.needs', { name: s.needs }) : s.failure ? t(`failure.${s.failure.kind}`) : ''}
                 {s.protocol === 'mtproto' && <span className="badge">{t('formats.telegramOnly')}</span>}
                 {s.insecureTls && <span className="badge badge-warn" title={t('formats.insecureHint')}>{t('formats.insecure')}</span>}
               </td>
-              <td>
-                <div className="row-actions">
+              <td className="col-actions">
+                <div className="row-actions" role="group" aria-label={t('journeys.actionsFor', { name: s.label })}>
                   <button type="button" className="button button-small" disabled={busy || s.active || !usable(s)}
                     onClick={() => actions.pick(s.id)} aria-label={t('servers.useNamed', { name: s.label })}>
                     {t('servers.use')}
                   </button>
                   <button type="button" className="button button-small" disabled={busy || !usable(s)} aria-pressed={s.pinned}
                     onClick={() => actions.pin(s.id, !s.pinned)} aria-label={t('servers.pinNamed', { name: s.label })}>
-                    {t('servers.pin')}
+                    {s.pinned ? t('journeys.unpin') : t('journeys.pin')}
                   </button>
                   {s.origin !== 'publisher' && (
                     <button type="button" className="button button-small button-danger" disabled={busy}

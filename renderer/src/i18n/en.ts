@@ -226,6 +226,23 @@ export const en = {
       other: 'Some settings are not valid.',
     },
   },
+  // Issue 17 (never give up): fresh install, the search that goes on, app launch results, the port.
+  resilience: {
+    freshHeadline: 'Porthole has no servers yet',
+    freshDetail: 'Ask someone you trust for a Porthole code. Paste it, drop a picture of its QR code here, or open the .porthole file they sent.',
+    dropHint: 'Drop a picture of a QR code or a Porthole file (.porthole, .signed) here, or choose one.',
+    pasteCode: 'Paste a code',
+    searchingOn: 'Porthole keeps searching by itself and will connect as soon as something works.',
+    nextTry: 'Next try in {{seconds}} s.',
+    reasonDegraded: 'No server passed the full test; this one answers, so Porthole uses it and watches real traffic.',
+    portConflict: 'Port {{wanted}} is used by another program, so Porthole listens on {{using}} for now. Apps you set up by hand with port {{wanted}} work again once it is free.',
+    listening: 'Porthole listens on 127.0.0.1:{{port}} now (SOCKS5 and HTTP).',
+    appStarted: '{{app}} started. It goes through Porthole by itself.',
+    failedToStart: '{{app}} did not start ({{message}}).',
+    byHand: 'Or set this proxy in {{app}} or any other app by hand (SOCKS5 or HTTP):',
+    copy: 'Copy the address',
+    copied: 'Copied.',
+  },
   offer: {
     label: 'Code in the clipboard',
     text: 'You copied a Porthole code. Use it now?',

@@ -235,6 +235,23 @@ export const ru = {
       other: 'Некоторые настройки неверны.',
     },
   },
+  // Issue 17 (never give up): fresh install, the search that goes on, app launch results, the port.
+  resilience: {
+    freshHeadline: 'У Porthole пока нет серверов',
+    freshDetail: 'Попросите код Porthole у того, кому доверяете. Вставьте его, перетащите сюда картинку с его QR-кодом или откройте присланный файл .porthole.',
+    dropHint: 'Перетащите сюда картинку с QR-кодом или файл Porthole (.porthole, .signed) или выберите его.',
+    pasteCode: 'Вставить код',
+    searchingOn: 'Porthole продолжает искать сам и подключится, как только что-то заработает.',
+    nextTry: 'Следующая попытка через {{seconds}} с.',
+    reasonDegraded: 'Ни один сервер не прошёл полную проверку; этот отвечает, поэтому Porthole использует его и следит за настоящим трафиком.',
+    portConflict: 'Порт {{wanted}} занят другой программой, поэтому Porthole пока слушает {{using}}. Приложения, настроенные вручную на порт {{wanted}}, снова заработают, когда он освободится.',
+    listening: 'Сейчас Porthole слушает 127.0.0.1:{{port}} (SOCKS5 и HTTP).',
+    appStarted: '{{app}} запущен и сам работает через Porthole.',
+    failedToStart: '{{app}} не запустился ({{message}}).',
+    byHand: 'Или укажите этот прокси в {{app}} или любом другом приложении вручную (SOCKS5 или HTTP):',
+    copy: 'Скопировать адрес',
+    copied: 'Скопировано.',
+  },
   offer: {
     label: 'Код в буфере обмена',
     text: 'Вы скопировали код Porthole. Использовать его сейчас?',

@@ -6,6 +6,8 @@ import { useApi, useSnapshot } from '../context.tsx';
 import { address } from '../format.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { OpenApps } from '../components/OpenApps.tsx';
+import { FreshStart } from '../components/FreshStart.tsx';
+import { useNow } from '../components/use-now.ts';
 import { useAction } from '../components/use-action.ts';
 import type { View } from './views.ts';
 import { detail, headline } from './status-text.ts';
@@ -13,11 +15,16 @@ import { detail, headline } from './status-text.ts';
 export function Home({ onNavigate }: { onNavigate: (view: View) => void }) {
   const { t } = useTranslation();
   const api = useApi();
-  const { state } = useSnapshot();
+  const { state, servers, loaded } = useSnapshot();
   const action = useAction();
+  const retryAt = state?.retryAt ? Date.parse(state.retryAt) : null;
+  const now = useNow(retryAt !== null);
   if (!state) return null;
 
   const { phase, progress } = state;
+  // A fresh install: nothing to connect to yet, so the main action is pasting a code.
+  const fresh = loaded && servers.length === 0 && (phase === 'idle' || phase === 'offline');
+  const seconds = retryAt === null ? null : Math.max(0, Math.ceil((retryAt - now) / 1000));
   const busy = phase === 'searching' || phase === 'connected';
   const onMain = () => void action.run(() => (busy ? api.disconnect() : api.connect()));
   // The bridge usually serves SOCKS5 and HTTP on one port: then say it once.
@@ -34,8 +41,13 @@ export function Home({ onNavigate }: { onNavigate: (view: View) => void }) {
       <section className="status-card" data-phase={phase} aria-labelledby="status-headline">
         <span className="status-dot" aria-hidden="true" />
         <div role="status" aria-live="polite" aria-atomic="true">
-          <p id="status-headline" className="status-headline">{headline(state, t)}</p>
-          {phase !== 'searching' && <p className="status-detail">{detail(state, t)}</p>}
+          <p id="status-headline" className="status-headline">{fresh ? t('resilience.freshHeadline') : headline(state, t)}</p>
+          {phase !== 'searching' && <p className="status-detail">{fresh ? t('resilience.freshDetail') : detail(state, t)}</p>}
+          {!fresh && phase === 'offline' && (
+            <p className="status-detail">
+              {t('resilience.searchingOn')}{seconds !== null && seconds > 0 ? ` ${t('resilience.nextTry', { seconds })}` : ''}
+            </p>
+          )}
         </div>
         {phase === 'searching' && (
           <div className="status-progress">
@@ -45,11 +57,15 @@ export function Home({ onNavigate }: { onNavigate: (view: View) => void }) {
             )}
           </div>
         )}
-        <button type="button" className={`big-button big-${phase}`} onClick={onMain} disabled={action.busy}>
-          {buttonLabel}
-        </button>
+        {fresh ? (
+          <FreshStart onPaste={() => onNavigate('paste')} onHome={() => onNavigate('home')} />
+        ) : (
+          <button type="button" className={`big-button big-${phase}`} onClick={onMain} disabled={action.busy}>
+            {buttonLabel}
+          </button>
+        )}
         <ErrorNote error={action.error} />
-        {phase === 'idle' && (
+        {phase === 'idle' && !fresh && (
           <p className="status-code-hint">
             {t('home.haveCode')}{' '}
             <button type="button" className="link-button" onClick={() => onNavigate('paste')}>{t('help.pasteCode')}</button>
@@ -57,9 +73,9 @@ export function Home({ onNavigate }: { onNavigate: (view: View) => void }) {
         )}
       </section>
 
-      <OpenApps state={state} />
+      {!fresh && <OpenApps state={state} />}
 
-      {phase === 'offline' && (
+      {phase === 'offline' && !fresh && (
         <section className="help" aria-labelledby="help-title">
           <h2 id="help-title">{t('help.title')}</h2>
           <ol className="help-steps">
@@ -79,6 +95,7 @@ export function Home({ onNavigate }: { onNavigate: (view: View) => void }) {
         <section className="bridge-info" aria-labelledby="bridge-title">
           <h2 id="bridge-title">{t('home.otherApps')}</h2>
           <p dir="ltr">{addresses(state.bridge, 'home.bridgeAddresses', 'home.bridgeMixed')}</p>
+          {state.portConflict && <p className="note note-warn">{t('resilience.portConflict', state.portConflict)}</p>}
           {state.lan && <p>{addresses(state.lan, 'home.lanAddresses', 'home.lanMixed')}</p>}
         </section>
       )}

@@ -18,7 +18,7 @@ export function Servers() {
   const action = useAction();
   const [sort, setSort] = useState<Sort>({ key: 'latency', dir: 'asc' });
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const [share, setShare] = useState<{ result: ShareResult; count: number } | null>(null);
+  const [share, setShare] = useState<{ result: ShareResult; count: number; ids: string[] } | null>(null);
   const progress = state?.progress;
   const working = servers.filter((s) => s.status === 'ok').length;
   const chosen = [...selected].filter((id) => servers.some((s) => s.id === id));
@@ -39,7 +39,7 @@ export function Servers() {
     }),
   };
   const onShare = () => void action.run(async () => {
-    setShare({ result: await api.shareServers({ ids: chosen }), count: chosen.length });
+    setShare({ result: await api.shareServers({ ids: chosen }), count: chosen.length, ids: chosen });
   });
 
   return (
@@ -65,7 +65,7 @@ export function Servers() {
         </button>
       </div>
       <ErrorNote error={action.error} />
-      {share && <SharePanel share={share.result} count={share.count} onClose={() => setShare(null)} />}
+      {share && <SharePanel share={share.result} count={share.count} ids={share.ids} onClose={() => setShare(null)} />}
       {servers.length === 0 ? (
         <p className="note">{t('servers.empty')}</p>
       ) : (

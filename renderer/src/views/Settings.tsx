@@ -36,7 +36,7 @@ export function Settings() {
   const { t } = useTranslation();
   const api = useApi();
   const { store } = useEngine();
-  const { settings } = useSnapshot();
+  const { settings, state } = useSnapshot();
   const action = useAction();
   const ids = { lang: useId(), port: useId(), user: useId(), pass: useId(), url: useId() };
   const [draft, setDraft] = useState<SettingsData | null>(settings);
@@ -89,6 +89,11 @@ export function Settings() {
             <input id={ids.port} type="number" min={1024} max={65535} value={draft.port || ''} dir="ltr"
               aria-describedby={`${ids.port}-hint`} onChange={(e) => change({ port: port(e.target.value) })} />
           </Field>
+          {state?.bridge && (
+            <p className={state.portConflict ? 'note note-warn' : 'hint'} role="status">
+              {state.portConflict ? t('resilience.portConflict', state.portConflict) : t('resilience.listening', { port: state.bridge.socks.port })}
+            </p>
+          )}
           <Check label={t('settings.systemProxy')} hint={t('settings.systemProxyHint')} checked={draft.systemProxy}
             onChange={(systemProxy) => change({ systemProxy })} />
         </fieldset>

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Channel, Publisher } from '../../../shared/api.ts';
 import { useApi, useSnapshot } from '../context.tsx';
-import { dateTime, relativeTime } from '../format.ts';
+import { dateTime, humanError, listVersion, relativeTime } from '../format.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { useAction } from '../components/use-action.ts';
 
@@ -18,7 +18,7 @@ function PublisherCard({ p, onUntrust, busy }: { p: Publisher; onUntrust: () => 
       <h3>{p.name} <span className={`badge ${p.trusted ? 'badge-active' : 'badge-warn'}`}>
         {p.trusted ? t('sources.trusted') : t('sources.notTrusted')}</span></h3>
       <dl className="facts">
-        <dt>{t('sources.version')}</dt><dd>{p.listVersion ?? '—'}</dd>
+        <dt>{t('sources.version')}</dt><dd>{listVersion(t, lang, p.listVersion)}</dd>
         <dt>{t('sources.published')}</dt><dd>{relativeTime(t, p.publishedAt) ?? '—'}</dd>
         <dt>{t('sources.expires')}</dt><dd>{dateTime(lang, p.expires) ?? '—'}</dd>
         <dt>{t('sources.servers')}</dt><dd>{p.serverCount}</dd>
@@ -38,7 +38,8 @@ function PublisherCard({ p, onUntrust, busy }: { p: Publisher; onUntrust: () => 
 }
 
 export function Sources() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
   const api = useApi();
   const { sources } = useSnapshot();
   const action = useAction();
@@ -89,10 +90,12 @@ export function Sources() {
                   <span className={`channel-status status-${GOOD.includes(c.status) ? 'good' : c.status === 'pending' ? 'pending' : 'bad'}`}>
                     {t(`channelStatus.${c.status}`)}
                   </span>
-                  {c.message && <span className="channel-message" lang="en">{c.message}</span>}
+                  {c.message && (humanError(t, c.message) === c.message
+                    ? <span className="channel-message" lang="en">{c.message}</span>
+                    : <span className="channel-message" title={c.message}>{humanError(t, c.message)}</span>)}
                 </td>
                 <td>{c.listVersion === null ? '—' : t('sources.listInfo', {
-                  version: c.listVersion, age: relativeTime(t, c.publishedAt) ?? '—', publisher: c.publisher ?? '—' })}</td>
+                  version: listVersion(t, lang, c.listVersion), age: relativeTime(t, c.publishedAt) ?? '—', publisher: c.publisher ?? '—' })}</td>
                 <td>{relativeTime(t, c.lastChecked) ?? t('servers.never')}</td>
               </tr>
             ))}

@@ -27,7 +27,8 @@ export function detail(state: State, t: TFunction): string {
         ? t('status.tested', { tested: state.progress.tested, total: state.progress.total })
         : t('status.fetchingLists');
     case 'connected':
-      return state.current ? t(`reason.${state.current.reason}`) : '';
+      if (!state.current) return '';
+      return state.current.reason === 'degraded' ? t('resilience.reasonDegraded') : t(`reason.${state.current.reason}`);
     case 'offline':
       return t(`offline.${state.offlineReason ?? 'all-failed'}`);
   }

@@ -46,6 +46,20 @@ function alpnFor(settings: LayerSettings): string[] | undefined {
   return wanted && wanted.length > 0 ? wanted : undefined;
 }
 
+/** TLS sessions to resume, per server and settings: a resumed handshake saves a round of public-key
+ * work on every new connection (setup latency). Bounded; the oldest goes first. */
+const sessions = new Map<string, Buffer>();
+const MAX_SESSIONS = 256;
+
+function rememberSession(key: string, session: Buffer): void {
+  sessions.delete(key);
+  if (sessions.size >= MAX_SESSIONS) {
+    const oldest = sessions.keys().next();
+    if (!oldest.done) sessions.delete(oldest.value);
+  }
+  sessions.set(key, session);
+}
+
 /** TLS to the server with the entry's settings; resolves once the handshake (and any pin) checked out. */
 async function openTlsLayer(guard: Guard, settings: LayerSettings): Promise<tls.TLSSocket> {
   const entryTls = settings.tls ?? {};
@@ -54,6 +68,10 @@ async function openTlsLayer(guard: Guard, settings: LayerSettings): Promise<tls.
   // A pin replaces the CA check (self-signed servers); insecure turns every check off.
   const verify = !pinned && !entryTls.insecure && settings.extraTls?.rejectUnauthorized !== false;
   const alpn = alpnFor(settings);
+  // Everything that decides whether the server is accepted is part of the key: a session made under
+  // one trust setting is never resumed under another.
+  const sessionKey = [settings.host, settings.port, servername ?? '', alpn?.join(',') ?? '', pinned ?? '', verify ? 'verify' : 'no-verify', settings.extraTls?.ca ? 'ca' : ''].join('|');
+  const session = sessions.get(sessionKey);
   // TLS connects by itself (not over a socket of ours): destroying a wrapped socket under a live
   // TLSSocket has crashed node here.
   const socket = guard.track(tls.connect({
@@ -64,13 +82,22 @@ async function openTlsLayer(guard: Guard, settings: LayerSettings): Promise<tls.
     ...(alpn ? { ALPNProtocols: alpn } : {}),
     ...(settings.extraTls?.ca ? { ca: settings.extraTls.ca } : {}),
     rejectUnauthorized: verify,
+    ...(session ? { session } : {}),
   }));
+  // A session is kept only once the server passed every check (the pin below): a resumed session
+  // then proves it is the same server, since only it can open its own ticket.
+  let checked = !pinned;
+  let unchecked: Buffer | null = null;
+  socket.on('session', (next: Buffer) => {
+    if (checked) rememberSession(sessionKey, next);
+    else unchecked = next;
+  });
   await once(socket, 'secureConnect');
   guard.check();
   // tls.connect does not apply noDelay: without this, a request header followed by a small first
   // payload waits for the server's delayed ACK (Nagle), 40 ms per connection.
   socket.setNoDelay(true);
-  if (pinned) {
+  if (pinned && !socket.isSessionReused()) {
     const cert = socket.getPeerCertificate(false);
     const actual = cert.raw ? certificatePin(cert.raw) : '';
     if (actual !== pinned) {
@@ -79,6 +106,8 @@ async function openTlsLayer(guard: Guard, settings: LayerSettings): Promise<tls.
         { stage: 'proxy' });
     }
   }
+  checked = true;
+  if (unchecked) rememberSession(sessionKey, unchecked);
   return socket;
 }
 

@@ -28,7 +28,7 @@ export class ShakeStream {
 
   next16(): number {
     if (this.offset + 2 > this.out.length) {
-      this.out = Buffer.from(this.xof.xof(4096));
+      this.out = Buffer.from(this.xof.xof(this.out.length === 0 ? 168 : 4096));
       this.offset = 0;
     }
     const value = this.out.readUInt16BE(this.offset);
