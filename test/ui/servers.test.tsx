@@ -28,6 +28,15 @@ describe('Servers', () => {
     expect(screen.getByText('7 servers, 4 working.')).toBeTruthy();
   });
 
+  it('marks a server whose list expired, with the date it is dropped', async () => {
+    const api = new FakeApi();
+    api.servers = api.servers.map((s) => (s.label === 'Warsaw-1' ? { ...s, expired: { since: '2026-11-01T00:00:00.000Z', usedUntil: '2026-12-01T00:00:00.000Z' } } : s));
+    await renderWithApi(<Servers />, { api });
+    const badge = within(screen.getByRole('row', { name: /Warsaw-1/ })).getByText('list expired');
+    expect(badge.getAttribute('title')).toMatch(/expired on .*2026.*until .*2026/);
+    expect(screen.getByRole('row', { name: /Frankfurt-2/ }).textContent).not.toContain('list expired');
+  });
+
   it('sorts by a column and announces the order', async () => {
     await renderWithApi(<Servers />);
     const nameHeader = screen.getByRole('columnheader', { name: /Name/ });

@@ -1,7 +1,7 @@
 // The power users' table: every server with its measurements, sortable, with per-row actions.
 import { useTranslation } from 'react-i18next';
 import type { Server } from '../../../shared/api.ts';
-import { countryName, latency, percent, relativeTime } from '../format.ts';
+import { countryName, dateTime, latency, percent, relativeTime } from '../format.ts';
 import { SORT_KEYS, nextSort, sortServers } from '../views/servers-sort.ts';
 import type { Sort, SortKey } from '../views/servers-sort.ts';
 import { Sparkline } from './Sparkline.tsx';
@@ -89,6 +89,7 @@ export function ServersTable({ servers, sort, onSort, selected, onSelect, action
                 {s.needs ? t('formats.needs', { name: s.needs }) : s.failure ? t(`failure.${s.failure.kind}`) : ''}
                 {s.protocol === 'mtproto' && <span className="badge">{t('formats.telegramOnly')}</span>}
                 {s.insecureTls && <span className="badge badge-warn" title={t('formats.insecureHint')}>{t('formats.insecure')}</span>}
+                {s.expired && <span className="badge badge-warn" title={t('expiry.hint', { since: dateTime(lang, s.expired.since), until: dateTime(lang, s.expired.usedUntil) })}>{t('expiry.badge')}</span>}
               </td>
               <td className="col-actions">
                 <div className="row-actions" role="group" aria-label={t('journeys.actionsFor', { name: s.label })}>

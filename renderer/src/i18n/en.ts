@@ -323,6 +323,11 @@ export const en = {
     insecure: 'certificate not checked',
     insecureHint: 'This server’s link turns off the certificate check: someone on the way could read or change your traffic.',
   },
+  // security (issue 11): a server whose list or code expired, still tried for a while
+  expiry: {
+    badge: 'list expired',
+    hint: 'Its list or code expired on {{since}}. Porthole still tries it after fresh servers until {{until}}, then drops it.',
+  },
 };
 
 /** The shape every language follows (plural keys may vary by language). */

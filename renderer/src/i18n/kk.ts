@@ -323,4 +323,9 @@ export const kk = {
     insecure: 'сертификат тексерілмейді',
     insecureHint: 'Бұл сервердің сілтемесі сертификат тексеруін өшіреді: жолдағы біреу трафигіңізді оқып не өзгерте алады.',
   },
+  // security (issue 11): a server whose list or code expired, still tried for a while
+  expiry: {
+    badge: 'тізім мерзімі өтті',
+    hint: 'Оның тізімінің не кодының мерзімі {{since}} өтті. Porthole оны жаңа серверлерден кейін {{until}} дейін қолданып көреді, содан соң алып тастайды.',
+  },
 };

@@ -348,4 +348,9 @@ export const ru = {
     insecure: 'сертификат не проверяется',
     insecureHint: 'Ссылка этого сервера отключает проверку сертификата: кто-то по пути может читать или менять ваш трафик.',
   },
+  // security (issue 11): a server whose list or code expired, still tried for a while
+  expiry: {
+    badge: 'список устарел',
+    hint: 'Срок его списка или кода истёк {{since}}. Porthole ещё пробует его после свежих серверов до {{until}}, потом удалит.',
+  },
 };
