@@ -58,6 +58,12 @@ interface RawBlock { kind: ArmorKind; body: string }
 function findBlocks(text: string): RawBlock[] {
   const out: RawBlock[] = [];
   const noEndFrom: Record<ArmorKind, number> = { LIST: Infinity, KEY: Infinity };
+  const endFrom = (from: number, kind: ArmorKind): { bodyEnd: number; end: number } | null => {
+    if (from >= noEndFrom[kind]) return null;
+    const end = findEnd(text, from, kind);
+    if (!end) noEndFrom[kind] = from;
+    return end;
+  };
   let pos = 0;
   while (out.length < MAX_ARMOR_BLOCKS) {
     const b = text.indexOf('BEGIN', pos);
@@ -67,13 +73,14 @@ function findBlocks(text: string): RawBlock[] {
       pos = b + 5;
       continue;
     }
-    const end = header.end >= noEndFrom[header.kind] ? null : findEnd(text, header.end, header.kind);
+    // The first END after all of the BEGIN line's dashes; failing that, one whose dashes are the tail
+    // of that run (an empty body: the BEGIN line keeps two dashes). Each failed search is remembered.
+    const end = endFrom(header.end, header.kind) ?? endFrom(header.dashStart + 2, header.kind);
     if (!end) {
-      noEndFrom[header.kind] = Math.min(noEndFrom[header.kind], header.end);
       pos = b + 5;
       continue;
     }
-    out.push({ kind: header.kind, body: text.slice(header.end, end.bodyEnd) });
+    out.push({ kind: header.kind, body: text.slice(header.end, Math.max(header.end, end.bodyEnd)) });
     pos = end.end;
   }
   return out;
@@ -91,8 +98,8 @@ function findEnd(text: string, from: number, kind: ArmorKind): { bodyEnd: number
   return null;
 }
 
-/** After BEGIN/END: `\s+PORTHOLE\s+(LIST|KEY)\s*-{2,}`, returning the kind and the index after all the dashes. */
-function lineAfter(text: string, at: number): { kind: ArmorKind; end: number } | null {
+/** After BEGIN/END: `\s+PORTHOLE\s+(LIST|KEY)\s*-{2,}`, returning the kind, where the dashes start and the index after them all. */
+function lineAfter(text: string, at: number): { kind: ArmorKind; dashStart: number; end: number } | null {
   let k = skip(text, at, isSpaceCode);
   if (k === at || !text.startsWith('PORTHOLE', k)) return null;
   const afterWord = k + 8;
@@ -103,7 +110,7 @@ function lineAfter(text: string, at: number): { kind: ArmorKind; end: number } |
   k = skip(text, k + kind.length, isSpaceCode);
   const dashes = k;
   k = skip(text, k, isDash);
-  return k - dashes >= 2 ? { kind, end: k } : null;
+  return k - dashes >= 2 ? { kind, dashStart: dashes, end: k } : null;
 }
 
 /** How many dashes come before `at` once the spaces just before it are skipped (not looking before `floor`). */
