@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { Entry } from '../shared/entry.ts';
 import { startProbe } from '../electron/core/probe/index.ts';
 import type { ProbeOptions } from '../electron/core/probe/index.ts';
+import { seeded } from '../test/helpers/seeded.ts';
 
 export interface ProbeBenchOptions {
   /** Servers in total (default 1000). */
@@ -45,16 +46,6 @@ interface ServerPorts {
 }
 
 const self = fileURLToPath(import.meta.url);
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function peakRss(): number {
   try {

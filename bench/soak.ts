@@ -17,6 +17,7 @@ import { startHttpTarget } from '../test/peers/index.ts';
 import type { EngineSample, FromEngine, SoakEngineConfig } from './soak-engine.ts';
 import { startLoad, type RequestFailure } from './soak-load.ts';
 import { startChaos, startFleet, stopFleet, bringUp, type ChaosEvent } from './soak-servers.ts';
+import { seeded } from '../test/helpers/seeded.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -38,18 +39,6 @@ export interface SoakReport {
   failures: (RequestFailure & { explained: string | null })[];
   fds: { baseline: number; final: number };
   goals: SoakGoal[];
-}
-
-/** Mulberry32: a seeded generator, so a run's schedule can be repeated (SOAK_SEED). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const median = (xs: number[]): number => {

@@ -3,18 +3,7 @@ import type { Entry } from '../../../shared/entry.ts';
 import type { ProbeResult } from '../probe/types.ts';
 import { NetworkMemory } from './network-fingerprint-memory.ts';
 import { Selection, type SelectionOptions } from './selection.ts';
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from '../../../test/helpers/seeded.ts';
 
 function entry(id: string, ports = [1080]): Entry {
   return { id, protocol: 'socks5', host: '127.0.0.1', ports, label: id.toUpperCase() };
