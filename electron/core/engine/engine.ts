@@ -7,25 +7,26 @@ import { startEngineBridge, type PortConflict } from './bridge-port.ts';
 import { SearchDriver } from './search-driver.ts';
 import { bridgeCandidates } from './bridge-candidates.ts';
 import type { Upstream } from '../bridge/upstreams/types.ts';
-import { openClient, type ClientStores } from '../client.ts';
-import { importInput, type ImportOptions, type ImportOutcome } from '../importer.ts';
-import { importServers, type ServersOutcome } from '../import-servers.ts';
-import type { OutlineKeyOptions } from '../outline-key.ts';
-import { loadBootstrapList } from '../lists/bootstrap.ts';
-import type { ChannelReport } from '../lists/refresh.ts';
-import { SourceRefresher } from './source-refresher.ts';
+import { openClient, type ClientStores } from '../catalog/open.ts';
+import { importInput, type ImportOptions, type ImportOutcome } from '../catalog/import.ts';
+import { importServers, type ServersOutcome } from '../catalog/import-servers.ts';
+import type { OutlineKeyOptions } from '../catalog/outline-key.ts';
+import { loadBootstrapList } from '../catalog/bootstrap.ts';
+import type { ChannelReport } from '../catalog/refresh.ts';
+import { SourceRefresher } from '../catalog/refresher.ts';
 import { startProbe, type ProbeRun } from '../probe/index.ts';
 import type { ProbeResult } from '../probe/types.ts';
-import { buildCatalog, type Catalog, type CatalogServer } from './catalog.ts';
+import { buildCatalog, type Catalog, type CatalogServer } from '../catalog/catalog.ts';
 import { Selection } from './selection.ts';
 import type { EngineEvents, EngineOptions, EngineState, Phase } from './engine-types.ts';
 import type { Explanation } from './selection-explain.ts';
-import { UserServerStore } from './user-servers.ts';
+import { UserServerStore } from '../catalog/user-servers.ts';
 import { UnbridgedServers } from './unbridged.ts';
 import { bindNetworkMemory, type NetworkMemoryBinding } from './network-memory-binding.ts';
 import { join } from 'node:path';
-import { untrustPublisher, type Untrusted } from '../untrust.ts';
+import { untrustPublisher, type Untrusted } from '../catalog/untrust.ts';
 import { isBridged } from '../../../shared/entry.ts';
+import { parseServerId } from '../../../shared/server-id.ts';
 
 export type { EngineEvents, EngineOptions, EngineState, Phase } from './engine-types.ts';
 
@@ -278,7 +279,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   async removeServer(id: string): Promise<boolean> {
     const server = this.byId.get(id);
     if (!server || server.origin !== 'user') return false;
-    const removed = await this.users.remove(server.entry.id.replace(/@user$/, ''));
+    const own = parseServerId(server.id);
+    const removed = own !== null && own.publisher === null && await this.users.remove(own.entryId);
     if (removed) await this.onListsChanged();
     return removed;
   }
