@@ -26,7 +26,7 @@ export default {
     'electron/core/probe/classify.ts',
     'electron/core/probe/tcp-check.ts',
     // Selection policy.
-    'electron/core/engine/selection-policy.ts',
+    'electron/core/selection/policy.ts',
     // System-proxy ownership.
     'electron/core/browsers/system-proxy/manager.ts',
     'electron/core/browsers/system-proxy/state-machine.ts',

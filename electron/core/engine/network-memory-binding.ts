@@ -2,7 +2,7 @@
 // first next time, keyed by a private fingerprint of the local network.
 import { loadNetworkMemory, saveNetworkMemory } from './network-fingerprint-memory.ts';
 import { currentNetworkFingerprint } from './network-fingerprint.ts';
-import type { Selection } from './selection.ts';
+import type { Selection } from '../selection/selection.ts';
 
 export interface NetworkMemoryBinding {
   /** Re-reads the network (a laptop moved) so its remembered servers go first. */

@@ -2,7 +2,7 @@
 // server; the slow drift with time (recency weights, windows) is caught by a full pass at most once a
 // second. Selection then looks only at the servers that can be chosen, not at all of them per sample.
 import { scoreSamples, type SampleHistory, type Score, type ScoringPolicy } from './scoring.ts';
-import { statusOf, type SelectionPolicy, type ServerStatus } from './selection-policy.ts';
+import { statusOf, type SelectionPolicy, type ServerStatus } from './policy.ts';
 
 export interface Scored {
   score: Score;

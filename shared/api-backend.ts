@@ -17,7 +17,7 @@ export interface EngineHost {
   secrets: SecretBox;
 }
 
-export interface Engine extends Api {
+export interface ApiBackend extends Api {
   /** Loads state, starts fetching sources; connects if the user left it connected. */
   start(): Promise<void>;
   /** Stops the bridge and probes and restores the system proxy. Idempotent; must finish quickly. */
@@ -26,7 +26,7 @@ export interface Engine extends Api {
   isImportable(text: string): boolean;
 }
 
-export type CreateEngine = (host: EngineHost) => Engine | Promise<Engine>;
+export type CreateEngine = (host: EngineHost) => ApiBackend | Promise<ApiBackend>;
 
 /** The module the shell loads: electron/core/engine/index.ts must export this. */
 export interface EngineModule {

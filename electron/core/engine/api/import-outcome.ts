@@ -1,12 +1,12 @@
 // What the UI is told about an import: the core's outcomes (one per list or code found) folded
 // into the one ImportOutcome of the Api contract.
-import type { ImportOutcome as UiImportOutcome } from '../../../shared/api.ts';
-import { findCode } from '../../../shared/code-format.ts';
-import { serverIdFor } from '../../../shared/server-id.ts';
-import type { ImportOutcome } from '../catalog/import.ts';
-import { codeProblem } from '../codes/codes.ts';
-import type { ServersOutcome } from '../catalog/import-servers.ts';
-import { publisherFingerprint } from './api-views.ts';
+import type { ImportOutcome as UiImportOutcome } from '../../../../shared/api.ts';
+import { findCode } from '../../../../shared/code-format.ts';
+import { serverIdFor } from '../../../../shared/server-id.ts';
+import type { ImportOutcome } from '../../catalog/import.ts';
+import { codeProblem } from '../../codes/codes.ts';
+import type { ServersOutcome } from '../../catalog/import-servers.ts';
+import { publisherFingerprint } from './views.ts';
 
 export function uiImportOutcome(outcomes: ImportOutcome[], text: string): UiImportOutcome {
   const servers = outcomes.find((o) => o.kind === 'servers');

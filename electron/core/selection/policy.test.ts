@@ -8,7 +8,7 @@ import type { Score } from './scoring.ts';
 import { Selection } from './selection.ts';
 import {
   chooseOne, clearlyBetter, compareCandidates, DEFAULT_SELECTION, marginFor, nearBest, statusOf, type Rankable,
-} from './selection-policy.ts';
+} from './policy.ts';
 
 const P = DEFAULT_SELECTION;
 const sample = (ok: boolean, at = 1) => ({ at, ok, latencyMs: ok ? 100 : null, source: 'probe' as const });

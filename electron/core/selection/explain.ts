@@ -1,6 +1,6 @@
 // explain(): why the engine uses the server it uses, structured for the UI and as text for the CLI.
 import type { Score } from './scoring.ts';
-import { marginFor, type Rankable, type SelectionPolicy, type ServerStatus } from './selection-policy.ts';
+import { marginFor, type Rankable, type SelectionPolicy, type ServerStatus } from './policy.ts';
 
 export type DecisionReason =
   | 'none'            // nothing known yet

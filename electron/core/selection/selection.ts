@@ -5,13 +5,13 @@ import { EventEmitter } from 'node:events';
 import type { Entry } from '../../../shared/entry.ts';
 import { parseUpstreamId } from '../../../shared/server-id.ts';
 import type { ProbeResult } from '../probe/types.ts';
-import type { NetworkMemory } from './network-fingerprint-memory.ts';
+import type { NetworkMemory } from '../engine/network-fingerprint-memory.ts';
 import { DEFAULT_SCORING, SampleHistory, type Sample, type ScoringPolicy } from './scoring.ts';
-import { ScoreBook } from './selection-scores.ts';
-import { buildExplanation, type DecisionReason, type Explanation, type ServerView } from './selection-explain.ts';
+import { ScoreBook } from './scores.ts';
+import { buildExplanation, type DecisionReason, type Explanation, type ServerView } from './explain.ts';
 import {
   chooseOne, clearlyBetter, compareCandidates, DEFAULT_SELECTION, nearBest, type SelectionPolicy, type ServerStatus,
-} from './selection-policy.ts';
+} from './policy.ts';
 
 export interface Candidate {
   id: string;

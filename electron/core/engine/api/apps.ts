@@ -1,10 +1,10 @@
 // "Open Firefox/Chrome/Telegram" for the Api: starts the app on the running bridge and reports what
 // happened (started, not installed, failed to start) in words the UI can show next to the proxy address.
-import type { OpenBrowserResult } from '../../../shared/api.ts';
-import { openOnBridge } from '../browsers/open-browser.ts';
-import { realHost } from '../browsers/real-host.ts';
-import type { Engine as CoreEngine } from './engine.ts';
-import { openTelegram } from './open-telegram.ts';
+import type { OpenBrowserResult } from '../../../../shared/api.ts';
+import { openOnBridge } from '../../browsers/open-browser.ts';
+import { realHost } from '../../browsers/real-host.ts';
+import type { Engine as CoreEngine } from '../engine.ts';
+import { openTelegram } from '../open-telegram.ts';
 
 export async function openApp(
   core: CoreEngine | null,

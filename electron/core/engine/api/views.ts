@@ -1,12 +1,12 @@
 // Maps the core engine's state onto the UI contract's shapes (shared/api-models.ts).
-import type { Channel, FailureKind, Publisher, Server, State } from '../../../shared/api-models.ts';
-import { FAILURE_KINDS } from '../../../shared/api-models.ts';
-import { publisherCheck } from '../crypto/fingerprint.ts';
-import type { ChannelReport } from '../catalog/refresh.ts';
-import type { TrustedPublisher } from '../catalog/trust-store.ts';
-import type { VerifiedList } from '../lists/verify.ts';
-import type { CatalogServer } from '../catalog/catalog.ts';
-import type { Engine as CoreEngine } from './engine.ts';
+import type { Channel, FailureKind, Publisher, Server, State } from '../../../../shared/api-models.ts';
+import { FAILURE_KINDS } from '../../../../shared/api-models.ts';
+import { publisherCheck } from '../../crypto/fingerprint.ts';
+import type { ChannelReport } from '../../catalog/refresh.ts';
+import type { TrustedPublisher } from '../../catalog/trust-store.ts';
+import type { VerifiedList } from '../../lists/verify.ts';
+import type { CatalogServer } from '../../catalog/catalog.ts';
+import type { Engine as CoreEngine } from '../engine.ts';
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseProxyLink } from '../../../shared/proxy-link.ts';
-import { generateKey } from '../crypto/ed25519.ts';
-import { bareKeyChain } from '../lists/roots.ts';
-import { readCode, verifyCode } from '../codes/codes.ts';
-import { BatchError } from '../codes/batch.ts';
-import { shareBatch, shareCode } from './api-share.ts';
+import { parseProxyLink } from '../../../../shared/proxy-link.ts';
+import { generateKey } from '../../crypto/ed25519.ts';
+import { bareKeyChain } from '../../lists/roots.ts';
+import { readCode, verifyCode } from '../../codes/codes.ts';
+import { BatchError } from '../../codes/batch.ts';
+import { shareBatch, shareCode } from './share.ts';
 
 const key = generateKey();
 const links = [1, 2, 3, 4, 5].map((i) => parseProxyLink(`socks5://u:p@198.51.100.${i}:1080#Node-${i}`));

@@ -1,27 +1,27 @@
 // The Api contract (shared/api.ts) served by the core engine: one object for the Electron shell
 // and for `porthole up --ui`. The core Engine runs while connected; between connections the
 // data dir stays open here, so imports, sources and settings work offline too.
-import { ApiError, type ApiEvent, type ImportOutcome as UiImportOutcome, type LogEntry, type Publisher, type Settings, type SettingsPatch, type State } from '../../../shared/api.ts';
-import type { Engine as ShellEngine, EngineHost } from '../../../shared/api-engine.ts';
-import { findCode } from '../../../shared/code-format.ts';
-import { extractArmored } from '../../../shared/armor.ts';
-import { BatchError } from '../codes/batch.ts';
-import { shareBatch, shareCode } from './api-share.ts';
-import { codable } from '../../../shared/code-servers.ts';
-import { bareKeyChain } from '../lists/roots.ts';
-import type { ImportOutcome } from '../catalog/import.ts';
-import { detectBrowsers } from '../browsers/detect.ts';
-import { openApp } from './api-apps.ts';
-import { realHost } from '../browsers/real-host.ts';
-import { createSystemProxy } from '../browsers/system-proxy/index.ts';
-import { Engine as CoreEngine, type EngineOptions } from './engine.ts';
-import { channelView, failureKind, publisherFingerprint, publisherFromFingerprint, publisherView, serverView, stateView } from './api-views.ts';
-import { personalKey } from './personal-key.ts';
-import { serversOutcome, uiImportOutcome } from './api-import-outcome.ts';
-import { SettingsStore } from './settings-store.ts';
-import { keepChosenPort, portForSettings } from './api-port.ts';
+import { ApiError, type ApiEvent, type ImportOutcome as UiImportOutcome, type LogEntry, type Publisher, type Settings, type SettingsPatch, type State } from '../../../../shared/api.ts';
+import type { ApiBackend, EngineHost } from '../../../../shared/api-backend.ts';
+import { findCode } from '../../../../shared/code-format.ts';
+import { extractArmored } from '../../../../shared/armor.ts';
+import { BatchError } from '../../codes/batch.ts';
+import { shareBatch, shareCode } from './share.ts';
+import { codable } from '../../../../shared/code-servers.ts';
+import { bareKeyChain } from '../../lists/roots.ts';
+import type { ImportOutcome } from '../../catalog/import.ts';
+import { detectBrowsers } from '../../browsers/detect.ts';
+import { openApp } from './apps.ts';
+import { realHost } from '../../browsers/real-host.ts';
+import { createSystemProxy } from '../../browsers/system-proxy/index.ts';
+import { Engine as CoreEngine, type EngineOptions } from '../engine.ts';
+import { channelView, failureKind, publisherFingerprint, publisherFromFingerprint, publisherView, serverView, stateView } from './views.ts';
+import { personalKey } from '../personal-key.ts';
+import { serversOutcome, uiImportOutcome } from './import-outcome.ts';
+import { SettingsStore } from '../settings-store.ts';
+import { keepChosenPort, portForSettings } from './port.ts';
 
-export interface ApiEngineOptions extends Omit<EngineOptions, 'dataDir'> {
+export interface ApiServiceOptions extends Omit<EngineOptions, 'dataDir'> {
   /** Connect as soon as start() is called (headless `up --ui`). */
   autoConnect?: boolean;
   /** Called with each core engine made (the CLI follows its events). */
@@ -30,9 +30,9 @@ export interface ApiEngineOptions extends Omit<EngineOptions, 'dataDir'> {
 
 const LOG_MAX = 500;
 
-export class ApiEngine implements ShellEngine {
+export class ApiService implements ApiBackend {
   private readonly host: EngineHost;
-  private readonly options: ApiEngineOptions;
+  private readonly options: ApiServiceOptions;
   private core: CoreEngine | null = null;
   private settings!: SettingsStore;
   private readonly listeners = new Set<(e: ApiEvent) => void>();
@@ -42,7 +42,7 @@ export class ApiEngine implements ShellEngine {
   private systemProxyOn = false;
   private readonly since = new Date().toISOString();
 
-  constructor(host: EngineHost, options: ApiEngineOptions = {}) {
+  constructor(host: EngineHost, options: ApiServiceOptions = {}) {
     this.host = host;
     this.options = options;
   }

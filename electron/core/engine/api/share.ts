@@ -1,15 +1,15 @@
 // Sharing servers from the app: one code for a relative (full and short forms, QR, SMS count),
 // or a batch of codes for many people (each a different set of servers, spread evenly).
 import QRCode from 'qrcode';
-import type { BatchResult, ShareResult } from '../../../shared/api.ts';
-import { CODE_LINK_PREFIX } from '../../../shared/code-format.ts';
-import { smsCount } from '../../../shared/code-bytes.ts';
-import type { ParsedLink } from '../../../shared/proxy-link.ts';
-import { createCode } from '../codes/codes.ts';
-import { makeBatch } from '../codes/batch.ts';
-import { buildLedger, serverName } from '../codes/ledger.ts';
-import { batchCsv } from '../codes/sheets.ts';
-import { publisherIdFor, type SecretKey } from '../crypto/ed25519.ts';
+import type { BatchResult, ShareResult } from '../../../../shared/api.ts';
+import { CODE_LINK_PREFIX } from '../../../../shared/code-format.ts';
+import { smsCount } from '../../../../shared/code-bytes.ts';
+import type { ParsedLink } from '../../../../shared/proxy-link.ts';
+import { createCode } from '../../codes/codes.ts';
+import { makeBatch } from '../../codes/batch.ts';
+import { buildLedger, serverName } from '../../codes/ledger.ts';
+import { batchCsv } from '../../codes/sheets.ts';
+import { publisherIdFor, type SecretKey } from '../../crypto/ed25519.ts';
 
 const WEEK = 7 * 86400_000;
 

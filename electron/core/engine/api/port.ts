@@ -1,7 +1,7 @@
 // The stable port as the Api sees it: Settings show the port the bridge keeps, and a port chosen in
 // Settings becomes the kept one (a running bridge moves to it). See bridge-port.ts.
-import { rememberPort } from './bridge-port.ts';
-import type { Engine as CoreEngine } from './engine.ts';
+import { rememberPort } from '../bridge-port.ts';
+import type { Engine as CoreEngine } from '../engine.ts';
 
 /** The port Settings should show after a start, or null when they already do (or must not change). */
 export function portForSettings(core: CoreEngine, explicitListen: boolean, shown: number): number | null {
