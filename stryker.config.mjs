@@ -27,6 +27,7 @@ export default {
     'electron/core/probe/tcp-check.ts',
     // Selection policy.
     'electron/core/selection/policy.ts',
+    'electron/core/selection/rank.ts',
     // System-proxy ownership.
     'electron/core/browsers/system-proxy/manager.ts',
     'electron/core/browsers/system-proxy/state-machine.ts',

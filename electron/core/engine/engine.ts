@@ -22,7 +22,7 @@ import type { EngineEvents, EngineOptions, EngineState, Phase } from './engine-t
 import type { Explanation } from '../selection/explain.ts';
 import { UserServerStore } from '../catalog/user-servers.ts';
 import { UnbridgedServers } from './unbridged.ts';
-import { bindNetworkMemory, type NetworkMemoryBinding } from './network-memory-binding.ts';
+import { bindNetworkMemory, type NetworkMemoryBinding } from '../selection/network-memory-binding.ts';
 import { join } from 'node:path';
 import { untrustPublisher, type Untrusted } from '../catalog/untrust.ts';
 import { isBridged } from '../../../shared/entry.ts';

@@ -1,6 +1,7 @@
 // explain(): why the engine uses the server it uses, structured for the UI and as text for the CLI.
 import type { Score } from './scoring.ts';
-import { marginFor, type Rankable, type SelectionPolicy, type ServerStatus } from './policy.ts';
+import { marginFor, type SelectionPolicy, type ServerStatus } from './policy.ts';
+import type { Rankable } from './rank.ts';
 
 export type DecisionReason =
   | 'none'            // nothing known yet

@@ -7,8 +7,9 @@ import type { ProbeResult } from '../probe/types.ts';
 import type { Score } from './scoring.ts';
 import { Selection } from './selection.ts';
 import {
-  chooseOne, clearlyBetter, compareCandidates, DEFAULT_SELECTION, marginFor, nearBest, statusOf, type Rankable,
+  chooseOne, clearlyBetter, DEFAULT_SELECTION, marginFor, nearBest, statusOf,
 } from './policy.ts';
+import { compareCandidates, type Rankable } from './rank.ts';
 
 const P = DEFAULT_SELECTION;
 const sample = (ok: boolean, at = 1) => ({ at, ok, latencyMs: ok ? 100 : null, source: 'probe' as const });

@@ -1,5 +1,6 @@
 // The rules of automatic selection as pure functions: what state a server is in, when another server
-// is "clearly better", which servers count as near-equal (for spreading load), and the candidate order.
+// is "clearly better", which servers count as near-equal (for spreading load). The order of
+// candidates is the ranker's (rank.ts).
 import type { Score } from './scoring.ts';
 
 export interface SelectionPolicy {
@@ -77,35 +78,4 @@ export function chooseOne<T>(items: readonly T[], rng: () => number): T | undefi
   if (items.length === 0) return undefined;
   const i = Math.min(items.length - 1, Math.floor(rng() * items.length));
   return items[i];
-}
-
-const STATUS_ORDER: Record<ServerStatus, number> = { ok: 0, degraded: 1, untested: 2, recovering: 3, failing: 4 };
-
-export interface Rankable {
-  id: string;
-  status: ServerStatus;
-  score: Score;
-  /** Position in the network memory for this network (lower = tried first), or Infinity. */
-  remembered: number;
-  /** Position in the lists, for a stable order. */
-  index: number;
-}
-
-/**
- * Candidate order after the current/overridden server: working ones by effective latency, then
- * degraded ones (the proxy answers), then untested ones (those that worked on this network before first), then recovering, then failing
- * ones, the one that failed longest ago first.
- */
-export function compareCandidates(a: Rankable, b: Rankable): number {
-  const s = STATUS_ORDER[a.status] - STATUS_ORDER[b.status];
-  if (s !== 0) return s;
-  if (a.status === 'failing') {
-    const fa = a.score.lastFailure?.at ?? 0;
-    const fb = b.score.lastFailure?.at ?? 0;
-    if (fa !== fb) return fa - fb;
-  } else if (a.status !== 'untested') {
-    const d = a.score.effectiveMs - b.score.effectiveMs;
-    if (d !== 0 && !Number.isNaN(d)) return d;
-  }
-  return a.remembered - b.remembered || a.index - b.index;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Entry } from '../../../shared/entry.ts';
 import type { ProbeResult } from '../probe/types.ts';
-import { NetworkMemory } from '../engine/network-fingerprint-memory.ts';
+import { NetworkMemory } from './network-memory.ts';
 import { Selection, type SelectionOptions } from './selection.ts';
 import { seeded } from '../../../test/helpers/seeded.ts';
 

@@ -4,14 +4,14 @@
 import { EventEmitter } from 'node:events';
 import type { Entry } from '../../../shared/entry.ts';
 import { parseUpstreamId } from '../../../shared/server-id.ts';
-import type { ProbeResult } from '../probe/types.ts';
-import type { NetworkMemory } from '../engine/network-fingerprint-memory.ts';
+import type { NetworkMemory } from './network-memory.ts';
 import { DEFAULT_SCORING, SampleHistory, type Sample, type ScoringPolicy } from './scoring.ts';
 import { ScoreBook } from './scores.ts';
 import { buildExplanation, type DecisionReason, type Explanation, type ServerView } from './explain.ts';
 import {
-  chooseOne, clearlyBetter, compareCandidates, DEFAULT_SELECTION, nearBest, type SelectionPolicy, type ServerStatus,
+  chooseOne, clearlyBetter, DEFAULT_SELECTION, nearBest, type SelectionPolicy, type ServerStatus,
 } from './policy.ts';
+import { compareCandidates, type ProbeOutcome } from './rank.ts';
 
 export interface Candidate {
   id: string;
@@ -96,7 +96,7 @@ export class Selection extends EventEmitter<SelectionEvents> {
     this.invalidate();
   }
 
-  recordProbe(result: ProbeResult): void {
+  recordProbe(result: ProbeOutcome): void {
     if (result.error && NOT_THE_SERVERS_FAULT.has(result.error.kind)) return;
     if (!result.ok && result.degraded) {
       const message = result.error?.message ?? 'no probe URL could be fetched through it';

@@ -1,8 +1,8 @@
 // Connects the selection to the per-network memory on disk: what worked on this network goes
 // first next time, keyed by a private fingerprint of the local network.
-import { loadNetworkMemory, saveNetworkMemory } from './network-fingerprint-memory.ts';
+import { loadNetworkMemory, saveNetworkMemory } from './network-memory.ts';
 import { currentNetworkFingerprint } from './network-fingerprint.ts';
-import type { Selection } from '../selection/selection.ts';
+import type { Selection } from './selection.ts';
 
 export interface NetworkMemoryBinding {
   /** Re-reads the network (a laptop moved) so its remembered servers go first. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { collectNetworkFacts, networkFingerprint, newFingerprintSecret, parseProcArp, parseProcRoute, type FactSources } from './network-fingerprint.ts';
-import { loadNetworkMemory, NetworkMemory, saveNetworkMemory, MAX_SERVERS_PER_NETWORK } from './network-fingerprint-memory.ts';
+import { loadNetworkMemory, NetworkMemory, saveNetworkMemory, MAX_SERVERS_PER_NETWORK } from './network-memory.ts';
 
 const ROUTE = `Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT
 wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0
