@@ -15,7 +15,7 @@ export default {
   mutate: [
     // List verification and state: rollback, freeze, floors.
     'electron/core/lists/verify.ts',
-    'electron/core/store/state-store.ts',
+    'electron/core/catalog/state-store.ts',
     // Codes, roots and thresholds.
     'electron/core/codes/codes.ts',
     'electron/core/lists/roots.ts',

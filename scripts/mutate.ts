@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 /** The modules of the trust and safety core, as the README reports them. */
 export const MODULES: Record<string, string[]> = {
-  'list verification and state (rollback, freeze, floors)': ['electron/core/lists/verify.ts', 'electron/core/store/state-store.ts'],
+  'list verification and state (rollback, freeze, floors)': ['electron/core/lists/verify.ts', 'electron/core/catalog/state-store.ts'],
   'codes': ['electron/core/codes/codes.ts'],
   'roots and thresholds': ['electron/core/lists/roots.ts', 'electron/core/lists/signed.ts'],
   'bridge auth and the loopback exemption': ['electron/core/bridge/auth.ts'],

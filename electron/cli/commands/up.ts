@@ -9,7 +9,7 @@ import type { Engine } from '../../core/engine/engine.ts';
 import { ApiService, type ApiServiceOptions } from '../../core/engine/api/service.ts';
 import { generateToken, serveApiOverHttp, type UiServer } from '../../core/ui-server/index.ts';
 import { ensureRenderer } from '../renderer-build.ts';
-import type { CatalogServer } from '../../core/engine/catalog.ts';
+import type { CatalogServer } from '../../core/catalog/catalog.ts';
 import { startDemo, type DemoSetup } from '../../core/engine/demo.ts';
 import { formatProxyLink } from '../../../shared/proxy-link.ts';
 import { parseListen } from '../listen.ts';

@@ -6,27 +6,28 @@ import type { Bridge } from '../bridge/index.ts';
 import { SearchDriver } from './search-driver.ts';
 import { BridgeLink } from './bridge-link.ts';
 import { ProbeRounds } from './probe-rounds.ts';
-import { openClient, type ClientStores } from '../client.ts';
-import { importInput, type ImportOptions, type ImportOutcome } from '../importer.ts';
-import { importServers, type ServersOutcome } from '../import-servers.ts';
-import type { OutlineKeyOptions } from '../outline-key.ts';
-import { loadBootstrapList } from '../lists/bootstrap.ts';
-import type { ChannelReport } from '../lists/refresh.ts';
-import { SourceRefresher } from './source-refresher.ts';
+import { openClient, type ClientStores } from '../catalog/open.ts';
+import { importInput, type ImportOptions, type ImportOutcome } from '../catalog/import.ts';
+import { importServers, type ServersOutcome } from '../catalog/import-servers.ts';
+import type { OutlineKeyOptions } from '../catalog/outline-key.ts';
+import { loadBootstrapList } from '../catalog/bootstrap.ts';
+import type { ChannelReport } from '../catalog/refresh.ts';
+import { SourceRefresher } from '../catalog/refresher.ts';
 import type { ProbeRun } from '../probe/index.ts';
 import type { ProbeResult } from '../probe/types.ts';
-import { buildCatalog, type Catalog, type CatalogServer } from './catalog.ts';
+import { buildCatalog, type Catalog, type CatalogServer } from '../catalog/catalog.ts';
 import { Selection, type ServerStats } from '../selection/selection.ts';
 import type { EngineEvents, EngineOptions, EngineState, Phase } from './engine-types.ts';
 import type { Explanation } from '../selection/explain.ts';
-import { UserServerStore } from './user-servers.ts';
+import { UserServerStore } from '../catalog/user-servers.ts';
 import { UnbridgedServers } from './unbridged.ts';
 import { bindNetworkMemory, type NetworkMemoryBinding } from '../selection/network-memory-binding.ts';
 import { join } from 'node:path';
-import { untrustPublisher, type Untrusted } from '../untrust.ts';
+import { untrustPublisher, type Untrusted } from '../catalog/untrust.ts';
 import { isBridged } from '../../../shared/entry.ts';
-import type { TrustedPublisher } from '../store/trust-store.ts';
+import type { TrustedPublisher } from '../catalog/trust-store.ts';
 import type { RootChain } from '../lists/roots.ts';
+import { parseServerId } from '../../../shared/server-id.ts';
 
 export type { EngineEvents, EngineOptions, EngineState, Phase } from './engine-types.ts';
 
@@ -281,7 +282,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   async removeServer(id: string): Promise<boolean> {
     const server = this.byId.get(id);
     if (!server || server.origin !== 'user') return false;
-    const removed = await this.users.remove(server.entry.id.replace(/@user$/, ''));
+    const own = parseServerId(server.id);
+    const removed = own !== null && own.publisher === null && await this.users.remove(own.entryId);
     if (removed) await this.onListsChanged();
     return removed;
   }

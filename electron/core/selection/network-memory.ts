@@ -1,7 +1,7 @@
 // Which servers worked on which network (by fingerprint only), so they are tried first next time.
 // Persisted as JSON with a zod schema; the lead stores it in the data dir (loadNetworkMemory/save…).
 import { z } from 'zod';
-import { JsonFile } from '../store/json-file.ts';
+import { JsonFile } from '../fs/json-file.ts';
 import { newFingerprintSecret } from './network-fingerprint.ts';
 
 export const MAX_NETWORKS = 50;

@@ -3,6 +3,7 @@
 // spread among near-equal servers, aware of what worked on this network, with pick/pin overrides.
 import { EventEmitter } from 'node:events';
 import type { Entry } from '../../../shared/entry.ts';
+import { parseUpstreamId } from '../../../shared/server-id.ts';
 import type { NetworkMemory } from './network-memory.ts';
 import { DEFAULT_SCORING, SampleHistory, type Sample, type ScoringPolicy } from './scoring.ts';
 import { ScoreBook } from './scores.ts';
@@ -136,10 +137,9 @@ export class Selection extends EventEmitter<SelectionEvents> {
 
   /** The port of an upstream id ("<entry id>:<port>") when it is one of the entry's ports. */
   private portFromUpstreamId(serverId: string): number | undefined {
-    const i = serverId.lastIndexOf(':');
-    if (i <= 0 || this.entries.has(serverId)) return undefined;
-    const port = Number(serverId.slice(i + 1));
-    return this.entries.get(serverId.slice(0, i))?.entry.ports.includes(port) ? port : undefined;
+    const up = parseUpstreamId(serverId);
+    if (!up || this.entries.has(serverId)) return undefined;
+    return this.entries.get(up.serverId)?.entry.ports.includes(up.port) ? up.port : undefined;
   }
 
   /**
@@ -272,8 +272,7 @@ export class Selection extends EventEmitter<SelectionEvents> {
 
   private resolveId(serverId: string): string | null {
     if (this.entries.has(serverId)) return serverId;
-    const i = serverId.lastIndexOf(':');
-    const base = i > 0 ? serverId.slice(0, i) : null;
+    const base = parseUpstreamId(serverId)?.serverId ?? null;
     return base !== null && this.entries.has(base) ? base : null;
   }
 

@@ -2,9 +2,10 @@
 // into the one ImportOutcome of the Api contract.
 import type { ImportOutcome as UiImportOutcome } from '../../../../shared/api.ts';
 import { findCode } from '../../../../shared/code-format.ts';
-import type { ImportOutcome } from '../../importer.ts';
+import { serverIdFor } from '../../../../shared/server-id.ts';
+import type { ImportOutcome } from '../../catalog/import.ts';
 import { codeProblem } from '../../codes/codes.ts';
-import type { ServersOutcome } from '../../import-servers.ts';
+import type { ServersOutcome } from '../../catalog/import-servers.ts';
 import { publisherFingerprint } from './views.ts';
 
 export function uiImportOutcome(outcomes: ImportOutcome[], text: string): UiImportOutcome {
@@ -12,7 +13,7 @@ export function uiImportOutcome(outcomes: ImportOutcome[], text: string): UiImpo
   if (servers && servers.kind === 'servers') return serversOutcome(servers);
   const added = outcomes.filter((o) => o.status === 'added' || o.status === 'updated');
   if (added.length > 0) {
-    const servers = added.flatMap((o) => (o.kind === 'code' && o.status === 'added' ? o.servers.map((s) => `${s.id}@${o.publisher}`) : []));
+    const servers = added.flatMap((o) => (o.kind === 'code' && o.status === 'added' ? o.servers.map((s) => serverIdFor(s.id, o.publisher)) : []));
     const count = added.reduce((n, o) => n + (o.kind === 'list' && 'entries' in o ? o.entries : o.kind === 'code' && 'servers' in o ? o.servers.length : 0), 0);
     const first = added[0]!;
     return { kind: 'added', added: count, serverIds: servers, publisher: 'publisher' in first ? first.publisher : null };
@@ -49,7 +50,7 @@ export function serversOutcome(o: ServersOutcome): UiImportOutcome {
   return {
     kind: 'added',
     added: o.servers.length,
-    serverIds: o.servers.slice(0, 5000).map((s) => `${s.id}@user`),
+    serverIds: o.servers.slice(0, 5000).map((s) => serverIdFor(s.id, null)),
     publisher: null,
     own: true,
     unsupported: o.unsupported,

@@ -9,7 +9,7 @@ import { BatchError } from '../../codes/batch.ts';
 import { shareBatch, shareCode } from './share.ts';
 import { codable } from '../../../../shared/code-servers.ts';
 import { bareKeyChain } from '../../lists/roots.ts';
-import type { ImportOutcome } from '../../importer.ts';
+import type { ImportOutcome } from '../../catalog/import.ts';
 import { detectBrowsers } from '../../browsers/detect.ts';
 import { openApp } from './apps.ts';
 import { realHost } from '../../browsers/real-host.ts';

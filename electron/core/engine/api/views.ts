@@ -2,10 +2,10 @@
 import type { Channel, FailureKind, Publisher, Server, State } from '../../../../shared/api-models.ts';
 import { FAILURE_KINDS } from '../../../../shared/api-models.ts';
 import { publisherCheck } from '../../crypto/fingerprint.ts';
-import type { ChannelReport } from '../../lists/refresh.ts';
-import type { TrustedPublisher } from '../../store/trust-store.ts';
+import type { ChannelReport } from '../../catalog/refresh.ts';
+import type { TrustedPublisher } from '../../catalog/trust-store.ts';
 import type { VerifiedList } from '../../lists/verify.ts';
-import type { CatalogServer } from '../catalog.ts';
+import type { CatalogServer } from '../../catalog/catalog.ts';
 import type { Engine as CoreEngine } from '../engine.ts';
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';

@@ -2,10 +2,10 @@
 // Clash/mihomo YAML, sing-box JSON), Outline keys (ssconf:// fetched). Unsigned, so they become
 // the person's own servers (like Add server). Bad lines are reported with their line and reason;
 // everything good is still added.
-import type { Entry } from '../../shared/entry.ts';
-import { LinkError, type ParsedLink } from '../../shared/proxy-link.ts';
-import { parseSubscription, type SubscriptionFormat, type SubscriptionProblem } from '../../shared/links/subscription.ts';
-import { UserServerStore } from './engine/user-servers.ts';
+import type { Entry } from '../../../shared/entry.ts';
+import { LinkError, type ParsedLink } from '../../../shared/proxy-link.ts';
+import { parseSubscription, type SubscriptionFormat, type SubscriptionProblem } from '../../../shared/links/subscription.ts';
+import { UserServerStore } from './user-servers.ts';
 import { fetchOutlineKey, type OutlineKeyOptions } from './outline-key.ts';
 
 /** At most this many ssconf:// keys are fetched from one paste. */

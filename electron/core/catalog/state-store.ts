@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { EntrySchema } from '../../../shared/entry.ts';
-import { JsonFile } from './json-file.ts';
+import { JsonFile } from '../fs/json-file.ts';
 
 const CodeRecordSchema = z.strictObject({
   nonce: z.string(),

@@ -2,12 +2,12 @@
 // state (versions, time floor, code nonces) and the list cache.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parsePublisherFile } from './lists/keyfiles.ts';
-import type { RootChain } from './lists/roots.ts';
-import { bootstrapDir } from './paths.ts';
-import { ListCache } from './store/list-cache.ts';
-import { StateStore } from './store/state-store.ts';
-import { TrustStore } from './store/trust-store.ts';
+import { parsePublisherFile } from '../lists/keyfiles.ts';
+import type { RootChain } from '../lists/roots.ts';
+import { bootstrapDir } from '../paths.ts';
+import { ListCache } from './list-cache.ts';
+import { StateStore } from './state-store.ts';
+import { TrustStore } from './trust-store.ts';
 
 export interface ClientStores {
   dataDir: string;

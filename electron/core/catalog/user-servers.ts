@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { EntrySchema, type Entry } from '../../../shared/entry.ts';
 import { entryIdFor, type ParsedLink } from '../../../shared/proxy-link.ts';
-import { JsonFile } from '../store/json-file.ts';
+import { JsonFile } from '../fs/json-file.ts';
 
 /** A person's own servers: room for one big subscription. */
 export const MAX_USER_SERVERS = 5000;

@@ -1,6 +1,6 @@
 // A JSON document on disk with a schema, atomic writes and previous-good-copy recovery.
 import type { z } from 'zod';
-import { readWithRecovery, StorageError, writeFileAtomic } from '../fs/atomic.ts';
+import { readWithRecovery, StorageError, writeFileAtomic } from './atomic.ts';
 
 export interface Loaded<T> {
   value: T;

@@ -3,8 +3,8 @@
 // source, and revoked or expired entries drop out. A publisher's list can only withdraw its
 // own servers: revocations never reach across publishers.
 import type { Entry, SourcedEntry } from '../../../shared/entry.ts';
-import type { CodeRecord } from '../store/state-store.ts';
-import type { VerifiedList } from './verify.ts';
+import type { CodeRecord } from './state-store.ts';
+import type { VerifiedList } from '../lists/verify.ts';
 
 export interface MergeResult {
   entries: SourcedEntry[];

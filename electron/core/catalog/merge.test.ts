@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { VerifiedList } from './verify.ts';
+import type { VerifiedList } from '../lists/verify.ts';
 import { mergeLists } from './merge.ts';
 import type { Entry } from '../../../shared/entry.ts';
 

@@ -1,7 +1,7 @@
 // Removing trust in a publisher removes everything it brought: its trust record, the servers
 // and channels of its codes, and its cached list. Its version and time floor stay, so that
 // trusting it again cannot let an older list back in.
-import type { ClientStores } from './client.ts';
+import type { ClientStores } from './open.ts';
 
 export interface Untrusted {
   publisher: string;

@@ -4,10 +4,10 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKey } from '../../electron/core/crypto/ed25519.ts';
-import { bareKeyChain } from '../../electron/core/lists/roots.ts';
-import { TrustStore } from '../../electron/core/store/trust-store.ts';
-import { StorageError } from '../../electron/core/fs/atomic.ts';
+import { generateKey } from '../crypto/ed25519.ts';
+import { bareKeyChain } from '../lists/roots.ts';
+import { TrustStore } from './trust-store.ts';
+import { StorageError } from '../fs/atomic.ts';
 
 async function tmp(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'porthole-trust-'));
@@ -45,8 +45,8 @@ describe('trust store', () => {
     const keys = Array.from({ length: 40 }, () => generateKey().publicKey);
     // A child process adds keys one by one, as fast as it can, until it is killed.
     const script = `
-      import { TrustStore } from ${JSON.stringify(new URL('../../electron/core/store/trust-store.ts', import.meta.url).href)};
-      import { bareKeyChain } from ${JSON.stringify(new URL('../../electron/core/lists/roots.ts', import.meta.url).href)};
+      import { TrustStore } from ${JSON.stringify(new URL('./trust-store.ts', import.meta.url).href)};
+      import { bareKeyChain } from ${JSON.stringify(new URL('../lists/roots.ts', import.meta.url).href)};
       const keys = ${JSON.stringify(keys)};
       const store = await new TrustStore(${JSON.stringify(dir)}, []).load();
       let i = 0;

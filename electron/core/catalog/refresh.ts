@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { LIMITS } from '../../../shared/list-format.ts';
 import type { Channel, ChannelFetchResult, ProxyAgentOption } from '../channels/index.ts';
-import type { ClientStores } from '../client.ts';
-import { acceptList, type ImportOutcome } from '../importer.ts';
+import type { ClientStores } from './open.ts';
+import { acceptList, type ImportOutcome } from './import.ts';
 
 export interface ChannelReport {
   channel: string;

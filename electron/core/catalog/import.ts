@@ -2,16 +2,16 @@
 // with armored blocks, a one-time code, or servers of their own (share links, subscriptions,
 // Clash/sing-box/Outline configs: see import-servers.ts). Verifies signed input first; stores
 // only what verified; a rejected input changes nothing that was stored before.
-import { fromUtf8 } from '../../shared/base64url.ts';
-import { extractArmored } from '../../shared/armor.ts';
-import { entryIdFor } from '../../shared/proxy-link.ts';
-import type { Entry } from '../../shared/entry.ts';
-import type { ClientStores } from './client.ts';
-import { checkCodeChannels } from './codes/code-channels.ts';
-import { readCode, verifyCode } from './codes/codes.ts';
-import { publisherCheck } from './crypto/fingerprint.ts';
-import { Rejection, type RejectionReason } from './lists/signed.ts';
-import { verifyList } from './lists/verify.ts';
+import { fromUtf8 } from '../../../shared/base64url.ts';
+import { extractArmored } from '../../../shared/armor.ts';
+import { entryIdFor } from '../../../shared/proxy-link.ts';
+import type { Entry } from '../../../shared/entry.ts';
+import type { ClientStores } from './open.ts';
+import { checkCodeChannels } from '../codes/code-channels.ts';
+import { readCode, verifyCode } from '../codes/codes.ts';
+import { publisherCheck } from '../crypto/fingerprint.ts';
+import { Rejection, type RejectionReason } from '../lists/signed.ts';
+import { verifyList } from '../lists/verify.ts';
 import { importServers, type ServerImportOptions, type ServersOutcome } from './import-servers.ts';
 
 export type ImportOutcome =

@@ -1,12 +1,12 @@
 // Reads the cached lists back, re-verifying each against the trust store; a held list or code
 // keeps working after it expires (flagged), because people may be offline for weeks, until
 // the grace period of lists/expiry.ts is over.
-import type { ClientStores } from '../client.ts';
-import type { CodeRecord } from '../store/state-store.ts';
+import type { ClientStores } from './open.ts';
+import type { CodeRecord } from './state-store.ts';
 import { checkCodeChannels } from '../codes/code-channels.ts';
-import { EXPIRED_GRACE_DAYS, expiryStatus } from './expiry.ts';
-import { Rejection } from './signed.ts';
-import { verifyList, type VerifiedList } from './verify.ts';
+import { EXPIRED_GRACE_DAYS, expiryStatus } from '../lists/expiry.ts';
+import { Rejection } from '../lists/signed.ts';
+import { verifyList, type VerifiedList } from '../lists/verify.ts';
 
 export interface StoredLists {
   lists: VerifiedList[];

@@ -3,11 +3,11 @@
 // own limit), 64 KB cap. An answer's `error.message` is shown to the person as the provider wrote it.
 import { rootCertificates } from 'node:tls';
 import got from 'got';
-import { LinkError, parseProxyLink, type ParsedLink } from '../../shared/proxy-link.ts';
-import { outlineConfig } from '../../shared/links/outline-config.ts';
-import { parseJsonConfig, parseYamlConfig, yamlValue } from '../../shared/links/structured.ts';
-import { httpProxyAgents } from './channels/proxy-agent.ts';
-import type { ProxyAgentOption } from './channels/types.ts';
+import { LinkError, parseProxyLink, type ParsedLink } from '../../../shared/proxy-link.ts';
+import { outlineConfig } from '../../../shared/links/outline-config.ts';
+import { parseJsonConfig, parseYamlConfig, yamlValue } from '../../../shared/links/structured.ts';
+import { httpProxyAgents } from '../channels/proxy-agent.ts';
+import type { ProxyAgentOption } from '../channels/types.ts';
 
 export const OUTLINE_KEY_TIMEOUT_MS = 10_000;
 export const OUTLINE_KEY_MAX_BYTES = 64 * 1024;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { SignedSchema, type Signed } from '../../../shared/list-format.ts';
 import { bareKeyChain, verifyRootChain, type RootChain } from '../lists/roots.ts';
 import { Rejection } from '../lists/signed.ts';
-import { JsonFile } from './json-file.ts';
+import { JsonFile } from '../fs/json-file.ts';
 
 const TrustFileSchema = z.strictObject({
   format: z.literal('porthole-trust/1'),

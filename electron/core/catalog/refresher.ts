@@ -2,11 +2,11 @@
 // and then in the background, backing off while nothing comes through, and keeps each channel's
 // last report for the UI and the CLI.
 import { ChannelSpecError, parseChannelSpec, type Channel, type ChannelSettings } from '../channels/index.ts';
-import type { ClientStores } from '../client.ts';
-import type { ImportOutcome } from '../importer.ts';
-import { refreshChannels, type ChannelReport } from '../lists/refresh.ts';
+import type { ClientStores } from './open.ts';
+import type { ImportOutcome } from './import.ts';
+import { refreshChannels, type ChannelReport } from './refresh.ts';
 import { z } from 'zod';
-import { JsonFile } from '../store/json-file.ts';
+import { JsonFile } from '../fs/json-file.ts';
 
 const EtagsSchema = z.record(z.string().max(4096), z.string().max(1024));
 

@@ -2,8 +2,8 @@
 // start-up when it is newer than what the client holds, so a fresh install works offline.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ClientStores } from '../client.ts';
-import { acceptList, type ImportOutcome } from '../importer.ts';
+import type { ClientStores } from './open.ts';
+import { acceptList, type ImportOutcome } from './import.ts';
 import { bootstrapDir } from '../paths.ts';
 
 export async function loadBootstrapList(stores: ClientStores, dir = bootstrapDir()): Promise<ImportOutcome | null> {
