@@ -19,6 +19,20 @@ export interface Candidate {
   port: number;
 }
 
+/** What the UI shows of one server's samples and state (see ServerSchema in shared/api-models.ts). */
+export interface ServerStats {
+  samples: (number | null)[];
+  latencyMs: number | null;
+  successRate: number | null;
+  lastTested: number | null;
+  status: 'untested' | 'ok' | 'failed';
+  degraded: boolean;
+  failure: { kind: string; message: string } | null;
+  pinned: boolean;
+  picked: boolean;
+  active: boolean;
+}
+
 export interface SelectionOptions {
   /** Clock in ms (default Date.now); samples and windows use it. */
   clock?: () => number;
@@ -224,7 +238,7 @@ export class Selection extends EventEmitter<SelectionEvents> {
   }
 
   /** What the UI shows for one server (see ServerSchema in shared/api-models.ts). */
-  server(id: string): { samples: (number | null)[]; latencyMs: number | null; successRate: number | null; lastTested: number | null; status: 'untested' | 'ok' | 'failed'; degraded: boolean; failure: { kind: string; message: string } | null; pinned: boolean; picked: boolean; active: boolean } | null {
+  server(id: string): ServerStats | null {
     if (!this.entries.has(id)) return null;
     const all = this.history.get(id);
     const view = this.view(id, this.clock(), this.rememberedIndex());

@@ -103,7 +103,7 @@ export class ApiService implements ApiBackend {
     const names = new Map(lists.map((l) => [l.publisher, l.payload.name ?? l.publisher]));
     const counts = new Map<string, number>();
     for (const s of core.servers()) if (s.publisher) counts.set(s.publisher, (counts.get(s.publisher) ?? 0) + 1);
-    const publishers: Publisher[] = core.stores.trust.list().map((p) => publisherView(p, lists.find((l) => l.publisher === p.publisher), counts.get(p.publisher) ?? 0));
+    const publishers: Publisher[] = core.publishers().map((p) => publisherView(p, lists.find((l) => l.publisher === p.publisher), counts.get(p.publisher) ?? 0));
     return { channels: core.channelReports().map((r) => channelView(r, names)), publishers, refreshing: core.state().refreshing };
   }
 
@@ -166,7 +166,7 @@ export class ApiService implements ApiBackend {
     const core = this.requireRunning();
     const server = core.server(req.id);
     if (!server) throw new ApiError('not-found', 'no such server');
-    if (core.selection.pinned === req.id) core.unpin();
+    if (core.pinned() === req.id) core.unpin();
     return serverView(core, server);
   }
 
@@ -245,7 +245,7 @@ export class ApiService implements ApiBackend {
     const chain = bareKeyChain(key);
     if (publisherFingerprint(chain.publisher) !== req.fingerprint) throw new ApiError('bad-request', 'the fingerprint does not match the code');
     const core = await this.openCore();
-    await core.stores.trust.add(chain, 'code');
+    await core.trustKey(chain, 'code');
     this.pendingTrust.delete(req.fingerprint);
     const sources = await this.getSources();
     this.emit({ type: 'sources', sources });
@@ -256,7 +256,7 @@ export class ApiService implements ApiBackend {
 
   async untrust(req: { fingerprint: string }) {
     const core = await this.openCore();
-    const id = publisherFromFingerprint(req.fingerprint, core.stores.trust.list().map((p) => p.publisher));
+    const id = publisherFromFingerprint(req.fingerprint, core.publishers().map((p) => p.publisher));
     if (!id) return { removed: false };
     try {
       await core.untrust(id);

@@ -39,7 +39,7 @@ export function failureKind(kind: string): FailureKind {
 
 export function serverView(core: CoreEngine, s: CatalogServer): Server {
   if (s.entry.protocol === 'mtproto' || s.entry.protocol === 'unsupported') return unbridgedView(core, s);
-  const v = core.selection.server(s.id);
+  const v = core.serverStats(s.id);
   const running = core.state().probing && !v?.lastTested;
   return {
     id: s.id,
@@ -65,7 +65,7 @@ export function serverView(core: CoreEngine, s: CatalogServer): Server {
 
 /** MTProto (probed for Telegram, never bridged) and not-yet-spoken servers (never tested). */
 function unbridgedView(core: CoreEngine, s: CatalogServer): Server {
-  const r = s.entry.protocol === 'mtproto' ? core.unbridged.result(s.id) : undefined;
+  const r = s.entry.protocol === 'mtproto' ? core.mtprotoResult(s.id) : undefined;
   const latency = r?.ok && r.latencyMs !== null ? Math.min(600_000, Math.max(0, r.latencyMs)) : null;
   return {
     id: s.id,
@@ -95,7 +95,7 @@ const REASONS: Record<string, NonNullable<State['current']>['reason']> = {
 export function stateView(core: CoreEngine | null, extra: { systemProxy: boolean; browsers: State['browsers']; lan: State['lan']; since: string }): State {
   const st = core?.state();
   const current = st?.current ?? null;
-  const working = core ? core.servers().filter((s) => core.selection.server(s.id)?.status === 'ok').length : 0;
+  const working = core ? core.servers().filter((s) => core.serverStats(s.id)?.status === 'ok').length : 0;
   const phase = st?.phase ?? 'idle';
   return {
     phase,
@@ -106,7 +106,7 @@ export function stateView(core: CoreEngine | null, extra: { systemProxy: boolean
           label: (current.entry.label ?? current.entry.host).slice(0, 100),
           ...(current.entry.country ? { country: current.entry.country } : {}),
           latencyMs: st?.currentLatencyMs === null || st?.currentLatencyMs === undefined ? null : Math.min(600_000, st.currentLatencyMs),
-          reason: REASONS[st!.reason] ?? (core?.selection.server(current.id)?.degraded ? 'degraded' : working === 1 ? 'only-working' : 'fastest'),
+          reason: REASONS[st!.reason] ?? (core?.serverStats(current.id)?.degraded ? 'degraded' : working === 1 ? 'only-working' : 'fastest'),
         }
       : null,
     offlineReason: phase === 'offline' ? (core && core.servers().length > 0 ? 'all-failed' : 'no-servers') : null,
