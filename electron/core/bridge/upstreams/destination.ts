@@ -1,6 +1,6 @@
 // Checks and formats destinations and proxy endpoints.
+import { PortholeError } from '../../../../shared/errors.ts';
 import net from 'node:net';
-import { UpstreamError } from './types.ts';
 import type { Destination } from './types.ts';
 
 /** Strips the brackets of "[v6]" literals. */
@@ -21,7 +21,7 @@ export function hostPort(host: string, port: number): string {
 export function checkDestination(dest: Destination, upstream: string): Destination {
   const host = bareHost(dest.host);
   const bad = (why: string): never => {
-    throw new UpstreamError('other', upstream, `${upstream}: bad destination ${JSON.stringify(dest.host)}:${dest.port}: ${why}`);
+    throw new PortholeError('other', `${upstream}: bad destination ${JSON.stringify(dest.host)}:${dest.port}: ${why}`, { upstream });
   };
   if (!Number.isInteger(dest.port) || dest.port < 1 || dest.port > 65535) bad('port out of range');
   if (host.length === 0) bad('empty host');
