@@ -3,8 +3,9 @@
 // (The real TCP cases — a dropped SYN is "timeout", a reset is "refused" — are in tcp-check.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { PortholeError } from '../../shared/errors.ts';
-import { describeFailure, failureKind, failureRank, toFailure } from '../../electron/core/probe/classify.ts';
+import { describeFailure, failureKind, toFailure } from '../../electron/core/probe/classify.ts';
 import { errnoOf as errorCode, isLocalError } from '../../electron/core/net/errno.ts';
+import { failureRank } from '../../electron/core/selection/rank.ts';
 
 const coded = (code: string, message = code): NodeJS.ErrnoException => Object.assign(new Error(message), { code });
 

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { CliError, dataDirOption, jsonOption, str, strs, type Command, type CommandContext } from '../command.ts';
 import { resolveDataDir } from '../../core/paths.ts';
 import type { Engine } from '../../core/engine/engine.ts';
-import { ApiEngine, type ApiEngineOptions } from '../../core/engine/api-engine.ts';
+import { ApiService, type ApiServiceOptions } from '../../core/engine/api/service.ts';
 import { generateToken, serveApiOverHttp, type UiServer } from '../../core/ui-server/index.ts';
 import { ensureRenderer } from '../renderer-build.ts';
-import type { CatalogServer } from '../../core/engine/catalog.ts';
+import type { CatalogServer } from '../../core/catalog/catalog.ts';
 import { startDemo, type DemoSetup } from '../../core/engine/demo.ts';
 import { formatProxyLink } from '../../../shared/proxy-link.ts';
 import { parseListen } from '../listen.ts';
@@ -58,11 +58,11 @@ included in the ready event as "ui").`,
       tempDir = await mkdtemp(join(tmpdir(), 'porthole-demo-'));
       dataDir = join(tempDir, 'client');
     }
-    let api: ApiEngine | null = null;
+    let api: ApiService | null = null;
     let ui: UiServer | null = null;
     try {
       const probeUrls = strs(values, 'probe-url');
-      const options: ApiEngineOptions = { ...(listen ? { listen } : {}), channels: strs(values, 'channel'), onCore: (core) => wire(core, ctx, emit, say, demo, () => ui) };
+      const options: ApiServiceOptions = { ...(listen ? { listen } : {}), channels: strs(values, 'channel'), onCore: (core) => wire(core, ctx, emit, say, demo, () => ui) };
       if (values.demo) {
         demo = await startDemo(join(tempDir ?? dataDir, 'demo'));
         options.pinned = [demo.chain];
@@ -73,7 +73,7 @@ included in the ready event as "ui").`,
       } else if (probeUrls.length > 0) {
         options.probe = { probeUrls };
       }
-      api = new ApiEngine({ dataDir, secrets: NO_KEYCHAIN }, options);
+      api = new ApiService({ dataDir, secrets: NO_KEYCHAIN }, options);
       ctx.signal.addEventListener('abort', () => say('stopping…'), { once: true });
       await api.start();
       if (demo) await api.importRaw(await readFile(demo.listFile), false);

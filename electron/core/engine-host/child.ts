@@ -1,10 +1,10 @@
-// The engine process: runs the core engine (ApiEngine) away from the shell's UI thread and serves
+// The engine process: runs the core engine (ApiService) away from the shell's UI thread and serves
 // the Api over its parent channel. The same file runs as an Electron utilityProcess (messages on
 // process.parentPort) and as a forked Node child (process.send / 'message'). Electron-free.
-import type { Engine } from '../../../shared/api-engine.ts';
+import type { ApiBackend } from '../../../shared/api-backend.ts';
 import { dispatch } from '../../../shared/api-dispatch.ts';
-import { ApiEngine } from '../engine/index.ts';
-import type { ApiEngineOptions } from '../engine/api-engine.ts';
+import { ApiService } from '../engine/index.ts';
+import type { ApiServiceOptions } from '../engine/api/service.ts';
 import { ToEngineSchema } from './protocol.ts';
 import type { FromEngine, ToEngine } from './protocol.ts';
 import { keyedSecretBox } from './secret-box.ts';
@@ -30,7 +30,7 @@ function parentChannel(): Channel {
 }
 
 const channel = parentChannel();
-let starting: Promise<Engine> | null = null;
+let starting: Promise<ApiBackend> | null = null;
 let stopping: Promise<void> | null = null;
 
 function stopAndExit(): Promise<void> {
@@ -38,9 +38,9 @@ function stopAndExit(): Promise<void> {
   return stopping.then(() => process.exit(0));
 }
 
-async function open(init: Extract<ToEngine, { t: 'init' }>): Promise<Engine> {
+async function open(init: Extract<ToEngine, { t: 'init' }>): Promise<ApiBackend> {
   const secrets = keyedSecretBox(init.secretKey ? Buffer.from(init.secretKey, 'base64') : null);
-  const engine = new ApiEngine({ dataDir: init.dataDir, secrets }, (init.options ?? {}) as ApiEngineOptions);
+  const engine = new ApiService({ dataDir: init.dataDir, secrets }, (init.options ?? {}) as ApiServiceOptions);
   engine.subscribe((event) => channel.send({ t: 'event', event }));
   await engine.start();
   return engine;
