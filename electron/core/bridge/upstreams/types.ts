@@ -2,12 +2,9 @@
 import type { Duplex } from 'node:stream';
 import { PortholeError, type FailureHop } from '../../../../shared/errors.ts';
 import { UPSTREAM_FAILURES, type UpstreamFailureCode } from '../../../../shared/failures.ts';
+import type { Destination } from '../../net/destination.ts';
 
-/** Where a client wants to go. `host` is a name, IPv4 or IPv6 literal: names are never resolved locally. */
-export interface Destination {
-  host: string;
-  port: number;
-}
+export type { Destination };
 
 export interface ConnectOptions {
   signal?: AbortSignal;
