@@ -74,7 +74,7 @@ describe('the engine process protocol, on arrival', () => {
     const child = fakeChild();
     const starting = launchEngine(() => child.handle, { init });
     child.from({ t: 'start-failed', message: 'disk full', error: toErrorWire(new StorageError('disk full')) });
-    const err = await starting.catch((e: unknown) => e as Error);
+    const err = await starting.then(() => new Error('started'), (e: unknown) => e as Error);
     expect(err.message).toBe('disk full');
     expect(err.cause).toBeInstanceOf(StorageError);
   });
