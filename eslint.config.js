@@ -1,6 +1,8 @@
 // Lint rules, including the layering rules of DEVELOPERS.md:
 //   electron/core and shared never import 'electron';
 //   shared and renderer never import Node built-ins.
+// The layers, the module DAG, folder cycles and where tests live are checked by dependency-cruiser
+// (scripts/architecture/, run by `npm run lint` after ESLint; docs/architecture.md).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';

@@ -15,7 +15,7 @@ export default {
   mutate: [
     // List verification and state: rollback, freeze, floors.
     'electron/core/lists/verify.ts',
-    'electron/core/store/state-store.ts',
+    'electron/core/catalog/state-store.ts',
     // Codes, roots and thresholds.
     'electron/core/codes/codes.ts',
     'electron/core/lists/roots.ts',
@@ -26,7 +26,8 @@ export default {
     'electron/core/probe/classify.ts',
     'electron/core/probe/tcp-check.ts',
     // Selection policy.
-    'electron/core/engine/selection-policy.ts',
+    'electron/core/selection/policy.ts',
+    'electron/core/selection/rank.ts',
     // System-proxy ownership.
     'electron/core/browsers/system-proxy/manager.ts',
     'electron/core/browsers/system-proxy/state-machine.ts',

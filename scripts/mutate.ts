@@ -7,12 +7,12 @@ import { join } from 'node:path';
 
 /** The modules of the trust and safety core, as the README reports them. */
 export const MODULES: Record<string, string[]> = {
-  'list verification and state (rollback, freeze, floors)': ['electron/core/lists/verify.ts', 'electron/core/store/state-store.ts'],
+  'list verification and state (rollback, freeze, floors)': ['electron/core/lists/verify.ts', 'electron/core/catalog/state-store.ts'],
   'codes': ['electron/core/codes/codes.ts'],
   'roots and thresholds': ['electron/core/lists/roots.ts', 'electron/core/lists/signed.ts'],
   'bridge auth and the loopback exemption': ['electron/core/bridge/auth.ts'],
   'probe classification': ['electron/core/probe/classify.ts', 'electron/core/probe/tcp-check.ts'],
-  'selection policy': ['electron/core/engine/selection-policy.ts'],
+  'selection policy': ['electron/core/selection/policy.ts', 'electron/core/selection/rank.ts'],
   'system-proxy ownership': ['electron/core/browsers/system-proxy/manager.ts', 'electron/core/browsers/system-proxy/state-machine.ts', 'electron/core/browsers/system-proxy/journal.ts'],
 };
 

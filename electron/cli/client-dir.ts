@@ -1,5 +1,5 @@
 // Opens the client data folder named by --data-dir / PORTHOLE_DATA_DIR.
-import { openClient, type ClientStores } from '../core/client.ts';
+import { openClient, type ClientStores } from '../core/catalog/open.ts';
 import { resolveDataDir } from '../core/paths.ts';
 import { str, type CommandContext, type OptionValues } from './command.ts';
 

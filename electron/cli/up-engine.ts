@@ -6,8 +6,8 @@ import { ApiError } from '../../shared/api.ts';
 import type { Api } from '../../shared/api.ts';
 import { realHost } from '../core/browsers/real-host.ts';
 import { createSystemProxy } from '../core/browsers/system-proxy/index.ts';
-import { ApiEngine } from '../core/engine/api-engine.ts';
-import type { ApiEngineOptions } from '../core/engine/api-engine.ts';
+import { ApiService } from '../core/engine/api/service.ts';
+import type { ApiServiceOptions } from '../core/engine/api/service.ts';
 import { runCliRequest } from '../core/engine-host/cli-requests.ts';
 import { forkSpawner } from '../core/engine-host/fork-spawner.ts';
 import { hostEngine } from '../core/engine-host/host.ts';
@@ -35,7 +35,7 @@ function typed<R extends CliRequest>(request: R, result: CliResult): Extract<Cli
 }
 
 export async function startInProcess(dataDir: string, options: HostedOptions, onUp: (event: UpEvent) => void): Promise<UpEngine> {
-  const api = new ApiEngine({ dataDir, secrets: NO_KEYCHAIN }, { ...(options as ApiEngineOptions), onCore: (core) => followCore(core, onUp) });
+  const api = new ApiService({ dataDir, secrets: NO_KEYCHAIN }, { ...(options as ApiServiceOptions), onCore: (core) => followCore(core, onUp) });
   try {
     await api.start();
   } catch (err) {

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SecretBox } from '../../shared/api-engine.ts';
+import type { SecretBox } from '../../shared/api-backend.ts';
 
 export const ENGINE_KEY_FILE = 'engine-key.sealed';
 

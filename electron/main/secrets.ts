@@ -3,7 +3,7 @@
 // keyring safeStorage falls back to 'basic_text' (a key built into Chromium, no protection):
 // that counts as no keychain, so secrets go to owner-only files instead of pretend-sealed ones.
 import type { SafeStorage } from 'electron';
-import type { SecretBox } from '../../shared/api-engine.ts';
+import type { SecretBox } from '../../shared/api-backend.ts';
 
 const PREFIX = 'ss1:';
 

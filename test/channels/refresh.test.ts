@@ -6,11 +6,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseChannelSpec } from '../../electron/core/channels/index.ts';
-import { openClient, type ClientStores } from '../../electron/core/client.ts';
+import { openClient, type ClientStores } from '../../electron/core/catalog/open.ts';
 import { createSimplePublisher } from '../../electron/core/lists/keyfiles.ts';
-import { refreshChannels } from '../../electron/core/lists/refresh.ts';
+import { refreshChannels } from '../../electron/core/catalog/refresh.ts';
 import { buildPayload, signList } from '../../electron/core/lists/sign.ts';
-import { loadStoredLists } from '../../electron/core/lists/stored.ts';
+import { loadStoredLists } from '../../electron/core/catalog/stored.ts';
 import { startDeadServer, startServer, type TestServer } from '../fixtures/channels/servers.ts';
 
 let dir: string;

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ApiEngine } from '../../electron/core/engine/api-engine.ts';
+import { ApiService } from '../../electron/core/engine/api/service.ts';
 import { startDemo, type DemoSetup } from '../../electron/core/engine/demo.ts';
 import { generateToken, serveApiOverHttp, type UiServer } from '../../electron/core/ui-server/index.ts';
 import { buildRenderer, CHROMIUM_ARGS } from './harness.ts';
@@ -57,7 +57,7 @@ function telegramPost(): string {
 }
 
 async function startApp(name: string, lang: keyof typeof LOCALES, size: keyof typeof SIZES = 'desktop') {
-  const api = new ApiEngine({ dataDir: join(dir, name), secrets: NO_KEYCHAIN }, {
+  const api = new ApiService({ dataDir: join(dir, name), secrets: NO_KEYCHAIN }, {
     listen: { host: '127.0.0.1', port: 0 }, pinned: [demo.chain], skipBootstrap: true, probe: { defaultProbeUrls: [demo.pageUrl] },
   });
   await api.start();

@@ -1,4 +1,4 @@
-// End to end with the REAL engine: the headless web mode (serveApiOverHttp over ApiEngine) with
+// End to end with the REAL engine: the headless web mode (serveApiOverHttp over ApiService) with
 // real proxies from Debian (microsocks, dante, ss-server; real-peers.ts), driven by Debian's Chromium. Three people, three runs:
 // a low-tech user presses one button; a family member pastes a whole SMS with a code; a power
 // user tests all servers and pins one, and the bridge's counters show traffic went through it.
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ApiEngine } from '../../electron/core/engine/api-engine.ts';
+import { ApiService } from '../../electron/core/engine/api/service.ts';
 import { generateToken, serveApiOverHttp, type UiServer } from '../../electron/core/ui-server/index.ts';
 import { createCode } from '../../electron/core/codes/codes.ts';
 import { generateKey } from '../../electron/core/crypto/ed25519.ts';
@@ -42,8 +42,8 @@ afterAll(async () => {
   if (staticDir) await rm(staticDir, { recursive: true, force: true });
 });
 
-async function startApp(name: string, withDemoList: boolean): Promise<{ api: ApiEngine; ui: UiServer; page: Page; close(): Promise<void> }> {
-  const api = new ApiEngine({ dataDir: join(dir, name), secrets: NO_KEYCHAIN }, {
+async function startApp(name: string, withDemoList: boolean): Promise<{ api: ApiService; ui: UiServer; page: Page; close(): Promise<void> }> {
+  const api = new ApiService({ dataDir: join(dir, name), secrets: NO_KEYCHAIN }, {
     listen: { host: '127.0.0.1', port: 0 },
     pinned: [demo.chain],
     skipBootstrap: true,
@@ -70,7 +70,7 @@ async function startApp(name: string, withDemoList: boolean): Promise<{ api: Api
   };
 }
 
-async function curlThrough(api: ApiEngine): Promise<string> {
+async function curlThrough(api: ApiService): Promise<string> {
   const b = api.running!.bridgeInfo()!;
   const { stdout } = await exec('curl', ['-s', '--max-time', '15', '--noproxy', '', '--proxy', `http://${b.host}:${b.port}`, demo.pageUrl]);
   return stdout;

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiEngine } from '../../electron/core/engine/api-engine.ts';
+import { ApiService } from '../../electron/core/engine/api/service.ts';
 import { startDemo, type DemoSetup } from '../../electron/core/engine/demo.ts';
 import { bestTelegramLink } from '../../electron/core/browsers/telegram.ts';
 import { startFakeTlsProxy, type FakeTlsProxy } from '../peers/mtproto-faketls-server.ts';
@@ -37,8 +37,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function engine(name: string): Promise<ApiEngine> {
-  const api = new ApiEngine({ dataDir: join(dir, name), secrets: NO_KEYCHAIN }, {
+async function engine(name: string): Promise<ApiService> {
+  const api = new ApiService({ dataDir: join(dir, name), secrets: NO_KEYCHAIN }, {
     listen: { host: '127.0.0.1', port: 0 }, pinned: [demo.chain], skipBootstrap: true, probe: { defaultProbeUrls: [demo.pageUrl] },
   });
   await api.start();

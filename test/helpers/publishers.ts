@@ -2,7 +2,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openClient, type ClientStores } from '../../electron/core/client.ts';
+import { openClient, type ClientStores } from '../../electron/core/catalog/open.ts';
 import { createCode } from '../../electron/core/codes/codes.ts';
 import { generateKey, type SecretKey } from '../../electron/core/crypto/ed25519.ts';
 import { newRoot, signRoot, verifyRootChain, type RootChain } from '../../electron/core/lists/roots.ts';

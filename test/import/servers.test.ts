@@ -9,9 +9,9 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openClient } from '../../electron/core/client.ts';
-import { importInput } from '../../electron/core/importer.ts';
-import { UserServerStore } from '../../electron/core/engine/user-servers.ts';
+import { openClient } from '../../electron/core/catalog/open.ts';
+import { importInput } from '../../electron/core/catalog/import.ts';
+import { UserServerStore } from '../../electron/core/catalog/user-servers.ts';
 import { porthole } from '../helpers/cli.ts';
 import { BINARIES, requireBinary } from '../peers/index.ts';
 

@@ -17,8 +17,8 @@ export const MUTATION_TESTS = [
   'test/bridge/auth-lan.test.ts',
   'test/bridge/auth.test.ts',
   // Selection policy.
-  'electron/core/engine/selection-policy.test.ts',
-  'electron/core/engine/selection.test.ts',
+  'electron/core/selection/policy.test.ts',
+  'electron/core/selection/selection.test.ts',
   // System-proxy ownership.
   'test/browsers/system-proxy-ownership.test.ts',
   'test/browsers/system-proxy-manager.test.ts',

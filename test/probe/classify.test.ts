@@ -3,7 +3,8 @@
 // (The real TCP cases — a dropped SYN is "timeout", a reset is "refused" — are in tcp-check.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../electron/core/bridge/upstreams/types.ts';
-import { describeFailure, errorCode, failureKind, failureRank, isLocalError, ProbeError, toFailure } from '../../electron/core/probe/classify.ts';
+import { describeFailure, errorCode, failureKind, isLocalError, ProbeError, toFailure } from '../../electron/core/probe/classify.ts';
+import { failureRank } from '../../electron/core/selection/rank.ts';
 
 const coded = (code: string, message = code): NodeJS.ErrnoException => Object.assign(new Error(message), { code });
 

@@ -2,8 +2,8 @@
 // may not point at this computer, on import and when codes stored earlier are read back.
 import { describe, expect, it } from 'vitest';
 import { generateKey } from '../../electron/core/crypto/ed25519.ts';
-import { importInput } from '../../electron/core/importer.ts';
-import { loadStoredLists } from '../../electron/core/lists/stored.ts';
+import { importInput } from '../../electron/core/catalog/import.ts';
+import { loadStoredLists } from '../../electron/core/catalog/stored.ts';
 import { pointsAtThisComputer } from '../../electron/core/codes/code-channels.ts';
 import { freshClient, makeCode } from '../helpers/publishers.ts';
 

@@ -2,11 +2,11 @@
 // fresh ones, shown with the date they stop being used, and dropped after the grace period.
 import { describe, expect, it } from 'vitest';
 import { generateKey } from '../../electron/core/crypto/ed25519.ts';
-import { buildCatalog } from '../../electron/core/engine/catalog.ts';
-import { UserServerStore } from '../../electron/core/engine/user-servers.ts';
-import { importInput } from '../../electron/core/importer.ts';
+import { buildCatalog } from '../../electron/core/catalog/catalog.ts';
+import { UserServerStore } from '../../electron/core/catalog/user-servers.ts';
+import { importInput } from '../../electron/core/catalog/import.ts';
 import { EXPIRED_GRACE_DAYS } from '../../electron/core/lists/expiry.ts';
-import { loadStoredLists } from '../../electron/core/lists/stored.ts';
+import { loadStoredLists } from '../../electron/core/catalog/stored.ts';
 import { freshClient, makeCode, makeList, makePublisher } from '../helpers/publishers.ts';
 
 const DAY = 86400_000;

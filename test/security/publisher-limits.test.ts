@@ -4,11 +4,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openClient } from '../../electron/core/client.ts';
-import { importInput } from '../../electron/core/importer.ts';
+import { openClient } from '../../electron/core/catalog/open.ts';
+import { importInput } from '../../electron/core/catalog/import.ts';
 import { bareKeyChain } from '../../electron/core/lists/roots.ts';
-import { loadStoredLists } from '../../electron/core/lists/stored.ts';
-import { untrustPublisher } from '../../electron/core/untrust.ts';
+import { loadStoredLists } from '../../electron/core/catalog/stored.ts';
+import { untrustPublisher } from '../../electron/core/catalog/untrust.ts';
 import { generateKey } from '../../electron/core/crypto/ed25519.ts';
 import { freshClient, makeCode, makeList, makePublisher, type TestPublisher } from '../helpers/publishers.ts';
 

@@ -2,11 +2,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openClient } from '../../electron/core/client.ts';
+import { openClient } from '../../electron/core/catalog/open.ts';
 import { generateKey } from '../../electron/core/crypto/ed25519.ts';
-import { importInput } from '../../electron/core/importer.ts';
+import { importInput } from '../../electron/core/catalog/import.ts';
 import { bareKeyChain } from '../../electron/core/lists/roots.ts';
-import { untrustPublisher } from '../../electron/core/untrust.ts';
+import { untrustPublisher } from '../../electron/core/catalog/untrust.ts';
 import { freshClient, makeCode, makePublisher } from '../helpers/publishers.ts';
 
 describe('recovery after a removal', () => {

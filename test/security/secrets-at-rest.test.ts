@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keyedSecretBox } from '../../electron/core/engine-host/secret-box.ts';
 import { SettingsStore } from '../../electron/core/engine/settings-store.ts';
-import { ListCache } from '../../electron/core/store/list-cache.ts';
+import { ListCache } from '../../electron/core/catalog/list-cache.ts';
 
 const PASSWORD = 'family-password-1';
 const tmp = (): Promise<string> => mkdtemp(join(tmpdir(), 'porthole-secrets-'));

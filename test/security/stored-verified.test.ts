@@ -3,9 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importInput } from '../../electron/core/importer.ts';
+import { importInput } from '../../electron/core/catalog/import.ts';
 import { verifyRootChain } from '../../electron/core/lists/roots.ts';
-import { loadStoredLists } from '../../electron/core/lists/stored.ts';
+import { loadStoredLists } from '../../electron/core/catalog/stored.ts';
 import type { ListEnvelope } from '../../shared/list-format.ts';
 import { freshClient, makeList, makePublisher } from '../helpers/publishers.ts';
 

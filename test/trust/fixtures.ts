@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKey, type SecretKey } from '../../electron/core/crypto/ed25519.ts';
-import { openClient, type ClientStores } from '../../electron/core/client.ts';
+import { openClient, type ClientStores } from '../../electron/core/catalog/open.ts';
 import { bareKeyChain, newRoot, signRoot, verifyRootChain, type RootChain } from '../../electron/core/lists/roots.ts';
 import { buildPayload, signList } from '../../electron/core/lists/sign.ts';
 

@@ -6,9 +6,9 @@ import type { Command } from '../command.ts';
 import { createSimplePublisher } from '../../core/lists/keyfiles.ts';
 import { buildPayload, signList } from '../../core/lists/sign.ts';
 import { createCode } from '../../core/codes/codes.ts';
-import { openClient } from '../../core/client.ts';
-import { importInput } from '../../core/importer.ts';
-import { loadStoredLists } from '../../core/lists/stored.ts';
+import { openClient } from '../../core/catalog/open.ts';
+import { importInput } from '../../core/catalog/import.ts';
+import { loadStoredLists } from '../../core/catalog/stored.ts';
 import { parseProxyLink } from '../../../shared/proxy-link.ts';
 
 export const demo: Command = {

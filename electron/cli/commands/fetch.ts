@@ -10,9 +10,9 @@ import { printJson } from '../io.ts';
 import {
   ChannelSpecError, fetchAll, httpProxyAgents, parseChannelSpec, type Channel, type ChannelFetchResult, type ChannelSettings,
 } from '../../core/channels/index.ts';
-import { acceptList, type ImportOutcome } from '../../core/importer.ts';
-import { loadStoredLists } from '../../core/lists/stored.ts';
-import type { ClientStores } from '../../core/client.ts';
+import { acceptList, type ImportOutcome } from '../../core/catalog/import.ts';
+import { loadStoredLists } from '../../core/catalog/stored.ts';
+import type { ClientStores } from '../../core/catalog/open.ts';
 
 /** '30s', '500ms', '2m' or plain seconds → milliseconds (the one duration parser: shared/duration.ts). */
 export function parseDuration(text: string, what: string): number {

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { CliError, dataDirOption, jsonOption, type Command, type CommandContext } from '../command.ts';
 import { printJson } from '../io.ts';
 import { openClientFor } from '../client-dir.ts';
-import { importInput, type ImportOutcome } from '../../core/importer.ts';
+import { importInput, type ImportOutcome } from '../../core/catalog/import.ts';
 import { unsupportedReason } from '../../../shared/proxy-link.ts';
 
 export const importCmd: Command = {

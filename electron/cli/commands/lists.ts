@@ -1,9 +1,9 @@
 import { dataDirOption, jsonOption, type Command } from '../command.ts';
 import { printJson, table } from '../io.ts';
 import { openClientFor } from '../client-dir.ts';
-import { loadStoredLists } from '../../core/lists/stored.ts';
+import { loadStoredLists } from '../../core/catalog/stored.ts';
 import { EXPIRED_GRACE_DAYS, expiryStatus } from '../../core/lists/expiry.ts';
-import { UserServerStore } from '../../core/engine/user-servers.ts';
+import { UserServerStore } from '../../core/catalog/user-servers.ts';
 import type { Entry } from '../../../shared/entry.ts';
 import { unsupportedReason } from '../../../shared/proxy-link.ts';
 

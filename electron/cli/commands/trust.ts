@@ -8,7 +8,7 @@ import { openClientFor } from '../client-dir.ts';
 import { publisherCheck, publisherWords } from '../../core/crypto/fingerprint.ts';
 import { parsePublisherFile } from '../../core/lists/keyfiles.ts';
 import { bareKeyChain, type RootChain } from '../../core/lists/roots.ts';
-import { untrustPublisher } from '../../core/untrust.ts';
+import { untrustPublisher } from '../../core/catalog/untrust.ts';
 
 const add: Command = {
   name: 'add',

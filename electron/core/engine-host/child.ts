@@ -1,9 +1,9 @@
-// The engine process: runs the core engine (ApiEngine) away from the shell's UI thread and serves
+// The engine process: runs the core engine (ApiService) away from the shell's UI thread and serves
 // the Api over its parent channel. The same file runs as an Electron utilityProcess (messages on
 // process.parentPort) and as a forked Node child (process.send / 'message'). Electron-free.
 import { dispatch } from '../../../shared/api-dispatch.ts';
-import { ApiEngine } from '../engine/index.ts';
-import type { ApiEngineOptions } from '../engine/api-engine.ts';
+import { ApiService } from '../engine/index.ts';
+import type { ApiServiceOptions } from '../engine/api/service.ts';
 import { runCliRequest } from './cli-requests.ts';
 import { toErrorWire } from './error-wire.ts';
 import { ToEngineSchema } from './protocol.ts';
@@ -32,7 +32,7 @@ function parentChannel(): Channel {
 }
 
 const channel = parentChannel();
-let starting: Promise<ApiEngine> | null = null;
+let starting: Promise<ApiService> | null = null;
 let stopping: Promise<void> | null = null;
 
 function stopAndExit(): Promise<void> {
@@ -46,11 +46,11 @@ function stopAndExit(): Promise<void> {
 process.on('SIGINT', () => {});
 process.once('SIGTERM', () => void stopAndExit());
 
-async function open(init: Extract<ToEngine, { t: 'init' }>): Promise<ApiEngine> {
+async function open(init: Extract<ToEngine, { t: 'init' }>): Promise<ApiService> {
   const secrets = keyedSecretBox(init.secretKey ? Buffer.from(init.secretKey, 'base64') : null);
-  const options = { ...(init.options ?? {}) } as ApiEngineOptions;
+  const options = { ...(init.options ?? {}) } as ApiServiceOptions;
   if (init.followCore) options.onCore = (core) => followCore(core, (event) => channel.send({ t: 'up', event }));
-  const engine = new ApiEngine({ dataDir: init.dataDir, secrets }, options);
+  const engine = new ApiService({ dataDir: init.dataDir, secrets }, options);
   engine.subscribe((event) => channel.send({ t: 'event', event }));
   await engine.start();
   return engine;

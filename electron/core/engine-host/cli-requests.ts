@@ -2,10 +2,10 @@
 // process: import a `--code` or the demo list with the core outcomes, and connect, reporting the
 // bridge's addresses and how many servers are known.
 import { ApiError } from '../../../shared/api.ts';
-import type { ApiEngine } from '../engine/api-engine.ts';
+import type { ApiService } from '../engine/api/service.ts';
 import type { CliRequest, CliResult } from './protocol.ts';
 
-export async function runCliRequest(api: ApiEngine, request: CliRequest): Promise<CliResult> {
+export async function runCliRequest(api: ApiService, request: CliRequest): Promise<CliResult> {
   if (request.op === 'import') {
     const outcomes = await api.importRaw(request.data, request.acceptNewKey);
     return { op: 'import', outcomes: outcomes.map((o) => ({ status: o.status, message: o.message.slice(0, 4000) })) };

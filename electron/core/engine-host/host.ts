@@ -4,7 +4,7 @@
 // A crash loop stops the automatic restarts; the next call tries again. Electron-free: the shell
 // passes Electron's utilityProcess in as the spawner, Node passes forkSpawner().
 import type { Unsubscribe } from '../../../shared/api.ts';
-import type { Engine } from '../../../shared/api-engine.ts';
+import type { ApiBackend } from '../../../shared/api-backend.ts';
 import { launchEngine } from './process-engine.ts';
 import type { EngineExit, ProcessEngine, ProcessEngineOptions, Spawner } from './process-engine.ts';
 import { ReadyEngine } from './ready-engine.ts';
@@ -28,7 +28,7 @@ export interface EngineHostOptions {
 
 export interface HostedEngine {
   /** The Api (and lifecycle) the shell serves; calls wait for the engine process. */
-  engine: Engine;
+  engine: ApiBackend;
   /** The engine process's pid, once one runs. */
   pid(): number | undefined;
   /** The automatic restart after the last crash, if one is under way (tests wait on it). */
@@ -51,7 +51,7 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
   const gate: ReadyEngine = new ReadyEngine({
     onError: options.onError,
     open: async () => {
-      let launched: Engine | null = null;
+      let launched: ApiBackend | null = null;
       const engine = await launchEngine(options.spawn, { init: await options.init(), onExit: (exit) => onExit(launched, exit), onInvalid: options.onInvalid });
       launched = engine;
       current = engine;
@@ -65,7 +65,7 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
     },
   });
 
-  function onExit(engine: Engine | null, exit: EngineExit): void {
+  function onExit(engine: ApiBackend | null, exit: EngineExit): void {
     if (exit.expected || quitting || !engine) return;
     gate.lost(engine);
     crashed = true;

@@ -1,6 +1,6 @@
 // "Could this text be something to import?" answered without the engine (the engine may run in
 // another process, and the clipboard check on focus must be synchronous and cheap). The same
-// test ApiEngine.isImportable makes: a code (even a damaged one) or an armored block.
+// test ApiService.isImportable makes: a code (even a damaged one) or an armored block.
 import { MAX_IMPORT_TEXT } from '../../../shared/api.ts';
 import { extractArmored } from '../../../shared/armor.ts';
 import { findCode } from '../../../shared/code-format.ts';

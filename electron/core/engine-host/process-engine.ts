@@ -1,9 +1,9 @@
 // The shell's side of the engine process: spawns it (through an injected spawner: Electron's
 // utilityProcess in the app, child_process.fork under Node), waits until the engine has started,
-// and returns an Engine whose Api calls and events travel as messages. Electron-free.
+// and returns an ApiBackend whose Api calls and events travel as messages. Electron-free.
 import { ApiError } from '../../../shared/api.ts';
 import type { ApiEvent, Unsubscribe } from '../../../shared/api.ts';
-import type { Engine } from '../../../shared/api-engine.ts';
+import type { ApiBackend } from '../../../shared/api-backend.ts';
 import { createApiClient } from '../../../shared/api-client.ts';
 import { fromErrorWire } from './error-wire.ts';
 import { looksImportable } from './importable.ts';
@@ -41,7 +41,7 @@ export interface ProcessEngineOptions {
   onInvalid?(raw: unknown): void;
 }
 
-export interface ProcessEngine extends Engine {
+export interface ProcessEngine extends ApiBackend {
   readonly pid: number | undefined;
   /** The CLI's own requests (imports with the core outcomes, connect for `up`). */
   cli(request: CliRequest): Promise<CliResult>;

@@ -11,7 +11,7 @@ const Id = z.number().int().min(1);
 const Ms = z.number().int().min(1).max(86_400_000);
 const Urls = z.array(z.string().min(1).max(2048)).max(50);
 
-/** The engine options that can cross a process boundary (ApiEngineOptions without callbacks). */
+/** The engine options that can cross a process boundary (ApiServiceOptions without callbacks). */
 export const HostedOptionsSchema = z.strictObject({
   listen: z.strictObject({ host: z.string().min(1).max(253), port: z.number().int().min(0).max(65535), strictPort: z.boolean().optional() }).optional(),
   channels: z.array(z.string().min(1).max(4096)).max(100).optional(),
@@ -70,7 +70,7 @@ export const ReplySchema = z.discriminatedUnion('ok', [
 ]);
 
 export const FromEngineSchema = z.discriminatedUnion('t', [
-  /** The engine started (ApiEngine.start finished: settings loaded, leftovers repaired). */
+  /** The engine started (ApiService.start finished: settings loaded, leftovers repaired). */
   z.strictObject({ t: z.literal('ready') }),
   /** `error` tells the CLI what kind of failure it was (its exit code); `message` is for people. */
   z.strictObject({ t: z.literal('start-failed'), message: z.string().max(2000), error: ErrorWireSchema.optional() }),

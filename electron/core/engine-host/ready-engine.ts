@@ -1,15 +1,15 @@
-// An Engine that answers from the first call: every Api call waits until the real engine is
+// An ApiBackend that answers from the first call: every Api call waits until the real engine is
 // loaded and started, then goes through. A failed start is retried by the next call and reported
 // as "unavailable" in words, never as an internal error. Subscriptions made early are kept and
 // carried over when the engine behind is replaced (the engine process restarted after a crash).
 import { ApiError, METHOD_NAMES } from '../../../shared/api.ts';
 import type { ApiEvent, ApiMethods, Unsubscribe } from '../../../shared/api.ts';
-import type { Engine } from '../../../shared/api-engine.ts';
+import type { ApiBackend } from '../../../shared/api-backend.ts';
 import { looksImportable } from './importable.ts';
 
 export interface ReadyEngineOptions {
   /** Loads (or spawns) the engine and starts it; called again after a failure. */
-  open(): Promise<Engine>;
+  open(): Promise<ApiBackend>;
   /** Told about failed starts (the shell logs them). */
   onError?(err: unknown): void;
 }
@@ -27,8 +27,8 @@ export function startFailure(err: unknown): ApiError {
 
 export class ReadyEngine {
   private readonly options: ReadyEngineOptions;
-  private current: Engine | null = null;
-  private opening: Promise<Engine> | null = null;
+  private current: ApiBackend | null = null;
+  private opening: Promise<ApiBackend> | null = null;
   private stopped = false;
   private stopping: Promise<void> | null = null;
   private readonly listeners = new Set<(event: ApiEvent) => void>();
@@ -36,7 +36,7 @@ export class ReadyEngine {
   /** The stop of an engine that finished starting after stop() was called. */
   private lateStop: Promise<void> | null = null;
   /** The Api methods, each waiting for readiness. */
-  readonly api: Engine;
+  readonly api: ApiBackend;
 
   constructor(options: ReadyEngineOptions) {
     this.options = options;
@@ -60,7 +60,7 @@ export class ReadyEngine {
   }
 
   /** The started engine; starts it if nobody has yet. Rejects with a person-readable ApiError. */
-  ready(): Promise<Engine> {
+  ready(): Promise<ApiBackend> {
     if (this.stopped) return Promise.reject(new ApiError('unavailable', 'Porthole is quitting'));
     if (this.current) return Promise.resolve(this.current);
     if (!this.opening) {
@@ -87,7 +87,7 @@ export class ReadyEngine {
   }
 
   /** Forget the engine (its process died): the next call starts a new one. */
-  lost(engine?: Engine): void {
+  lost(engine?: ApiBackend): void {
     if (engine && engine !== this.current) return;
     this.detach?.();
     this.detach = null;
@@ -115,7 +115,7 @@ export class ReadyEngine {
     await Promise.all([engine?.stop(), this.lateStop]);
   }
 
-  private use(engine: Engine): void {
+  private use(engine: ApiBackend): void {
     this.detach?.();
     this.current = engine;
     this.detach = engine.subscribe((event) => this.deliver(event));

@@ -2,7 +2,7 @@
 // shell's main process and the SecretBox interface is synchronous, so the shell unwraps one random
 // key from the keychain and hands it to the engine process, which seals with AES-256-GCM.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { SecretBox } from '../../../shared/api-engine.ts';
+import type { SecretBox } from '../../../shared/api-backend.ts';
 
 const PREFIX = 'sk1:';
 

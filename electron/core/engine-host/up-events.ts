@@ -4,7 +4,7 @@
 // (`up` in-process, `up --ui` with the engine in a forked child), so their output cannot drift.
 import { z } from 'zod';
 import { formatProxyLink } from '../../../shared/proxy-link.ts';
-import type { CatalogServer } from '../engine/catalog.ts';
+import type { CatalogServer } from '../catalog/catalog.ts';
 import type { Engine as CoreEngine } from '../engine/engine.ts';
 
 const Text = (max: number) => z.string().max(max);

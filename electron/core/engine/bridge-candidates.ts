@@ -3,7 +3,7 @@
 // still try them in that order instead of failing at once.
 import { upstreamFor } from '../bridge/upstreams/index.ts';
 import type { Upstream } from '../bridge/upstreams/types.ts';
-import type { Candidate } from './selection.ts';
+import type { Candidate } from '../selection/selection.ts';
 
 export function bridgeCandidates(candidates: readonly Candidate[], max: number): Upstream[] {
   const list: Upstream[] = [];

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { startBridge, type Bridge, type BridgeOptions } from '../bridge/index.ts';
-import { JsonFile } from '../store/json-file.ts';
+import { JsonFile } from '../fs/json-file.ts';
 
 const PortFileSchema = z.strictObject({ port: z.number().int().min(1).max(65535) });
 type PortFile = z.infer<typeof PortFileSchema>;

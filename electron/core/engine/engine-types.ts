@@ -1,10 +1,10 @@
 // The engine's options, state snapshot and events (engine.ts), in a file of their own.
 import type { ChannelSettings } from '../channels/index.ts';
-import type { ChannelReport } from '../lists/refresh.ts';
+import type { ChannelReport } from '../catalog/refresh.ts';
 import type { RootChain } from '../lists/roots.ts';
 import type { ProbeOptions, ProbeResult } from '../probe/types.ts';
 import type { PortConflict } from './bridge-port.ts';
-import type { CatalogServer } from './catalog.ts';
+import type { CatalogServer } from '../catalog/catalog.ts';
 import type { SearchDriverOptions } from './search-driver.ts';
 
 export interface EngineOptions {

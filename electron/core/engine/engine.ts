@@ -3,57 +3,51 @@
 // the headless web UI and the Electron shell all drive this one object.
 import { EventEmitter } from 'node:events';
 import type { Bridge } from '../bridge/index.ts';
-import { startEngineBridge, type PortConflict } from './bridge-port.ts';
 import { SearchDriver } from './search-driver.ts';
-import { bridgeCandidates } from './bridge-candidates.ts';
-import type { Upstream } from '../bridge/upstreams/types.ts';
-import { openClient, type ClientStores } from '../client.ts';
-import { importInput, type ImportOptions, type ImportOutcome } from '../importer.ts';
-import { importServers, type ServersOutcome } from '../import-servers.ts';
-import type { OutlineKeyOptions } from '../outline-key.ts';
-import { loadBootstrapList } from '../lists/bootstrap.ts';
-import type { ChannelReport } from '../lists/refresh.ts';
-import { SourceRefresher } from './source-refresher.ts';
-import { startProbe, type ProbeRun } from '../probe/index.ts';
+import { BridgeLink } from './bridge-link.ts';
+import { ProbeRounds } from './probe-rounds.ts';
+import { openClient, type ClientStores } from '../catalog/open.ts';
+import { importInput, type ImportOptions, type ImportOutcome } from '../catalog/import.ts';
+import { importServers, type ServersOutcome } from '../catalog/import-servers.ts';
+import type { OutlineKeyOptions } from '../catalog/outline-key.ts';
+import { loadBootstrapList } from '../catalog/bootstrap.ts';
+import type { ChannelReport } from '../catalog/refresh.ts';
+import { SourceRefresher } from '../catalog/refresher.ts';
+import type { ProbeRun } from '../probe/index.ts';
 import type { ProbeResult } from '../probe/types.ts';
-import { buildCatalog, type Catalog, type CatalogServer } from './catalog.ts';
-import { Selection } from './selection.ts';
+import { buildCatalog, type Catalog, type CatalogServer } from '../catalog/catalog.ts';
+import { Selection, type ServerStats } from '../selection/selection.ts';
 import type { EngineEvents, EngineOptions, EngineState, Phase } from './engine-types.ts';
-import type { Explanation } from './selection-explain.ts';
-import { UserServerStore } from './user-servers.ts';
+import type { Explanation } from '../selection/explain.ts';
+import { UserServerStore } from '../catalog/user-servers.ts';
 import { UnbridgedServers } from './unbridged.ts';
-import { bindNetworkMemory, type NetworkMemoryBinding } from './network-memory-binding.ts';
+import { bindNetworkMemory, type NetworkMemoryBinding } from '../selection/network-memory-binding.ts';
 import { join } from 'node:path';
-import { untrustPublisher, type Untrusted } from '../untrust.ts';
+import { untrustPublisher, type Untrusted } from '../catalog/untrust.ts';
 import { isBridged } from '../../../shared/entry.ts';
+import type { TrustedPublisher } from '../catalog/trust-store.ts';
+import type { RootChain } from '../lists/roots.ts';
+import { parseServerId } from '../../../shared/server-id.ts';
 
 export type { EngineEvents, EngineOptions, EngineState, Phase } from './engine-types.ts';
-
-const MAX_BRIDGE_CANDIDATES = 6;
 
 export class Engine extends EventEmitter<EngineEvents> {
   readonly options: EngineOptions;
   stores!: ClientStores;
   users!: UserServerStore;
   /** MTProto and not-yet-spoken servers: listed and (MTProto) probed, never bridged. */
-  readonly unbridged = new UnbridgedServers(() => !this.stopped && this.emit('servers', this.catalog.servers));
-  readonly selection = new Selection();
-  private bridge: Bridge | null = null;
+  private readonly unbridged = new UnbridgedServers(() => !this.stopped && this.emit('servers', this.catalog.servers));
+  private readonly selection = new Selection();
+  private readonly link: BridgeLink;
+  private readonly rounds: ProbeRounds;
   private catalog: Catalog = { servers: [], lists: [], channels: [], problems: [] };
   private byId = new Map<string, CatalogServer>();
-  private upstreams: Upstream[] = [];
-  private probeRun: ProbeRun | null = null;
-  /** The last finished round's count, so "tested 120 of 120" stays visible after it. */
-  private lastRound = { tested: 0, total: 0 };
-  private readonly results = new Map<string, ProbeResult>();
   private readonly sources: SourceRefresher;
   private readyOnce = false;
   private phase: Phase = 'idle';
   private since = new Date().toISOString();
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
-  private readonly pendingRetest = new Set<string>();
-  private portConflict: PortConflict | null = null;
   private readonly search: SearchDriver;
   private opened = false;
   private memory: NetworkMemoryBinding | null = null;
@@ -67,7 +61,31 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.log('info', `using ${current ? this.label(current) : 'no server'} (${reason})`);
       this.emitState();
     });
-    this.selection.on('retest', ({ ids }) => this.retest(ids));
+    this.selection.on('retest', ({ ids }) => this.rounds.retest(ids));
+    this.link = new BridgeLink(this.selection, {
+      log: (level, message) => this.log(level, message),
+      failure: (f) => this.emit('failure', f),
+      changed: () => this.updateUpstreams(),
+    });
+    this.rounds = new ProbeRounds({
+      options: () => this.options.probe ?? {},
+      order: () => this.selection.probeOrder(),
+      entry: (id) => this.byId.get(id)?.entry,
+      stopped: () => this.stopped,
+      serving: () => this.link.info !== null,
+      result: (result, tested, total) => this.onProbe(result, tested, total),
+      roundStarted: () => {
+        if (!this.selection.current()) this.setPhase('searching'); // a new round: visible progress
+        this.emitState();
+      },
+      roundEnded: () => {
+        if (!this.selection.current()) this.setPhase('offline');
+        this.emitState();
+      },
+      nothingToProbe: () => {
+        if (this.phase === 'searching') this.setPhase('offline');
+      },
+    });
     this.sources = new SourceRefresher({
       stores: () => this.stores,
       specs: () => [...(this.options.channels ?? []), ...this.catalog.channels],
@@ -85,8 +103,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
     this.search = new SearchDriver({
       connected: () => this.selection.current() !== null,
-      busy: () => this.probeRun !== null,
-      probe: (ids) => this.retestEntries(ids.map((id) => this.byId.get(id)?.entry).filter((e): e is NonNullable<typeof e> => Boolean(e))),
+      busy: () => this.rounds.busy,
+      probe: (ids) => this.rounds.probe(ids.map((id) => this.byId.get(id)?.entry).filter((e): e is NonNullable<typeof e> => Boolean(e))),
       order: () => this.selection.probeOrder().map((e) => e.id),
       refreshChannels: () => this.refreshNow().then(() => undefined),
       searchAgain: (why) => this.searchAgain(why),
@@ -111,25 +129,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Starts the bridge, probing and refreshing. Resolves once the bridge listens. */
   async start(): Promise<void> {
     await this.open();
-    const started = await startEngineBridge(this.options.dataDir, this.options.listen ?? { host: '127.0.0.1', port: 1080 }, {
-      candidates: () => this.upstreams,
-      ...(this.options.share ? { share: this.options.share } : {}),
-      log: (line: string) => this.log('debug', line),
-    });
-    this.bridge = started.bridge;
-    this.portConflict = started.conflict;
-    if (started.conflict) this.log('warn', `port ${started.conflict.wanted} is used by another program; the bridge uses ${started.conflict.using} for now`);
-    this.bridge.on('upstream-failure', (f) => {
-      this.emit('failure', { server: f.upstreamId, kind: f.kind, message: f.message });
-      this.selection.reportFailure(f.upstreamId, f.kind, f.message);
-      this.updateUpstreams();
-    });
-    // Real traffic teaches selection: a tunnel that carried bytes both ways is a success.
-    this.bridge.on('upstream-success', (s) => {
-      this.selection.reportSuccess(s.upstreamId);
-      this.updateUpstreams();
-    });
-    this.log('info', `bridge listening on ${this.bridge.host}:${this.bridge.port} (SOCKS5 + HTTP)`);
+    await this.link.start(this.options);
     this.setPhase('searching');
     this.testAll();
     void this.refreshNow();
@@ -144,7 +144,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** A whole new search now ("Try again", a new network): channels, every server, backoff from the start. */
   searchAgain(why = 'asked to search again'): ProbeRun | null {
-    if (this.stopped || !this.bridge) return null;
+    if (this.stopped || !this.link.info) return null;
     this.log('info', `searching again: ${why}`);
     this.memory?.refreshNetwork();
     this.search.restart();
@@ -157,10 +157,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.search.stop();
     for (const t of this.timers) clearTimeout(t);
     this.sources.stop();
-    this.probeRun?.cancel();
+    this.rounds.cancel();
     await this.memory?.save();
-    await this.bridge?.close();
-    this.bridge = null;
+    await this.link.close();
     this.setPhase('idle');
   }
 
@@ -175,7 +174,32 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   lastResult(id: string): ProbeResult | undefined {
-    return this.results.get(id);
+    return this.rounds.lastResult(id);
+  }
+
+  /** What selection knows of a server (samples, status, pinned…), or null for an unknown id. */
+  serverStats(id: string): ServerStats | null {
+    return this.selection.server(id);
+  }
+
+  /** The latest probe of an MTProto proxy (never bridged, probed apart). */
+  mtprotoResult(id: string): ProbeResult | undefined {
+    return this.unbridged.result(id);
+  }
+
+  /** The working MTProto proxy with the lowest latency, if any. */
+  bestMtproto(): ProbeResult | null {
+    return this.unbridged.bestMtproto();
+  }
+
+  /** The pinned server's id, or null. */
+  pinned(): string | null {
+    return this.selection.pinned;
+  }
+
+  /** The publishers trusted now (roots, list and code keys). */
+  publishers(): TrustedPublisher[] {
+    return this.stores.trust.list();
   }
 
   lists(): Catalog['lists'] {
@@ -187,7 +211,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   bridgeInfo(): Bridge | null {
-    return this.bridge;
+    return this.link.info;
   }
 
   explain(): Explanation {
@@ -197,19 +221,18 @@ export class Engine extends EventEmitter<EngineEvents> {
   state(): EngineState {
     const current = this.selection.current();
     const server = current ? this.byId.get(current.id) ?? null : null;
+    const bridge = this.link.info;
     return {
       phase: this.phase,
-      tested: this.probeRun?.tested ?? this.lastRound.tested,
-      total: this.probeRun?.total ?? this.lastRound.total,
-      probing: this.probeRun !== null,
+      ...this.rounds.progress(),
       current: server,
       currentLatencyMs: current ? this.selection.server(current.id)?.latencyMs ?? null : null,
       reason: this.selection.explain().reason,
-      bridge: this.bridge ? { host: this.bridge.host, port: this.bridge.port } : null,
+      bridge: bridge ? { host: bridge.host, port: bridge.port } : null,
       refreshing: this.sources.refreshing,
       since: this.since,
-      retryAt: this.bridge && !current ? this.search.nextAttemptAt() : null,
-      portConflict: this.portConflict,
+      retryAt: bridge && !current ? this.search.nextAttemptAt() : null,
+      portConflict: this.link.portConflict,
     };
   }
 
@@ -219,26 +242,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   testAll(): ProbeRun | null {
     if (this.stopped) return null;
     void this.unbridged.probe(this.catalog.servers.map((s) => s.entry), this.options.probe ?? {});
-    this.probeRun?.cancel();
-    const entries = this.selection.probeOrder();
-    if (entries.length === 0) {
-      this.probeRun = null;
-      if (this.phase === 'searching') this.setPhase('offline');
-      return null;
-    }
-    const run = startProbe(entries, this.options.probe ?? {});
-    this.probeRun = run;
-    run.on('result', (p) => this.onProbe(p.result, p.tested, p.total));
-    if (!this.selection.current()) this.setPhase('searching'); // a new round: visible progress
-    void run.done.then(() => {
-      if (this.probeRun !== run) return;
-      this.lastRound = { tested: run.tested, total: run.total };
-      this.probeRun = null;
-      if (!this.selection.current()) this.setPhase('offline');
-      this.emitState();
-    });
-    this.emitState();
-    return run;
+    return this.rounds.testAll();
   }
 
   pick(id: string): void {
@@ -272,15 +276,21 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** ssconf:// keys are fetched directly and, while the bridge runs, through it too. */
   private outlineKeyOptions(): OutlineKeyOptions {
-    return { proxyUrl: this.bridge ? `http://${this.bridge.host.includes(':') ? `[${this.bridge.host}]` : this.bridge.host}:${this.bridge.port}` : undefined, ca: this.options.channelSettings?.ca };
+    return { proxyUrl: this.link.proxyUrl(), ca: this.options.channelSettings?.ca };
   }
 
   async removeServer(id: string): Promise<boolean> {
     const server = this.byId.get(id);
     if (!server || server.origin !== 'user') return false;
-    const removed = await this.users.remove(server.entry.id.replace(/@user$/, ''));
+    const own = parseServerId(server.id);
+    const removed = own !== null && own.publisher === null && await this.users.remove(own.entryId);
     if (removed) await this.onListsChanged();
     return removed;
+  }
+
+  /** Trusts a key the person confirmed (the sender of a pasted code); import the code again next. */
+  async trustKey(chain: RootChain, via: 'code' | 'manual'): Promise<void> {
+    await this.stores.trust.add(chain, via);
   }
 
   /** Stops trusting a publisher: its code servers, channels and list leave the catalog now. */
@@ -312,13 +322,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     await this.rebuild();
     const added = this.catalog.servers.filter((s) => !before.has(s.id));
     this.unbridged.forget(new Set(this.byId.keys()));
-    if (!this.stopped && this.bridge) void this.unbridged.probe(added.map((s) => s.entry), this.options.probe ?? {});
+    if (!this.stopped && this.link.info) void this.unbridged.probe(added.map((s) => s.entry), this.options.probe ?? {});
     const bridged = added.filter((s) => isBridged(s.entry.protocol)).map((s) => s.id);
-    if (bridged.length > 0) this.retest(bridged);
+    if (bridged.length > 0) this.rounds.retest(bridged);
   }
 
   private onProbe(result: ProbeResult, tested: number, total: number): void {
-    this.results.set(result.id, result);
     this.selection.recordProbe(result);
     // Passed: done; worked but not trusted yet (recovering, degraded): again soon; failed: backoff.
     const trusted = this.selection.statusOf(result.id) === 'ok';
@@ -328,42 +337,22 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (!result.ok) this.emit('failure', { server: result.id, kind: result.error?.kind ?? 'other', message: result.error?.message ?? 'failed' });
   }
 
-  /** The bridge's candidates (see bridge-candidates.ts), and the phase and 'ready' that follow from them. */
+  /** The bridge's candidates (see bridge-link.ts), and the phase and 'ready' that follow from them. */
   private updateUpstreams(): void {
-    const list = (this.upstreams = bridgeCandidates(this.selection.candidates(), MAX_BRIDGE_CANDIDATES));
+    const count = this.link.refresh();
     const current = this.selection.current();
-    if (list.length > 0 && current) {
+    const bridge = this.link.info;
+    if (count > 0 && current) {
       this.setPhase('connected');
-      if (!this.readyOnce && this.bridge) {
+      if (!this.readyOnce && bridge) {
         this.readyOnce = true;
         const server = this.byId.get(current.id)!;
-        const addr = `${this.bridge.host}:${this.bridge.port}`;
+        const addr = `${bridge.host}:${bridge.port}`;
         this.emit('ready', { socks: addr, http: addr, server, port: current.port, latencyMs: this.selection.server(current.id)?.latencyMs ?? null });
       }
     } else if (this.phase === 'connected') {
-      this.setPhase(this.probeRun ? 'searching' : 'offline');
+      this.setPhase(this.rounds.busy ? 'searching' : 'offline');
     }
-  }
-
-  private retest(ids: string[]): void {
-    if (this.stopped || !this.bridge) return; // start() probes everything anyway
-    for (const id of ids) this.pendingRetest.add(id);
-    if (this.pendingRetest.size === 0) return;
-    const entries = [...this.pendingRetest].map((id) => this.byId.get(id)?.entry).filter((e): e is NonNullable<typeof e> => Boolean(e));
-    this.pendingRetest.clear();
-    if (this.probeRun) {
-      // A full round is running: it will cover these too unless they are new.
-      void this.probeRun.done.then(() => void this.retestEntries(entries));
-      return;
-    }
-    void this.retestEntries(entries);
-  }
-
-  private retestEntries(entries: CatalogServer['entry'][]): Promise<void> {
-    if (entries.length === 0 || this.stopped) return Promise.resolve();
-    const run = startProbe(entries, this.options.probe ?? {});
-    run.on('result', (p) => this.onProbe(p.result, p.tested, p.total));
-    return run.done.then(() => undefined);
   }
 
   private every(ms: number, fn: () => void): void {

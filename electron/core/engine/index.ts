@@ -1,6 +1,6 @@
 // What the Electron shell loads: the engine behind the Api contract.
-import type { CreateEngine } from '../../../shared/api-engine.ts';
-import { ApiEngine } from './api-engine.ts';
+import type { CreateEngine } from '../../../shared/api-backend.ts';
+import { ApiService } from './api/service.ts';
 
-export const createEngine: CreateEngine = (host) => new ApiEngine(host);
-export { ApiEngine };
+export const createEngine: CreateEngine = (host) => new ApiService(host);
+export { ApiService };

@@ -9,7 +9,7 @@ import type { Engine } from './engine.ts';
 export async function openTelegram(core: Engine | null, dataDir: string, testUrl: string, log: (message: string) => void): Promise<OpenBrowserResult> {
   const bridge = core?.bridgeInfo();
   const connected = Boolean(bridge && core?.state().phase === 'connected');
-  const best = core?.unbridged.bestMtproto() ?? null;
+  const best = core?.bestMtproto() ?? null;
   const link = bestTelegramLink({
     bridge: connected && bridge ? { host: bridge.host, port: bridge.port, latencyMs: core?.state().currentLatencyMs ?? null } : null,
     mtproto: best && best.entry.secret && best.latencyMs !== null ? { host: best.entry.host, port: best.port, secret: best.entry.secret, latencyMs: best.latencyMs } : null,

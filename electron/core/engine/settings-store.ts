@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { SettingsPatchSchema, SettingsSchema, type Settings, type SettingsPatch } from '../../../shared/api-models.ts';
-import type { SecretBox } from '../../../shared/api-engine.ts';
-import { JsonFile } from '../store/json-file.ts';
+import type { SecretBox } from '../../../shared/api-backend.ts';
+import { JsonFile } from '../fs/json-file.ts';
 
 export const DEFAULT_TEST_URL = 'http://cp.cloudflare.com/generate_204';
 

@@ -87,9 +87,3 @@ export function toFailure(err: unknown, stage: ProbeStage, kindOverride?: ProbeF
   const where: ProbeStage = kind === 'blocked' ? 'request' : stage;
   return { kind, stage: where, message: describeFailure(kind, where, detail) };
 }
-
-/** How telling a failure is, to pick the one to report when several ports failed. */
-export function failureRank(kind: ProbeFailureKind): number {
-  const order: ProbeFailureKind[] = ['aborted', 'local', 'other', 'dns', 'unreachable', 'refused', 'timeout', 'reset', 'bad-reply', 'blocked', 'auth'];
-  return order.indexOf(kind);
-}

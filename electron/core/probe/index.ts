@@ -2,7 +2,6 @@
 export { startProbe, probeOne, ProbeRun, DEFAULT_TIMEOUTS } from './prober.ts';
 export { probeEntry } from './probe-entry.ts';
 export type { EntryProbeContext } from './probe-entry.ts';
-export { rankResults } from './rank.ts';
 export { DEFAULT_PROBE_URLS, parseProbeUrl, probeUrlsFor } from './probe-url.ts';
 export type { ProbeTarget } from './probe-url.ts';
 export { AdaptiveLimit, DEFAULT_CONCURRENCY } from './concurrency.ts';

@@ -10,7 +10,7 @@ import { describeFailure } from './classify.ts';
 import { AdaptiveLimit } from './concurrency.ts';
 import { probeEntry } from './probe-entry.ts';
 import { DEFAULT_MAX_PROBE_URLS, DEFAULT_PROBE_URLS, probeUrlsFor } from './probe-url.ts';
-import { rankResults } from './rank.ts';
+import { rankResults } from '../selection/rank.ts';
 import { tcpCheck as realTcpCheck } from './tcp-check.ts';
 import { sampleThroughput } from './throughput.ts';
 import type { ProbeOptions, ProbeProgress, ProbeResult, StageTimeouts, ThroughputOptions } from './types.ts';

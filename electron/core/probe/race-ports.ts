@@ -4,7 +4,8 @@
 import type { Duplex } from 'node:stream';
 import type { Entry } from '../../../shared/entry.ts';
 import type { Destination } from '../bridge/upstreams/types.ts';
-import { failureRank, toFailure } from './classify.ts';
+import { toFailure } from './classify.ts';
+import { failureRank } from '../selection/rank.ts';
 import { withDeadline } from './deadline.ts';
 import type { ProbeFailure, StageTimeouts, TcpCheck, UpstreamFactory } from './types.ts';
 

@@ -1,4 +1,4 @@
-// The engine off the UI thread, for real: the engine host runs electron/core's ApiEngine in a
+// The engine off the UI thread, for real: the engine host runs electron/core's ApiService in a
 // forked Node child (the path Electron's utilityProcess takes in the app), serves the Api over
 // messages, restarts it after a crash and restores the system proxy the dead engine left on
 // (real gsettings/dconf on a private D-Bus).

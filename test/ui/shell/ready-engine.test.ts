@@ -1,5 +1,5 @@
 // The shell answers the page's and the tray's first calls whether or not the engine has started:
-// a ReadyEngine in front of a real ApiEngine (in a temp data dir) and of engines that start slowly,
+// a ReadyEngine in front of a real ApiService (in a temp data dir) and of engines that start slowly,
 // fail to start, or go away.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { API_METHODS, ApiError, MAX_IMPORT_TEXT } from '../../../shared/api.ts';
 import type { ApiEvent } from '../../../shared/api.ts';
-import type { Engine } from '../../../shared/api-engine.ts';
+import type { ApiBackend } from '../../../shared/api-backend.ts';
 import { dispatch } from '../../../shared/api-dispatch.ts';
-import { ApiEngine } from '../../../electron/core/engine/api-engine.ts';
+import { ApiService } from '../../../electron/core/engine/api/service.ts';
 import { ReadyEngine } from '../../../electron/core/engine-host/ready-engine.ts';
 import { looksImportable } from '../../../electron/core/engine-host/importable.ts';
 
@@ -17,12 +17,12 @@ const NO_KEYCHAIN = { available: false, seal: (s: string) => s, open: (s: string
 const dataDir = () => mkdtempSync(join(tmpdir(), 'porthole-ready-'));
 
 describe('ReadyEngine', () => {
-  it('a real ApiEngine called before start() throws; behind ReadyEngine the first calls answer valid data', async () => {
-    const bare = new ApiEngine({ dataDir: dataDir(), secrets: NO_KEYCHAIN });
+  it('a real ApiService called before start() throws; behind ReadyEngine the first calls answer valid data', async () => {
+    const bare = new ApiService({ dataDir: dataDir(), secrets: NO_KEYCHAIN });
     // The bug this guards against: the settings exist only after start().
     await expect(bare.getSettings()).rejects.toThrow(TypeError);
 
-    const real = new ApiEngine({ dataDir: dataDir(), secrets: NO_KEYCHAIN });
+    const real = new ApiService({ dataDir: dataDir(), secrets: NO_KEYCHAIN });
     let started = 0;
     const gate = new ReadyEngine({ open: async () => { started++; await real.start(); return real; } });
     // Before anyone called start: the page's first reads and the tray's first read, at once.
@@ -46,7 +46,7 @@ describe('ReadyEngine', () => {
     const events: ApiEvent[] = [];
     const listeners = new Set<(e: ApiEvent) => void>();
     const engine = fakeEngine({ subscribe: (l) => { listeners.add(l); return () => listeners.delete(l); } });
-    const gate = new ReadyEngine({ open: () => new Promise<Engine>((r) => { release = () => r(engine); }) });
+    const gate = new ReadyEngine({ open: () => new Promise<ApiBackend>((r) => { release = () => r(engine); }) });
     gate.api.subscribe((e) => events.push(e));
     const first = gate.api.getState();
     let answered = false;
@@ -82,7 +82,7 @@ describe('ReadyEngine', () => {
     let release!: () => void;
     let stops = 0;
     const engine = fakeEngine({ stop: async () => { stops++; } });
-    const gate = new ReadyEngine({ open: () => new Promise<Engine>((r) => { release = () => r(engine); }) });
+    const gate = new ReadyEngine({ open: () => new Promise<ApiBackend>((r) => { release = () => r(engine); }) });
     const call = gate.api.getState();
     const stopping = gate.stop();
     release();
@@ -122,7 +122,7 @@ describe('ReadyEngine', () => {
   });
 });
 
-function fakeEngine(over: Partial<Engine> = {}): Engine {
+function fakeEngine(over: Partial<ApiBackend> = {}): ApiBackend {
   const state = {
     phase: 'idle' as const, progress: { tested: 0, total: 0, running: false }, current: null, offlineReason: null, bridge: null,
     lan: null, systemProxy: false, browsers: { firefox: false, chrome: false, telegram: true }, since: new Date().toISOString(),
@@ -131,5 +131,5 @@ function fakeEngine(over: Partial<Engine> = {}): Engine {
     start: async () => {}, stop: async () => {}, isImportable: () => false, subscribe: () => () => {},
     getState: async () => state,
   };
-  return { ...base, ...over } as unknown as Engine;
+  return { ...base, ...over } as unknown as ApiBackend;
 }

@@ -1,5 +1,6 @@
 // Upstream connectors: pick the implementation for a list entry and one of its ports.
 import type { Entry } from '../../../../shared/entry.ts';
+import { upstreamIdFor } from '../../../../shared/server-id.ts';
 import { DirectUpstream } from './direct.ts';
 import type { TlsClientOptions } from './guard.ts';
 import type { LayerSettings } from './layers.ts';
@@ -36,9 +37,9 @@ export interface UpstreamForOptions {
   shadowsocks?: { headerDelayMs?: number; firstReplyTimeoutMs?: number; provider?: CipherProvider };
 }
 
-/** Stable id of one port of an entry: "<entry id>:<port>". */
+/** Stable id of one port of an entry: "<entry id>:<port>" (shared/server-id.ts). */
 export function upstreamId(entry: Pick<Entry, 'id'>, port: number): string {
-  return `${entry.id}:${port}`;
+  return upstreamIdFor(entry.id, port);
 }
 
 /** The transport layers (TLS, WebSocket) of an entry. */

@@ -1,0 +1,13 @@
+// The embedded bootstrap list (build/bootstrap/list.signed): accepted into the cache at
+// start-up when it is newer than what the client holds, so a fresh install works offline.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ClientStores } from './open.ts';
+import { acceptList, type ImportOutcome } from './import.ts';
+import { bootstrapDir } from '../paths.ts';
+
+export async function loadBootstrapList(stores: ClientStores, dir = bootstrapDir()): Promise<ImportOutcome | null> {
+  const bytes = await readFile(join(dir, 'list.signed')).catch(() => null);
+  if (!bytes) return null;
+  return acceptList(stores, bytes, {});
+}

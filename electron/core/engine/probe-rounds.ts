@@ -1,0 +1,104 @@
+// The engine's probing: one full round at a time over every server (in the selection's order),
+// re-tests of a few servers between rounds (after a full round when one is running), the count of
+// the last round and the latest result per server. What a result means is the engine's business.
+import type { Entry } from '../../../shared/entry.ts';
+import { startProbe, type ProbeRun } from '../probe/index.ts';
+import type { ProbeOptions, ProbeResult } from '../probe/types.ts';
+
+export interface ProbeRoundsHost {
+  options(): ProbeOptions;
+  /** The order of a full round (what worked on this network first). */
+  order(): Entry[];
+  entry(id: string): Entry | undefined;
+  /** The engine stopped: nothing new starts. */
+  stopped(): boolean;
+  /** The bridge runs (re-tests before it do not matter: start() probes everything anyway). */
+  serving(): boolean;
+  /** A result arrived (it is already the latest result of its server). */
+  result(result: ProbeResult, tested: number, total: number): void;
+  /** A full round started, or ended (also when cancelled by the next one), or had nothing to probe. */
+  roundStarted(): void;
+  roundEnded(): void;
+  nothingToProbe(): void;
+}
+
+export class ProbeRounds {
+  private readonly host: ProbeRoundsHost;
+  private run: ProbeRun | null = null;
+  /** The last finished round's count, so "tested 120 of 120" stays visible after it. */
+  private lastRound = { tested: 0, total: 0 };
+  private readonly results = new Map<string, ProbeResult>();
+  private readonly pending = new Set<string>();
+
+  constructor(host: ProbeRoundsHost) {
+    this.host = host;
+  }
+
+  /** A full round is running. */
+  get busy(): boolean {
+    return this.run !== null;
+  }
+
+  /** Progress of the running round, else the last one's count. */
+  progress(): { tested: number; total: number; probing: boolean } {
+    return { tested: this.run?.tested ?? this.lastRound.tested, total: this.run?.total ?? this.lastRound.total, probing: this.run !== null };
+  }
+
+  lastResult(id: string): ProbeResult | undefined {
+    return this.results.get(id);
+  }
+
+  /** Starts a full round (cancelling a running one); null when there is nothing to probe. */
+  testAll(): ProbeRun | null {
+    this.run?.cancel();
+    const entries = this.host.order();
+    if (entries.length === 0) {
+      this.run = null;
+      this.host.nothingToProbe();
+      return null;
+    }
+    const run = startProbe(entries, this.host.options());
+    this.run = run;
+    run.on('result', (p) => this.onResult(p.result, p.tested, p.total));
+    this.host.roundStarted();
+    void run.done.then(() => {
+      if (this.run !== run) return;
+      this.lastRound = { tested: run.tested, total: run.total };
+      this.run = null;
+      this.host.roundEnded();
+    });
+    return run;
+  }
+
+  /** Probes these servers again soon: now, or after the running full round. */
+  retest(ids: string[]): void {
+    if (this.host.stopped() || !this.host.serving()) return;
+    for (const id of ids) this.pending.add(id);
+    if (this.pending.size === 0) return;
+    const entries = [...this.pending].map((id) => this.host.entry(id)).filter((e): e is Entry => Boolean(e));
+    this.pending.clear();
+    if (this.run) {
+      // A full round is running: it will cover these too unless they are new.
+      void this.run.done.then(() => void this.probe(entries));
+      return;
+    }
+    void this.probe(entries);
+  }
+
+  /** Probes these entries now (beside any round); resolves when all answered. */
+  probe(entries: Entry[]): Promise<void> {
+    if (entries.length === 0 || this.host.stopped()) return Promise.resolve();
+    const run = startProbe(entries, this.host.options());
+    run.on('result', (p) => this.onResult(p.result, p.tested, p.total));
+    return run.done.then(() => undefined);
+  }
+
+  cancel(): void {
+    this.run?.cancel();
+  }
+
+  private onResult(result: ProbeResult, tested: number, total: number): void {
+    this.results.set(result.id, result);
+    this.host.result(result, tested, total);
+  }
+}
