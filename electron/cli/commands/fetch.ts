@@ -10,7 +10,7 @@ import { printJson } from '../io.ts';
 import {
   ChannelSpecError, fetchAll, httpProxyAgents, parseChannelSpec, type Channel, type ChannelFetchResult, type ChannelSettings,
 } from '../../core/channels/index.ts';
-import { acceptList, type ImportOutcome } from '../../core/catalog/import.ts';
+import { acceptList, type ListOutcome } from '../../core/catalog/accept.ts';
 import { loadStoredLists } from '../../core/catalog/stored.ts';
 import type { ClientStores } from '../../core/catalog/open.ts';
 
@@ -42,12 +42,12 @@ async function channelsToFetch(given: string[], stores: ClientStores, only: bool
 
 interface ChannelReport extends Omit<ChannelFetchResult, 'blobs'> {
   candidates: number;
-  lists: Pick<ImportOutcome, 'status' | 'message'>[];
+  lists: Pick<ListOutcome, 'status' | 'message'>[];
 }
 
 /** Verifies and stores the candidates, one at a time; the same bytes are verified once. */
 async function verifyAll(stores: ClientStores, results: ChannelFetchResult[]): Promise<ChannelReport[]> {
-  const seen = new Map<string, ImportOutcome>();
+  const seen = new Map<string, ListOutcome>();
   const reports: ChannelReport[] = [];
   for (const { blobs, ...rest } of results) {
     const lists: ChannelReport['lists'] = [];

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { LIMITS } from '../../../shared/list-format.ts';
 import type { Channel, ChannelFetchResult, ProxyAgentOption } from '../channels/index.ts';
 import type { ClientStores } from './open.ts';
-import { acceptList, type ImportOutcome } from './import.ts';
+import { acceptList, type ListOutcome } from './accept.ts';
 
 export interface ChannelReport {
   channel: string;
@@ -15,7 +15,7 @@ export interface ChannelReport {
   checkedAt: string | null;
   elapsedMs: number | null;
   /** What the verified candidates were (version and publisher of the newest one accepted). */
-  lists: { status: ImportOutcome['status']; message: string; publisher?: string; version?: number }[];
+  lists: { status: ListOutcome['status']; message: string; publisher?: string; version?: number }[];
 }
 
 export interface RefreshOptions {
@@ -28,7 +28,7 @@ export interface RefreshOptions {
   proxy?: ProxyAgentOption;
   etags?: Map<string, string>;
   /** A list was added or updated: the engine rebuilds its servers. */
-  onAccepted?: (outcome: ImportOutcome, channel: string) => void;
+  onAccepted?: (outcome: ListOutcome, channel: string) => void;
   onReport?: (report: ChannelReport) => void;
 }
 
@@ -46,10 +46,10 @@ export function refreshChannels(stores: ClientStores, channels: readonly Channel
   if (options.signal) signals.push(options.signal);
   const signal = AbortSignal.any(signals);
   const reports = new Map<string, ChannelReport>(channels.map((c) => [c.spec, { channel: c.spec, status: 'pending', checkedAt: null, elapsedMs: null, lists: [] }]));
-  const seen = new Map<string, Promise<ImportOutcome>>();
+  const seen = new Map<string, Promise<ListOutcome>>();
   // Verification and storing run one at a time, so versions are compared against the latest state.
   let verifyChain: Promise<unknown> = Promise.resolve();
-  const verify = (blob: Uint8Array): Promise<ImportOutcome> => {
+  const verify = (blob: Uint8Array): Promise<ListOutcome> => {
     const hash = createHash('sha256').update(blob).digest('hex');
     let p = seen.get(hash);
     if (!p) {

@@ -3,7 +3,7 @@
 // last report for the UI and the CLI.
 import { ChannelSpecError, parseChannelSpec, type Channel, type ChannelSettings } from '../channels/index.ts';
 import type { ClientStores } from './open.ts';
-import type { ImportOutcome } from './import.ts';
+import type { ListOutcome } from './accept.ts';
 import { refreshChannels, type ChannelReport } from './refresh.ts';
 import { z } from 'zod';
 import { JsonFile } from '../fs/json-file.ts';
@@ -18,7 +18,7 @@ export interface SourceRefresherOptions {
   deadlineMs?: number | undefined;
   /** Background period (default 30 min); it backs off up to 8x while channels fail. */
   everyMs?: number | undefined;
-  onAccepted: (outcome: ImportOutcome, channel: string) => void;
+  onAccepted: (outcome: ListOutcome, channel: string) => void;
   onReports: (reports: ChannelReport[]) => void;
   onRefreshing: (refreshing: boolean) => void;
   log: (level: 'warn' | 'info', message: string) => void;
