@@ -12,7 +12,7 @@ import { CipherProvider, PROVIDER_PROFILES } from './shadowsocks-crypto.ts';
 import type { ProfileName } from './shadowsocks-crypto.ts';
 import { ShadowsocksStream } from './shadowsocks-stream.ts';
 import type { ShadowsocksStreamOptions } from './shadowsocks-stream.ts';
-import { encodeSocksAddress } from './socks-address.ts';
+import { encodeAddress as encodeSocksAddress } from '../../net/socks5-address.ts';
 import { UpstreamError } from './types.ts';
 
 const header = encodeSocksAddress({ host: 'target.test', port: 80 });
