@@ -21,8 +21,14 @@ export interface EngineSample {
   at: number;
   rss: number;
   heapUsed: number;
+  /** V8's heap as committed (used plus free pages it keeps). */
+  heapTotal: number;
+  /** Anonymous resident memory (malloc arenas, V8 heap, buffers): RSS less mapped files (code). */
+  anon: number;
   /** Buffers and other memory outside the JS heap that V8 knows of. */
   external: number;
+  /** Of external: ArrayBuffers and Buffers (socket and cipher buffers). */
+  arrayBuffers: number;
   fds: number;
   /** Event-loop delay since the previous sample, ms. */
   eldP99: number;
@@ -36,6 +42,16 @@ export type FromEngine =
   | { type: 'switch'; at: number; from: string | null; to: string | null; reason: string }
   | { type: 'failure'; at: number; server: string | null; kind: string; message: string }
   | EngineSample;
+
+/** Anonymous resident bytes from /proc/self/smaps_rollup (0 where it is missing). */
+function anonRss(): number {
+  try {
+    const m = /^Anonymous:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/self/smaps_rollup', 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
 
 function send(msg: FromEngine): void {
   process.send?.(msg);
@@ -68,7 +84,7 @@ async function main(config: SoakEngineConfig): Promise<void> {
     if (msg.type === 'sample') {
       const mem = process.memoryUsage();
       send({
-        type: 'sample', at: Date.now(), rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, fds: fs.readdirSync('/proc/self/fd').length,
+        type: 'sample', at: Date.now(), rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, anon: anonRss(), external: mem.external, arrayBuffers: mem.arrayBuffers, fds: fs.readdirSync('/proc/self/fd').length,
         eldP99: eld.percentile(99) / 1e6, eldMax: eld.max / 1e6, active: engine.bridgeInfo()?.stats().active ?? 0, current: current(),
       });
       eld.reset();

@@ -126,7 +126,7 @@ export async function runSoak(o: { minutes: number; servers: number; quick: bool
       samples.push(s);
       if (Date.now() - lastPrint >= (o.quick ? 5000 : 30_000)) {
         lastPrint = Date.now();
-        log(`  ${((s.at - t0) / 1000).toFixed(0).padStart(5)} s  RSS ${(s.rss / 2 ** 20).toFixed(1)} MiB  heap ${(s.heapUsed / 2 ** 20).toFixed(1)} MiB  fds ${s.fds}  ` +
+        log(`  ${((s.at - t0) / 1000).toFixed(0).padStart(5)} s  RSS ${(s.rss / 2 ** 20).toFixed(1)} MiB  (anon ${(s.anon / 2 ** 20).toFixed(1)})  heap ${(s.heapUsed / 2 ** 20).toFixed(1)}/${(s.heapTotal / 2 ** 20).toFixed(1)} MiB  external ${(s.external / 2 ** 20).toFixed(1)} MiB (buffers ${(s.arrayBuffers / 2 ** 20).toFixed(1)})  fds ${s.fds}  ` +
           `loop delay p99 ${s.eldP99.toFixed(1)} ms  active ${s.active}  requests ok ${load.stats.ok} failed ${load.stats.failed.length}  downs ${chaosLog.filter((e) => e.what === 'down').length}  failovers ${switches.length}`);
       }
     }
@@ -184,12 +184,12 @@ export function printReport(r: SoakReport): string {
   const lines: string[] = [];
   const t0 = Date.parse(r.date);
   lines.push(`Soak: ${Number(r.minutes.toFixed(2))} min, ${r.servers} servers, ${r.chaos.filter((e) => e.what === 'down').length} take-downs, ${r.switches.length} failovers, ${r.requests.ok} requests ok, ${r.requests.failed} failed, ${(r.requests.bytes / 2 ** 20).toFixed(0)} MiB moved`);
-  lines.push(`${'t (s)'.padStart(6)} ${'RSS MiB'.padStart(8)} ${'heap MiB'.padStart(8)} ${'fds'.padStart(5)} ${'loop p99'.padStart(9)} ${'active'.padStart(6)} ${'failovers'.padStart(9)}`);
+  lines.push(`${'t (s)'.padStart(6)} ${'RSS MiB'.padStart(8)} ${'heap MiB'.padStart(8)} ${'ext MiB'.padStart(8)} ${'buf MiB'.padStart(8)} ${'fds'.padStart(5)} ${'loop p99'.padStart(9)} ${'active'.padStart(6)} ${'failovers'.padStart(9)}`);
   const step = Math.max(1, Math.ceil(r.samples.length / 20));
   for (let i = 0; i < r.samples.length; i += step) {
     const s = r.samples[i] as EngineSample;
     const fo = r.switches.filter((w) => w.at <= s.at).length;
-    lines.push(`${((s.at - t0) / 1000).toFixed(0).padStart(6)} ${(s.rss / 2 ** 20).toFixed(1).padStart(8)} ${(s.heapUsed / 2 ** 20).toFixed(1).padStart(8)} ${String(s.fds).padStart(5)} ${`${s.eldP99.toFixed(1)} ms`.padStart(9)} ${String(s.active).padStart(6)} ${String(fo).padStart(9)}`);
+    lines.push(`${((s.at - t0) / 1000).toFixed(0).padStart(6)} ${(s.rss / 2 ** 20).toFixed(1).padStart(8)} ${(s.heapUsed / 2 ** 20).toFixed(1).padStart(8)} ${(s.external / 2 ** 20).toFixed(1).padStart(8)} ${((s.arrayBuffers ?? 0) / 2 ** 20).toFixed(1).padStart(8)} ${String(s.fds).padStart(5)} ${`${s.eldP99.toFixed(1)} ms`.padStart(9)} ${String(s.active).padStart(6)} ${String(fo).padStart(9)}`);
   }
   if (r.failures.length) {
     lines.push('Failed client requests:');

@@ -5,7 +5,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { startBridge, type Bridge, type BridgeOptions } from '../../electron/core/bridge/index.ts';
-import { encodeAddress } from '../../electron/core/bridge/addr.ts';
+import { encodeAddress } from '../../electron/core/net/socks5-address.ts';
 import { UpstreamError, type ConnectOptions, type Destination, type UdpRelay, type Upstream, type UpstreamErrorKind } from '../../electron/core/bridge/upstreams/types.ts';
 
 function tcpConnect(id: string, host: string, port: number, options?: ConnectOptions): Promise<Duplex> {

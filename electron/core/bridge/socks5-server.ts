@@ -3,7 +3,7 @@
 // our own upstream connectors with remote name resolution, per-upstream failover before payload,
 // exact reply codes and byte counting (the `socks` package is a client only).
 import type { Socket } from 'node:net';
-import { decodeAddress } from './addr.ts';
+import { decodeAddress } from '../net/socks5-address.ts';
 import { closeAfter, type BridgeContext, type Conn } from './context.ts';
 import { DialError } from './dial.ts';
 import { HandshakeReader } from './reader.ts';

@@ -1,18 +1,8 @@
-// Checks and formats destinations and proxy endpoints.
+// Checks destinations before they go on the wire (formatting lives in net/destination.ts).
 import net from 'node:net';
+import { bareHost } from '../../../../shared/ip.ts';
 import { UpstreamError } from './types.ts';
 import type { Destination } from './types.ts';
-
-/** Strips the brackets of "[v6]" literals. */
-export function bareHost(host: string): string {
-  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-}
-
-/** "host:port", with IPv6 literals in brackets. */
-export function hostPort(host: string, port: number): string {
-  const bare = bareHost(host);
-  return net.isIPv6(bare) ? `[${bare}]:${port}` : `${bare}:${port}`;
-}
 
 /**
  * Throws UpstreamError 'other' unless dest is usable on the wire: port 1-65535; host an IP literal or a

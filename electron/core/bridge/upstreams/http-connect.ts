@@ -3,7 +3,8 @@
 // Bytes the proxy sends after the response head belong to the tunnel and are put back (unshift).
 import type net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { checkDestination, hostPort } from './destination.ts';
+import { checkDestination } from './destination.ts';
+import { hostPort } from '../../net/destination.ts';
 import { guardedConnect, openTcp, openTls } from './guard.ts';
 import { handOff } from './handoff.ts';
 import type { Guard, TlsClientOptions } from './guard.ts';

@@ -7,7 +7,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { Tls, Transport } from '../../../../shared/entry.ts';
-import { hostPort } from './destination.ts';
+import { hostPort } from '../../net/destination.ts';
 import { openTcp, SOCKET_DEFAULTS } from './guard.ts';
 import type { Guard, TlsClientOptions } from './guard.ts';
 import { UpstreamError } from './types.ts';

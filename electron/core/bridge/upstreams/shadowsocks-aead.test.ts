@@ -5,7 +5,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SS_CIPHERS } from '../../../../shared/entry.ts';
 import type { SsCipher } from '../../../../shared/entry.ts';
-import { AeadAuthError, AeadOpener, AeadSealer, CIPHER_SPECS, deriveSubkey, evpBytesToKey, MAX_PAYLOAD, sealedLength } from './shadowsocks-aead.ts';
+import { AeadAuthError, AeadOpener, AeadSealer, CHUNK_OVERHEAD, CIPHER_SPECS, deriveSubkey, evpBytesToKey, MAX_PAYLOAD, sealedLength } from './shadowsocks-aead.ts';
 import { CipherProvider, PROVIDER_PROFILES } from './shadowsocks-crypto.ts';
 import type { ProfileName } from './shadowsocks-crypto.ts';
 
@@ -118,9 +118,28 @@ describe.each(CASES)('AEAD framing with $method, provider $profile', ({ profile,
     expect(opener.midChunk).toBe(false);
     for (const cut of [1, spec.saltLength, spec.saltLength + 17, spec.saltLength + 18, 100, wire.length - 1]) {
       const o = openerOf();
-      const got = [...o.open(wire.subarray(0, cut)), ...o.open(wire.subarray(cut))];
+      // Copies: open() decrypts in place, and `wire` is fed again on the next turn.
+      const got = [...o.open(Buffer.from(wire.subarray(0, cut))), ...o.open(Buffer.from(wire.subarray(cut)))];
       expectBytes(Buffer.concat(got), expected);
     }
+  });
+
+  it('opens the chunks wholly inside one arrival in place, as one view of it', () => {
+    const sealer = sealerOf();
+    const head = randomBytes(MAX_PAYLOAD + 100);
+    const tail = randomBytes(3 * MAX_PAYLOAD);
+    const wire = Buffer.concat([sealer.seal([head]), sealer.seal([tail])]);
+    const opener = openerOf();
+    // The cut falls inside the second chunk: it is finished from the next arrival, then 3 whole chunks.
+    const cut = spec.saltLength + MAX_PAYLOAD + CHUNK_OVERHEAD + 50;
+    const first = opener.open(Buffer.from(wire.subarray(0, cut)));
+    const rest = Buffer.from(wire.subarray(cut));
+    const second = opener.open(rest);
+    expectBytes(Buffer.concat([...first, ...second]), Buffer.concat([head, tail]));
+    expect(second).toHaveLength(2);
+    expect((second[1] as Buffer).buffer).toBe(rest.buffer);
+    expect((second[1] as Buffer).length).toBe(3 * MAX_PAYLOAD);
+    expect(opener.midChunk).toBe(false);
   });
 
   it('round-trips sealer to opener', () => {

@@ -72,6 +72,12 @@ export function sealedLength(payloadLength: number, withSalt: number): number {
   return withSalt + payloadLength + Math.ceil(payloadLength / MAX_PAYLOAD) * CHUNK_OVERHEAD;
 }
 
+function totalLength(parts: readonly Buffer[]): number {
+  let total = 0;
+  for (const part of parts) total += part.length;
+  return total;
+}
+
 /** Encrypts one direction: salt first, then chunks. */
 export class AeadSealer {
   readonly spec: CipherSpec;
@@ -94,12 +100,27 @@ export class AeadSealer {
    * writev entry) per length block, payload and tag. Returns the number of bytes appended.
    */
   sealTo(parts: readonly Buffer[], out: Buffer[]): number {
-    let total = 0;
-    for (const part of parts) total += part.length;
-    const withSalt = this.saltSent ? 0 : this.salt.length;
-    const size = sealedLength(total, withSalt);
+    const size = sealedLength(totalLength(parts), this.saltSent ? 0 : this.salt.length);
     if (size === 0) return 0;
     const wire = Buffer.allocUnsafe(size);
+    this.sealInto(parts, wire);
+    out.push(wire);
+    return size;
+  }
+
+  /** The bytes the next seal of `parts` takes (the salt included while it is unsent). */
+  sizeOf(parts: readonly Buffer[]): number {
+    return sealedLength(totalLength(parts), this.saltSent ? 0 : this.salt.length);
+  }
+
+  /**
+   * Seals the concatenation of `parts` into the front of `wire` (at least sizeOf(parts) bytes, e.g. a
+   * reused buffer): the plaintext is copied into place and sealed there. Returns the bytes written.
+   */
+  sealInto(parts: readonly Buffer[], wire: Buffer): number {
+    const total = totalLength(parts);
+    const size = this.sizeOf(parts);
+    if (wire.length < size) throw new RangeError('AeadSealer: the buffer is too small for this seal');
     let at = 0;
     if (!this.saltSent) {
       this.saltSent = true;
@@ -134,7 +155,6 @@ export class AeadSealer {
       at += TAG_LENGTH;
       remaining -= n;
     }
-    out.push(wire);
     return size;
   }
 
@@ -148,7 +168,13 @@ export class AeadSealer {
 
 /**
  * Decrypts one direction incrementally: feed it whatever arrived, get back the plaintext of every
- * chunk that is complete. Keeps at most one incomplete chunk (<= 0x3FFF + 34 bytes) buffered.
+ * chunk that is complete. Keeps at most one incomplete unit (the salt, a length block, or a payload
+ * of <= 0x3FFF + 16 bytes) buffered.
+ *
+ * Chunks that lie wholly inside one arrival are opened IN PLACE and their payloads moved together at
+ * the front of it, so an arrival costs no allocation and comes back as one view: `data` is
+ * overwritten, and the returned buffers point into it (and into a copy only for a chunk that spans
+ * two arrivals).
  */
 export class AeadOpener {
   readonly spec: CipherSpec;
@@ -156,6 +182,7 @@ export class AeadOpener {
   private readonly provider: CipherProvider;
   private aead: AeadBlockCipher | null = null;
   private readonly nonce = Buffer.alloc(NONCE_LENGTH);
+  /** An incomplete unit's bytes so far (views of earlier arrivals). */
   private readonly queue: Buffer[] = [];
   private queued = 0;
   /** Payload length of the chunk whose length block was opened already, or -1. */
@@ -184,77 +211,75 @@ export class AeadOpener {
     return this.queued > 0 || this.payloadLength >= 0;
   }
 
-  /** Plaintext of the chunks completed by `data`, in order. Throws AeadAuthError on a bad tag. */
-  open(data: Buffer): Buffer[] {
-    if (this.failed) throw new AeadAuthError('stream already failed authentication');
-    if (data.length > 0) {
-      this.queue.push(data);
-      this.queued += data.length;
-    }
-    const out: Buffer[] = [];
-    for (;;) {
-      if (this.aead === null) {
-        if (this.queued < this.spec.saltLength) return out;
-        this.aead = this.provider.cipher(this.spec.name, deriveSubkey(this.key, this.take(this.spec.saltLength)));
-      }
-      if (this.payloadLength < 0) {
-        if (this.queued < 2 + TAG_LENGTH) return out;
-        const block = this.openOne([this.take(2)], this.take(TAG_LENGTH), 'length');
-        const n = (block.length === 1 ? (block[0] as Buffer) : Buffer.concat(block)).readUInt16BE(0);
-        if (n > MAX_PAYLOAD) {
-          this.failed = true;
-          throw new AeadAuthError(`chunk length ${n} exceeds 0x3FFF`);
-        }
-        this.payloadLength = n;
-      }
-      if (this.queued < this.payloadLength + TAG_LENGTH) return out;
-      const pieces = this.takePieces(this.payloadLength);
-      const plain = this.openOne(pieces, this.take(TAG_LENGTH), 'payload');
-      this.payloadLength = -1;
-      for (const piece of plain) out.push(piece);
-    }
+  /** Size of the next unit to read: the salt, a sealed length block, or a sealed payload. */
+  private unitSize(): number {
+    if (this.aead === null) return this.spec.saltLength;
+    return this.payloadLength < 0 ? 2 + TAG_LENGTH : this.payloadLength + TAG_LENGTH;
   }
 
-  /** Opens one sealed block given as pieces; returns the non-empty plaintext pieces. */
-  private openOne(pieces: Buffer[], tag: Buffer, what: string): Buffer[] {
-    const plain = (this.aead as AeadBlockCipher).open(this.nonce, pieces, tag);
-    if (plain === null) {
+  /**
+   * Plaintext of the chunks completed by `data`, in order (overwrites `data`, see the class comment).
+   * Throws AeadAuthError on a bad tag or length.
+   */
+  open(data: Buffer): Buffer[] {
+    if (this.failed) throw new AeadAuthError('stream already failed authentication');
+    const out: Buffer[] = [];
+    let at = 0;
+    // A unit begun in an earlier arrival: completed from the front of this one, opened in a copy.
+    while (this.queued > 0 && at < data.length) {
+      const size = this.unitSize();
+      const take = Math.min(size - this.queued, data.length - at);
+      this.queue.push(data.subarray(at, at + take));
+      this.queued += take;
+      at += take;
+      if (this.queued < size) return out;
+      const unit = Buffer.concat(this.queue, size);
+      this.queue.length = 0;
+      this.queued = 0;
+      const plain = this.unit(unit);
+      if (plain) out.push(plain);
+    }
+    // Units wholly inside `data`: opened where they lie, payloads moved down to `write`.
+    const first = at;
+    let write = at;
+    for (;;) {
+      const size = this.unitSize();
+      if (data.length - at < size) break;
+      const plain = this.unit(data.subarray(at, at + size));
+      at += size;
+      if (plain) write += plain.copy(data, write);
+    }
+    if (write > first) out.push(data.subarray(first, write));
+    if (at < data.length) {
+      this.queue.push(data.subarray(at));
+      this.queued = data.length - at;
+    }
+    return out;
+  }
+
+  /** Consumes one whole unit (opened in place): the payload's plaintext view, or null for salt and length. */
+  private unit(unit: Buffer): Buffer | null {
+    if (this.aead === null) {
+      this.aead = this.provider.cipher(this.spec.name, deriveSubkey(this.key, unit));
+      return null;
+    }
+    const body = unit.subarray(0, unit.length - TAG_LENGTH);
+    if (!this.aead.openInPlace(this.nonce, body, unit.subarray(unit.length - TAG_LENGTH))) {
       this.failed = true;
+      const what = this.payloadLength < 0 ? 'length' : 'payload';
       throw new AeadAuthError(`${what} chunk failed authentication (wrong password or cipher, or the data was tampered with)`);
     }
     incrementNonce(this.nonce);
-    return plain;
-  }
-
-  /** Removes n bytes from the queue as one buffer (a view when possible, a copy when split). */
-  private take(n: number): Buffer {
-    const first = this.queue[0] as Buffer;
-    if (first.length >= n) {
-      this.queued -= n;
-      if (first.length === n) this.queue.shift();
-      else this.queue[0] = first.subarray(n);
-      return first.subarray(0, n);
-    }
-    return Buffer.concat(this.takePieces(n), n);
-  }
-
-  /** Removes n bytes from the queue as views of the buffers that hold them. */
-  private takePieces(n: number): Buffer[] {
-    const pieces: Buffer[] = [];
-    let need = n;
-    while (need > 0) {
-      const first = this.queue[0] as Buffer;
-      if (first.length <= need) {
-        pieces.push(first);
-        this.queue.shift();
-        need -= first.length;
-      } else {
-        pieces.push(first.subarray(0, need));
-        this.queue[0] = first.subarray(need);
-        need = 0;
+    if (this.payloadLength < 0) {
+      const n = body.readUInt16BE(0);
+      if (n > MAX_PAYLOAD) {
+        this.failed = true;
+        throw new AeadAuthError(`chunk length ${n} exceeds 0x3FFF`);
       }
+      this.payloadLength = n;
+      return null;
     }
-    this.queued -= n;
-    return pieces;
+    this.payloadLength = -1;
+    return body.length > 0 ? body : null;
   }
 }

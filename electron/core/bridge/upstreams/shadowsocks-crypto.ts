@@ -27,6 +27,8 @@ export interface AeadBlockCipher {
   sealInPlace(nonce: Buffer, block: Buffer, tag: Buffer): void;
   /** Opens one block given as ciphertext pieces and its tag: the plaintext pieces, or null if it does not authenticate. */
   open(nonce: Buffer, sealed: readonly Buffer[], tag: Buffer): Buffer[] | null;
+  /** Opens `block` in place (its bytes become the plaintext); false (and `block` unchanged or garbage) if it does not authenticate. */
+  openInPlace(nonce: Buffer, block: Buffer, tag: Buffer): boolean;
 }
 
 export interface AeadBackend {
@@ -107,6 +109,19 @@ export function nodeBackend(refuse: readonly SsCipher[] = [], name = 'node:crypt
           }
           return plain;
         },
+        openInPlace(nonce, block, tag) {
+          check(cipher);
+          const d = createDecipheriv(NODE_NAMES[cipher] as 'aes-256-gcm', subkey, nonce, { authTagLength: TAG_LENGTH });
+          d.setAuthTag(tag);
+          const clear = d.update(block);
+          try {
+            d.final();
+          } catch {
+            return false;
+          }
+          clear.copy(block);
+          return true;
+        },
       };
     },
   };
@@ -161,6 +176,15 @@ export function sodiumBackend(): AeadBackend {
           }
           return m.length > 0 ? [m] : [];
         },
+        openInPlace(nonce, block, tag) {
+          // In place is allowed here too (same address); the tag is checked before anything is written.
+          try {
+            lib.crypto_aead_chacha20poly1305_ietf_decrypt_detached(block, null, block, tag, null, nonce, subkey);
+          } catch {
+            return false;
+          }
+          return true;
+        },
       };
     },
   };
@@ -189,6 +213,14 @@ export function nobleBackend(): AeadBackend {
             return null;
           }
         },
+        openInPlace(nonce, block, tag) {
+          try {
+            asBuffer(make(subkey, nonce).decrypt(Buffer.concat([block, tag]))).copy(block);
+            return true;
+          } catch {
+            return false;
+          }
+        },
       };
     },
   };
@@ -205,7 +237,10 @@ function selfTest(backend: AeadBackend, cipher: SsCipher): boolean {
     impl.seal(nonce, [plain], out);
     const sealed = Buffer.concat(out);
     const opened = impl.open(nonce, [sealed.subarray(0, plain.length)], sealed.subarray(plain.length));
-    return opened !== null && Buffer.concat(opened).equals(plain) && sealed.length === plain.length + TAG_LENGTH;
+    const inPlace = Buffer.from(sealed);
+    const openedInPlace = impl.openInPlace(nonce, inPlace.subarray(0, plain.length), inPlace.subarray(plain.length));
+    return opened !== null && Buffer.concat(opened).equals(plain) && sealed.length === plain.length + TAG_LENGTH
+      && openedInPlace && inPlace.subarray(0, plain.length).equals(plain);
   } catch {
     return false;
   }

@@ -2,6 +2,7 @@
 // test/interop): coalescing of the address header, half-close, backpressure, and failure modes; under
 // every cipher provider profile, with chacha20 (where the profiles differ) and AES-GCM.
 import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { CipherProvider, PROVIDER_PROFILES } from './shadowsocks-crypto.ts';
 import type { ProfileName } from './shadowsocks-crypto.ts';
 import { ShadowsocksStream } from './shadowsocks-stream.ts';
 import type { ShadowsocksStreamOptions } from './shadowsocks-stream.ts';
-import { encodeSocksAddress } from './socks-address.ts';
+import { encodeAddress as encodeSocksAddress } from '../../net/socks5-address.ts';
 import { UpstreamError } from './types.ts';
 
 const header = encodeSocksAddress({ host: 'target.test', port: 80 });
@@ -87,6 +88,18 @@ function errorOf(stream: ShadowsocksStream): Promise<UpstreamError> {
 
 const CASES = (Object.keys(PROVIDER_PROFILES) as ProfileName[]).flatMap((profile) => (['chacha20-ietf-poly1305', 'aes-256-gcm'] as const).map((method) => ({ profile, method })));
 
+/** More bytes than a paused loopback connection absorbs (its kernel buffers grow up to tcp_rmem + tcp_wmem). */
+function moreThanLoopbackHolds(): number {
+  const max = (file: string): number => {
+    try {
+      return Number(fs.readFileSync(file, 'utf8').trim().split(/\s+/).at(-1)) || 0;
+    } catch {
+      return 0;
+    }
+  };
+  return Math.max(4 * 1024 * 1024, max('/proc/sys/net/ipv4/tcp_rmem') + max('/proc/sys/net/ipv4/tcp_wmem') + 2 * 1024 * 1024);
+}
+
 describe.each(CASES)('ShadowsocksStream, $method, provider $profile', ({ profile, method }) => {
   beforeAll(() => {
     const spec = CIPHER_SPECS[method];
@@ -136,16 +149,17 @@ describe.each(CASES)('ShadowsocksStream, $method, provider $profile', ({ profile
     expect(createHash('sha256').update(plain.subarray(header.length)).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
   });
 
-  it('completes a write that had to wait for the socket to drain (server reads late)', async () => {
+  it('completes a write that had to wait for the socket to drain (server reads late)', { timeout: 120_000 }, async () => {
     const { client, server } = await pair();
     server.socket.pause();
-    const data = randomBytes(4 * 1024 * 1024);
+    const data = randomBytes(moreThanLoopbackHolds());
     let written = false;
     client.write(data, () => (written = true));
     await new Promise((r) => setTimeout(r, 200));
     expect(written).toBe(false);
     server.socket.resume();
-    await until(() => written, 5000);
+    // Generous: the pure-JS profiles open tens of MiB here, on a shared machine.
+    await until(() => written, 60_000);
     client.end();
     await new Promise((r) => client.once('finish', r));
     await server.ended;

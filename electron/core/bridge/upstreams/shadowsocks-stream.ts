@@ -1,7 +1,7 @@
 // A Shadowsocks AEAD tunnel as a Duplex over any connected byte duplex: a net.Socket, a TLS socket, a
 // WebSocket stream (see shadowsocks-aead.ts for the framing). Writes are sealed in batches of up to
-// 256 KiB of plaintext, each handed to the transport as one corked write (a single writev syscall on a
-// socket); reads are opened as chunks complete. Backpressure both ways: a write completes when the
+// 256 KiB of plaintext, each handed to the transport as one write; reads are opened in place as chunks
+// complete. Backpressure both ways: a write completes when the
 // transport accepts it (or drains), and the transport is paused while our readable side is full.
 // end() half-closes the transport after the last chunk.
 //
@@ -10,9 +10,10 @@
 // An ss-server that cannot authenticate us says nothing and keeps the connection open (anti-probing),
 // so a tunnel whose request got no byte back within firstReplyTimeoutMs fails with 'timeout'.
 import { randomBytes } from 'node:crypto';
+import { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { toUpstreamError } from './errors.ts';
-import { AeadAuthError, AeadOpener, AeadSealer } from './shadowsocks-aead.ts';
+import { AeadAuthError, AeadOpener, AeadSealer, sealedLength } from './shadowsocks-aead.ts';
 import type { CipherSpec } from './shadowsocks-aead.ts';
 import type { CipherProvider } from './shadowsocks-crypto.ts';
 import { UpstreamError } from './types.ts';
@@ -49,6 +50,16 @@ export const DEFAULT_FIRST_REPLY_TIMEOUT_MS = 30_000;
 const HIGH_WATER_MARK = 64 * 1024;
 /** Plaintext sealed per socket write. */
 const BATCH = 256 * 1024;
+/**
+ * Sealed batches of at least POOLED_FROM bytes bound for a plain TCP socket are sealed into buffers
+ * kept here and reused once the kernel took them (the write's callback): a busy tunnel then allocates
+ * nothing per batch, which spares the garbage collector a full collection every 64 MiB or so of
+ * fresh buffers. At most POOL_MAX are kept, whatever the number of tunnels.
+ */
+const WIRE_SIZE = sealedLength(BATCH, 32);
+const POOLED_FROM = 16 * 1024;
+const POOL_MAX = 8;
+const wirePool: Buffer[] = [];
 
 export class ShadowsocksStream extends Duplex {
   private readonly socket: Duplex;
@@ -65,11 +76,14 @@ export class ShadowsocksStream extends Duplex {
   /** Plaintext waiting to be sealed (the header first); its write callback waits in writeCallback. */
   private readonly outgoing: Buffer[] = [];
   private writeCallback: ((err?: Error | null) => void) | null = null;
+  /** True when the transport is a plain net.Socket: its write callback means the kernel has the bytes. */
+  private readonly recycles: boolean;
 
   constructor(socket: Duplex, options: ShadowsocksStreamOptions) {
     // Writable side as deep as one batch: a 64 KiB relay write does not pause the client every time.
     super({ allowHalfOpen: true, readableHighWaterMark: HIGH_WATER_MARK, writableHighWaterMark: BATCH });
     this.socket = socket;
+    this.recycles = Object.getPrototypeOf(socket) === Socket.prototype;
     this.upstream = options.upstream;
     this.sealer = new AeadSealer(options.spec, options.key, options.saltPrefix ? prefixedSalt(options.spec.saltLength, options.saltPrefix) : undefined, options.provider);
     this.opener = new AeadOpener(options.spec, options.key, options.provider);
@@ -109,24 +123,31 @@ export class ShadowsocksStream extends Duplex {
   }
 
   /**
-   * Seals up to BATCH plaintext bytes at a time into one corked socket write (a single writev), and
-   * goes on while the socket takes more; otherwise waits for 'drain'. Memory stays bounded even
-   * for one huge write, and a batch is never split into many small writes.
+   * Seals up to BATCH plaintext bytes at a time into one socket write, and goes on while the socket
+   * takes more; otherwise waits for 'drain'. Memory stays bounded even for one huge write, and a
+   * batch is never split into many small writes.
    */
   private pump(): void {
     while (this.outgoing.length > 0) {
       const batch = this.takeBatch();
-      const out: Buffer[] = [];
+      let more: boolean;
       try {
-        this.sealer.sealTo(batch, out);
+        const size = this.sealer.sizeOf(batch);
+        if (this.recycles && size >= POOLED_FROM) {
+          const wire = wirePool.pop() ?? Buffer.allocUnsafeSlow(WIRE_SIZE);
+          this.sealer.sealInto(batch, wire);
+          more = this.socket.write(wire.subarray(0, size), (err) => {
+            if (!err && wirePool.length < POOL_MAX) wirePool.push(wire);
+          });
+        } else {
+          const wire = Buffer.allocUnsafe(size);
+          this.sealer.sealInto(batch, wire);
+          more = this.socket.write(wire);
+        }
       } catch (err) {
         this.destroy(toUpstreamError(err, this.upstream));
         return;
       }
-      this.socket.cork();
-      let more = true;
-      for (const buf of out) more = this.socket.write(buf);
-      this.socket.uncork();
       if (!more) return; // onDrain() resumes
     }
     const callback = this.writeCallback;
@@ -186,8 +207,10 @@ export class ShadowsocksStream extends Duplex {
       return;
     }
     if (plain.length === 0) return;
-    // One push per arrival, not one per 16 KiB chunk: the reader (the relay) then makes one write.
-    const more = this.push(plain.length === 1 ? plain[0] : Buffer.concat(plain));
+    // The opener hands back at most two views per arrival (a chunk that began in the previous one,
+    // then all the chunks wholly inside this one): pushed as they are, nothing copied.
+    let more = true;
+    for (const piece of plain) more = this.push(piece);
     if (!more && !this.pausedByUs) {
       this.pausedByUs = true;
       this.socket.pause();

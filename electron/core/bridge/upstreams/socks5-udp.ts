@@ -8,32 +8,9 @@ import net from 'node:net';
 import type { SocksRemoteHost } from 'socks';
 import { toUpstreamError } from './errors.ts';
 import type { Guard } from './guard.ts';
-import { decodeSocksAddress, encodeSocksAddress } from './socks-address.ts';
+import { decodeUdpDatagram, encodeUdpDatagram } from '../../net/socks5-udp.ts';
 import { UpstreamError } from './types.ts';
 import type { Destination, UdpRelay } from './types.ts';
-
-export function encodeUdpDatagram(dest: Destination, payload: Buffer): Buffer {
-  const address = encodeSocksAddress(dest);
-  const out = Buffer.allocUnsafe(3 + address.length + payload.length);
-  out[0] = 0;
-  out[1] = 0;
-  out[2] = 0;
-  address.copy(out, 3);
-  payload.copy(out, 3 + address.length);
-  return out;
-}
-
-/** The sender and payload of a relay datagram, or null when it is malformed or fragmented. */
-export function decodeUdpDatagram(datagram: Buffer): { from: Destination; payload: Buffer } | null {
-  if (datagram.length < 4 || datagram[2] !== 0) return null;
-  try {
-    const address = decodeSocksAddress(datagram, 3);
-    if (!address) return null;
-    return { from: address.dest, payload: datagram.subarray(3 + address.length) };
-  } catch {
-    return null;
-  }
-}
 
 function isUnspecified(host: string | undefined): boolean {
   return host === undefined || host === '' || host === '0.0.0.0' || host === '::' || /^[0:]+$/.test(host);
@@ -81,7 +58,7 @@ export async function openSocksUdpRelay(guard: Guard, control: net.Socket, bound
   udp.on('message', (datagram) => {
     const decoded = decodeUdpDatagram(datagram);
     if (!decoded) return;
-    for (const handler of messageHandlers) handler(decoded.from, decoded.payload);
+    for (const handler of messageHandlers) handler(decoded.dest, decoded.payload);
   });
   // Keep the control connection open and watched; the proxy never sends on it after the reply.
   control.on('error', (err) => shutdown(toUpstreamError(err, upstream)));

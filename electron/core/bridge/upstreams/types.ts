@@ -1,11 +1,8 @@
 // The contract between the local bridge and the upstream connectors.
 import type { Duplex } from 'node:stream';
+import type { Destination } from '../../net/destination.ts';
 
-/** Where a client wants to go. `host` is a name, IPv4 or IPv6 literal: names are never resolved locally. */
-export interface Destination {
-  host: string;
-  port: number;
-}
+export type { Destination };
 
 export interface ConnectOptions {
   signal?: AbortSignal;
