@@ -5,7 +5,7 @@ import { ApiError } from '../../../shared/api.ts';
 import type { ApiEvent, Unsubscribe } from '../../../shared/api.ts';
 import type { ApiBackend } from '../../../shared/api-backend.ts';
 import { createApiClient } from '../../../shared/api-client.ts';
-import { looksImportable } from './importable.ts';
+import { looksImportable } from '../../../shared/sniff.ts';
 import { FromEngineSchema } from './protocol.ts';
 import type { ToEngine } from './protocol.ts';
 
