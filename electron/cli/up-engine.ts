@@ -6,7 +6,6 @@ import { ApiError } from '../../shared/api.ts';
 import type { Api } from '../../shared/api.ts';
 import { realHost } from '../core/browsers/real-host.ts';
 import { createSystemProxy } from '../core/browsers/system-proxy/index.ts';
-import { ApiService } from '../core/engine/api/service.ts';
 import type { ApiServiceOptions } from '../core/engine/api/service.ts';
 import { runCliRequest } from '../core/engine-host/cli-requests.ts';
 import { forkSpawner } from '../core/engine-host/fork-spawner.ts';
@@ -35,6 +34,8 @@ function typed<R extends CliRequest>(request: R, result: CliResult): Extract<Cli
 }
 
 export async function startInProcess(dataDir: string, options: HostedOptions, onUp: (event: UpEvent) => void): Promise<UpEngine> {
+  // Loaded here only: with the engine in a child (`up --ui`), this process never loads it.
+  const { ApiService } = await import('../core/engine/api/service.ts');
   const api = new ApiService({ dataDir, secrets: NO_KEYCHAIN }, { ...(options as ApiServiceOptions), onCore: (core) => followCore(core, onUp) });
   try {
     await api.start();
