@@ -50,6 +50,8 @@ export interface HostedHooks {
   onUp(event: UpEvent): void;
   /** The engine process died; `restarting` is false once it keeps dying (the host stops trying). */
   onCrash(exit: EngineExit, restarting: boolean): void;
+  /** The new engine process died while starting too; `retrying` is false once it keeps dying. */
+  onRestartFailed(err: unknown, retrying: boolean): void;
   /** A new engine process runs after a crash and its bridge is up again (or could not be). */
   onRestarted(result: { ok: true; connected: Extract<CliResult, { op: 'connect' }>; pid: number | undefined } | { ok: false; error: unknown }): void;
   /** A message from the engine process failed its checks. */
@@ -62,6 +64,7 @@ export async function startHosted(dataDir: string, options: HostedOptions, env: 
     spawn: forkSpawner({ env, stdio: 'stderr' }),
     init: () => ({ t: 'init', dataDir, secretKey: null, options: { ...options, ...(listen ? { listen } : {}) }, followCore: true }),
     onCrash: (exit, restarting) => hooks.onCrash(exit, restarting),
+    onRestartFailed: (err, retrying) => hooks.onRestartFailed(originalError(err), retrying),
     onRestarted: (engine) => {
       engine.cli({ op: 'connect' }).then(
         (result) => hooks.onRestarted({ ok: true, connected: typed({ op: 'connect' }, result), pid: engine.pid }),
