@@ -6,7 +6,7 @@ import { isIPv6 } from 'node:net';
 import { encodeAddress } from '../net/socks5-address.ts';
 import { decodeUdpDatagram, udpHeader } from '../net/socks5-udp.ts';
 import { closeAfter, type BridgeContext, type Conn } from './context.ts';
-import { DialError, type DialedUdp } from './dial.ts';
+import { isDialError, type DialedUdp } from './dial.ts';
 import type { HandshakeReader } from './reader.ts';
 import { REP, socksReply, socksReplyFor } from './replies.ts';
 import type { Destination } from './upstreams/types.ts';
@@ -32,9 +32,9 @@ export async function serveUdpAssociate(conn: Conn, r: HandshakeReader, requeste
   try {
     dialed = await ctx.dialer.associate(conn.signal);
   } catch (err) {
-    const kind = err instanceof DialError ? err.kind : 'other';
+    const kind = isDialError(err) ? err.code : 'other';
     if (kind === 'unsupported') ctx.log('socks5: UDP ASSOCIATE refused: no upstream relays UDP');
-    return closeAfter(socket, socksReply(socksReplyFor(kind, err instanceof DialError ? err.cause : err)));
+    return closeAfter(socket, socksReply(socksReplyFor(kind, isDialError(err) ? err.cause : err)));
   }
   const { relay, stats } = dialed;
   const localHost = plain(socket.localAddress);
