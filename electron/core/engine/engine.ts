@@ -28,8 +28,11 @@ import { isBridged } from '../../../shared/entry.ts';
 import type { TrustedPublisher } from '../catalog/trust-store.ts';
 import type { RootChain } from '../lists/roots.ts';
 import { parseServerId } from '../../../shared/server-id.ts';
+import { Trailing } from './trailing.ts';
 
 export type { EngineEvents, EngineOptions, EngineState, Phase } from './engine-types.ts';
+
+const PROBE_REFRESH_MS = 100; // see onProbe
 
 export class Engine extends EventEmitter<EngineEvents> {
   readonly options: EngineOptions;
@@ -44,6 +47,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private byId = new Map<string, CatalogServer>();
   private readonly sources: SourceRefresher;
   private readyOnce = false;
+  private readonly upstreamsSoon = new Trailing(PROBE_REFRESH_MS, () => this.updateUpstreams());
   private phase: Phase = 'idle';
   private since = new Date().toISOString();
   private timers: NodeJS.Timeout[] = [];
@@ -156,6 +160,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.stopped = true;
     this.search.stop();
     for (const t of this.timers) clearTimeout(t);
+    this.upstreamsSoon.cancel();
     this.sources.stop();
     this.rounds.cancel();
     await this.memory?.save();
@@ -216,6 +221,11 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   explain(): Explanation {
     return this.selection.explain();
+  }
+
+  /** A full probe round is running (cheaper than state(), which explains the selection). */
+  get probing(): boolean {
+    return this.rounds.busy;
   }
 
   state(): EngineState {
@@ -328,11 +338,16 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private onProbe(result: ProbeResult, tested: number, total: number): void {
+    const before = this.selection.current()?.id ?? null;
     this.selection.recordProbe(result);
     // Passed: done; worked but not trusted yet (recovering, degraded): again soon; failed: backoff.
     const trusted = this.selection.statusOf(result.id) === 'ok';
     if (result.error?.kind !== 'aborted') this.search.note(result.id, result.ok ? (trusted ? true : 'confirm') : false);
-    this.updateUpstreams();
+    // Re-ranking every server per result was most of a round's CPU: the bridge's candidates follow at once when the
+    // current server changed or was probed, for a working server before 'ready' and the last result; else per 100 ms.
+    const now = this.selection.current()?.id ?? null;
+    if (now !== before || result.id === now || (result.ok && !this.readyOnce) || tested === total) this.upstreamsSoon.now();
+    else this.upstreamsSoon.soon();
     this.emit('progress', { tested, total, result });
     if (!result.ok) this.emit('failure', { server: result.id, kind: result.error?.kind ?? 'other', message: result.error?.message ?? 'failed' });
   }
