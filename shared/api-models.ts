@@ -2,6 +2,7 @@
 // Zod schemas are the source of truth; the TS types are inferred from them.
 import { z } from 'zod';
 import { PROTOCOLS } from './entry.ts';
+import { SERVER_FAILURES } from './failures.ts';
 
 const IsoDate = z.iso.datetime({ offset: true });
 const Count = z.number().int().min(0);
@@ -72,11 +73,8 @@ export type State = z.infer<typeof StateSchema>;
 
 // ---------------------------------------------------------------- servers
 
-/** Why a server last failed; matches the bridge's upstream error kinds plus probe-level ones. */
-export const FAILURE_KINDS = [
-  'refused', 'timeout', 'reset', 'auth', 'bad-reply', 'unreachable', 'dns', 'aborted',
-  'wrong-content', 'expired', 'other',
-] as const;
+/** Why a server last failed: the codes of the one failure table the Api sends (shared/failures.ts). */
+export const FAILURE_KINDS = SERVER_FAILURES;
 export const FailureKindSchema = z.enum(FAILURE_KINDS);
 export type FailureKind = z.infer<typeof FailureKindSchema>;
 

@@ -1,6 +1,6 @@
 // Byte-level helpers of the one-time code record (shared/code-format.ts): a writer, a bounded
-// reader, the error every malformed code raises (with what went wrong, for the person), and
-// the IPv6 address form the record stores.
+// reader, and the error every malformed code raises (with what went wrong, for the person).
+// The IPv6 address form the record stores is shared/ip.ts.
 
 /** Why a pasted code cannot be read, each with its own plain message. */
 export type CodeProblem = 'damaged' | 'cut-off' | 'wrong-case' | 'newer-version';
@@ -65,40 +65,6 @@ export function decodeHex(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return out;
-}
-
-export function ipv6Bytes(host: string): Uint8Array {
-  const parts = host.split('::');
-  if (parts.length > 2) throw new Error(`bad IPv6 ${host}`);
-  const head = parts[0] ? parts[0].split(':') : [];
-  const tail = parts[1] ? parts[1].split(':') : [];
-  const fill = parts.length === 2 ? 8 - head.length - tail.length : 0;
-  const groups = [...head, ...Array<string>(Math.max(0, fill)).fill('0'), ...tail];
-  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) throw new Error(`bad IPv6 ${host}`);
-  const out = new Uint8Array(16);
-  groups.forEach((g, i) => {
-    const v = parseInt(g, 16);
-    out[i * 2] = v >> 8;
-    out[i * 2 + 1] = v & 0xff;
-  });
-  return out;
-}
-
-export function ipv6Text(b: Uint8Array): string {
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((b[i]! << 8) | b[i + 1]!).toString(16));
-  // Compress the longest run of zero groups.
-  let best = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') { i++; continue; }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen && j - i > 1) { best = i; bestLen = j - i; }
-    i = j;
-  }
-  if (best < 0) return groups.join(':');
-  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
 }
 
 /** How many SMS a text takes: GSM-7 160 alone or 153 per part; otherwise UCS-2 70 / 67. */

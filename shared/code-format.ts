@@ -26,7 +26,8 @@
 // channels, signature. A v2 code has no
 // nonce: the first 8 bytes of its (deterministic) signature identify it instead.
 import { decodeBase64Url, encodeBase64Url, encodedLength, fromUtf8, isBase64UrlChar, toHex, utf8 } from './base64url.ts';
-import { CodeDamaged, ipv6Bytes, ipv6Text, Reader, Writer } from './code-bytes.ts';
+import { CodeDamaged, Reader, Writer } from './code-bytes.ts';
+import { formatIPv6, parseIPv6 } from './ip.ts';
 import { hostKind, SS_CIPHERS, type Protocol, type SsCipher } from './entry.ts';
 import type { ParsedLink } from './proxy-link.ts';
 import { normalizePasted } from './text-normalize.ts';
@@ -108,7 +109,11 @@ function writeServer(w: Writer, s: ParsedLink): void {
   w.u8((extended ? 0 : PROTOS.indexOf(s.protocol)) | (hostType << 2) | ((s.username !== undefined ? 1 : 0) << 4) | ((s.password !== undefined ? 1 : 0) << 5) | ((rawPass ? 1 : 0) << 6) | ((s.label ? 1 : 0) << 7));
   w.u8((s.method ? SS_CIPHERS.indexOf(s.method) + 1 : 0) | ((s.ports.length - 1) << 2) | (extended ? EXTENDED : 0));
   if (hostType === 0) w.raw(Uint8Array.from(s.host.split('.').map(Number)));
-  else if (hostType === 1) w.raw(ipv6Bytes(s.host));
+  else if (hostType === 1) {
+    const v6 = parseIPv6(s.host);
+    if (!v6) throw new Error(`bad IPv6 ${s.host}`);
+    w.raw(v6);
+  }
   else w.str(utf8(s.host), 'host');
   for (const p of s.ports) w.u16(p);
   if (s.username !== undefined) w.str(utf8(s.username), 'user name');
@@ -196,7 +201,7 @@ function readServer(r: Reader): ParsedLink {
   const hostType = (a >> 2) & 3;
   let host: string;
   if (hostType === 0) host = Array.from(r.raw(4)).join('.');
-  else if (hostType === 1) host = ipv6Text(r.raw(16));
+  else if (hostType === 1) host = formatIPv6(r.raw(16));
   else if (hostType === 2) host = text(r.str());
   else throw new CodeDamaged('damaged', 'bad host type');
   if (!hostKind(host)) throw new CodeDamaged('damaged', 'bad host');

@@ -1,4 +1,5 @@
 // Per-connection failover: next candidate while no payload has moved; never after.
+import { PortholeError } from '../../shared/errors.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Duplex } from 'node:stream';
 import type { UpstreamFailure } from '../../electron/core/bridge/index.ts';
@@ -80,10 +81,9 @@ describe('failover', () => {
   });
 
   it('does not fail over or blame the upstream when the destination is what failed', async () => {
-    const { UpstreamError } = await import('../../electron/core/bridge/upstreams/types.ts');
     const destFail: Upstream & { attempts: number } = {
       id: 'p', describe: 'proxy ok, destination refused', attempts: 0,
-      connect: () => { destFail.attempts++; return Promise.reject(new UpstreamError('refused', 'p', 'destination refused', { stage: 'destination' })); },
+      connect: () => { destFail.attempts++; return Promise.reject(new PortholeError('refused', 'destination refused', { upstream: 'p', hop: 'destination' })); },
     };
     const other = failingUpstream('other', 'refused');
     const b = await bridgeWith([destFail, other]);

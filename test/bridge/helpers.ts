@@ -1,17 +1,18 @@
 // Test doubles and clients for the bridge tests: tiny in-test upstreams (direct TCP, fixed target,
 // failing, UDP-capable), a raw SOCKS5 client, a raw HTTP exchange and a curl runner. Loopback only.
+import { PortholeError } from '../../shared/errors.ts';
 import { execFile } from 'node:child_process';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { startBridge, type Bridge, type BridgeOptions } from '../../electron/core/bridge/index.ts';
-import { encodeAddress } from '../../electron/core/bridge/addr.ts';
-import { UpstreamError, type ConnectOptions, type Destination, type UdpRelay, type Upstream, type UpstreamErrorKind } from '../../electron/core/bridge/upstreams/types.ts';
+import { encodeAddress } from '../../electron/core/net/socks5-address.ts';
+import { type ConnectOptions, type Destination, type UdpRelay, type Upstream, type UpstreamErrorKind } from '../../electron/core/bridge/upstreams/types.ts';
 
 function tcpConnect(id: string, host: string, port: number, options?: ConnectOptions): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
-    const onAbort = (): void => { socket.destroy(); reject(new UpstreamError('aborted', id, 'aborted')); };
+    const onAbort = (): void => { socket.destroy(); reject(new PortholeError('aborted', 'aborted', { upstream: id })); };
     options?.signal?.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => {
       options?.signal?.removeEventListener('abort', onAbort);
@@ -20,7 +21,7 @@ function tcpConnect(id: string, host: string, port: number, options?: ConnectOpt
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
       options?.signal?.removeEventListener('abort', onAbort);
-      reject(new UpstreamError(err.code === 'ECONNREFUSED' ? 'refused' : 'other', id, err.message, { cause: err }));
+      reject(new PortholeError(err.code === 'ECONNREFUSED' ? 'refused' : 'other', err.message, { upstream: id, cause: err }));
     });
   });
 }
@@ -57,7 +58,7 @@ export function failingUpstream(id: string, kind: UpstreamErrorKind, message = `
     attempts: 0,
     connect: (): Promise<Duplex> => {
       u.attempts++;
-      return Promise.reject(new UpstreamError(kind, id, message, cause === undefined ? undefined : { cause }));
+      return Promise.reject(new PortholeError(kind, message, { upstream: id, ...(cause === undefined ? {} : { cause }) }));
     },
   };
   return u;
@@ -69,7 +70,7 @@ export function hangingUpstream(id = 'hang'): Upstream {
     id,
     describe: `test hanging ${id}`,
     connect: (_dest, options) => new Promise((_resolve, reject) => {
-      options?.signal?.addEventListener('abort', () => reject(new UpstreamError('aborted', id, 'aborted')), { once: true });
+      options?.signal?.addEventListener('abort', () => reject(new PortholeError('aborted', 'aborted', { upstream: id })), { once: true });
     }),
   };
 }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import dns from 'node:dns';
 import type { Bridge, UpstreamFailure } from '../../electron/core/bridge/index.ts';
-import { encodeAddress, decodeAddress } from '../../electron/core/bridge/addr.ts';
+import { encodeAddress, decodeAddress } from '../../electron/core/net/socks5-address.ts';
 import { upstreamFor, type UpstreamForOptions } from '../../electron/core/bridge/upstreams/index.ts';
 import type { Upstream } from '../../electron/core/bridge/upstreams/types.ts';
 import type { Entry } from '../../shared/entry.ts';

@@ -1,7 +1,7 @@
 // SOCKS5 UDP ASSOCIATE: refused (0x07) without a UDP-capable upstream, relayed with one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import dgram from 'node:dgram';
-import { encodeAddress, decodeAddress } from '../../electron/core/bridge/addr.ts';
+import { encodeAddress, decodeAddress } from '../../electron/core/net/socks5-address.ts';
 import { startUdpEcho, type UdpEcho } from '../peers/index.ts';
 import { bridgeWith, directUpstream, socks5, udpUpstream, waitClosed } from './helpers.ts';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChannelSpecError, fetchAll, parseChannelSpec, type Channel, type ChannelFetchResult } from '../../electron/core/channels/index.ts';
-import { raceStaggered, AllFailedError } from '../../electron/core/channels/race.ts';
+import { raceStaggered, type AllFailedError } from '../../electron/core/channels/race.ts';
+import { PortholeError } from '../../shared/errors.ts';
 import { classifyError } from '../../electron/core/channels/result.ts';
 
 describe('parseChannelSpec', () => {
@@ -74,7 +75,8 @@ describe('raceStaggered', () => {
 
   it('rejects with every error when all fail, and with the reason on abort', async () => {
     const err = await raceStaggered([wait(5, 'a', true), wait(5, 'b', true)], 10, AbortSignal.timeout(5_000)).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(AllFailedError);
+    expect(err).toBeInstanceOf(PortholeError);
+    expect(err).toMatchObject({ code: 'all-failed' });
     expect((err as AllFailedError).errors.map((x) => (x as Error).message)).toEqual(['a', 'b']);
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error('stop')), 20);

@@ -14,13 +14,17 @@ export interface UpProcess {
   stderr(): string;
   waitFor(event: string, timeoutMs?: number, match?: (e: UpEvent) => boolean): Promise<UpEvent>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code once the process has ended (by itself or by a signal sent elsewhere). */
+  exited: Promise<number | null>;
 }
 
-export function startUp(args: string[], env: NodeJS.ProcessEnv = {}, command: string[] = [process.execPath]): UpProcess {
+/** `detached`: in a process group of its own, so a test can send Ctrl-C to the group as a terminal does. */
+export function startUp(args: string[], env: NodeJS.ProcessEnv = {}, command: string[] = [process.execPath], options: { detached?: boolean } = {}): UpProcess {
   const [cmd, ...pre] = command;
   const child = spawn(cmd!, [...pre, ...(cmd === process.execPath ? ['--disable-warning=ExperimentalWarning', CLI] : []), 'up', '--json', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   const events: UpEvent[] = [];
   const waiters: (() => void)[] = [];
@@ -41,6 +45,7 @@ export function startUp(args: string[], env: NodeJS.ProcessEnv = {}, command: st
   return {
     child,
     events,
+    exited,
     stderr: () => err,
     async waitFor(event, timeoutMs = 20_000, match = () => true) {
       const deadline = Date.now() + timeoutMs;

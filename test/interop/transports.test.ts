@@ -3,11 +3,12 @@
 // Each kind: through the upstream itself (names only the peer resolves, large bodies both ways, a
 // server that speaks first, half-close) and through the real bridge with curl. Failures keep their
 // classes: a wrong pin, a wrong path or Host, an unknown user.
+import { PortholeError } from '../../shared/errors.ts';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bridge } from '../../electron/core/bridge/index.ts';
-import { upstreamFor, UpstreamError } from '../../electron/core/bridge/upstreams/index.ts';
+import { upstreamFor, type UpstreamError } from '../../electron/core/bridge/upstreams/index.ts';
 import type { Upstream } from '../../electron/core/bridge/upstreams/index.ts';
 import { probeOne } from '../../electron/core/probe/index.ts';
 import type { ProbeOptions } from '../../electron/core/probe/index.ts';
@@ -43,7 +44,7 @@ function up(entry: Entry): Upstream {
 
 async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
   const err = await promise.then(() => new Error('expected a failure, got success'), (e: unknown) => e);
-  expect(err).toBeInstanceOf(UpstreamError);
+  expect(err).toBeInstanceOf(PortholeError);
   return err as UpstreamError;
 }
 
@@ -184,15 +185,15 @@ describe('failures keep their classes', () => {
   it('a certificate that is not the pinned one fails at the proxy, saying so', async () => {
     const entry = world.entries['vless-tls'];
     const err = await failure(up({ ...entry, tls: { ...entry.tls, pinSha256: world.frontCert.pin } }).connect(dest(), { timeoutMs: 10_000 }));
-    expect(err.kind).toBe('bad-reply');
-    expect(err.stage).toBe('proxy');
+    expect(err.code).toBe('bad-reply');
+    expect(err.hop).toBe('proxy');
     expect(err.message).toMatch(/not the pinned one/);
   });
 
   it('a self-signed certificate without a pin is refused; insecure (the link said so) accepts it', async () => {
     const entry = world.entries['trojan-gfw-tls'];
     const err = await failure(up({ ...entry, tls: { sni: 'real.porthole.test' } }).connect(dest(), { timeoutMs: 10_000 }));
-    expect(err.kind).toBe('bad-reply');
+    expect(err.code).toBe('bad-reply');
     const stream = await up({ ...entry, tls: { sni: 'real.porthole.test', insecure: true } }).connect(dest(), { timeoutMs: 10_000 });
     expect((await httpOver(stream, { host: 'x', path: '/hello' })).body.toString()).toBe(HELLO_BODY);
   });
@@ -202,8 +203,8 @@ describe('failures keep their classes', () => {
     const transport = entry.transport ?? { type: 'ws' as const };
     for (const bad of [{ ...transport, host: 'other.porthole.test' }, { ...transport, path: '/nope' }]) {
       const err = await failure(up({ ...entry, transport: bad }).connect(dest(), { timeoutMs: 10_000 }));
-      expect(err.kind).toBe('bad-reply');
-      expect(err.stage).toBe('proxy');
+      expect(err.code).toBe('bad-reply');
+      expect(err.hop).toBe('proxy');
       expect(err.message).toMatch(/refused the WebSocket upgrade .*404/);
     }
   });
@@ -217,7 +218,7 @@ describe('failures keep their classes', () => {
   it('a dead port is refused', async () => {
     const entry = world.entries['trojan-tls'];
     const err = await failure(upstreamFor({ ...entry, ports: [1] }, 1).connect(dest(), { timeoutMs: 10_000 }));
-    expect(err.kind).toBe('refused');
+    expect(err.code).toBe('refused');
   });
 });
 

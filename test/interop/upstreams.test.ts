@@ -3,10 +3,11 @@
 // The test process never looks that name up itself: its resolver is not on loopback.
 // Shadowsocks runs once per cipher library that can serve each cipher (sodium-native, node:crypto,
 // node:crypto as Electron's BoringSSL has it, @noble/ciphers), so the app's fallback meets ss-server too.
+import { PortholeError } from '../../shared/errors.ts';
 import fs from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DirectUpstream, upstreamFor, UpstreamError } from '../../electron/core/bridge/upstreams/index.ts';
+import { DirectUpstream, upstreamFor, type UpstreamError } from '../../electron/core/bridge/upstreams/index.ts';
 import type { Upstream, UpstreamForOptions } from '../../electron/core/bridge/upstreams/index.ts';
 import { CipherProvider, PROVIDER_PROFILES } from '../../electron/core/bridge/upstreams/shadowsocks-crypto.ts';
 import type { ProfileName } from '../../electron/core/bridge/upstreams/shadowsocks-crypto.ts';
@@ -89,7 +90,7 @@ function providersFor(method: SsMethod): { library: string; provider: CipherProv
 
 async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
   const err = await promise.then(() => new Error('expected a failure, got success'), (e: unknown) => e);
-  expect(err).toBeInstanceOf(UpstreamError);
+  expect(err).toBeInstanceOf(PortholeError);
   return err as UpstreamError;
 }
 
@@ -199,30 +200,30 @@ describe.each(cases)('$name', ({ make, halfClose }) => {
 describe('authentication', () => {
   it('microsocks: a wrong password and missing credentials fail with auth', async () => {
     const wrong = await failure(upstream({ protocol: 'socks5', port: microsocks.port, username: MICRO.user, password: 'nope' }).connect({ host: '127.0.0.1', port: target.port }));
-    expect(wrong.kind).toBe('auth');
+    expect(wrong.code).toBe('auth');
     expect(wrong.message).toMatch(/rejected the username or password/);
     const none = await failure(upstream({ protocol: 'socks5', port: microsocks.port }).connect({ host: '127.0.0.1', port: target.port }));
-    expect(none.kind).toBe('auth');
+    expect(none.code).toBe('auth');
     expect(none.message).not.toContain('micro-pass');
   });
 
   it('dante: a wrong password fails with auth', async () => {
     const wrong = await failure(upstream({ protocol: 'socks5', port: danteAuth.port, username: DANTE.user, password: 'nope' }).connect({ host: '127.0.0.1', port: target.port }));
-    expect(wrong.kind).toBe('auth');
+    expect(wrong.code).toBe('auth');
   });
 
   it('tinyproxy: a wrong password and missing credentials fail with auth (407)', async () => {
     const wrong = await failure(upstream({ protocol: 'http', port: tinyproxy.port, username: TINY.user, password: 'nope' }).connect({ host: '127.0.0.1', port: target.port }));
-    expect(wrong.kind).toBe('auth');
+    expect(wrong.code).toBe('auth');
     expect(wrong.message).toMatch(/rejected the username or password \(40[17]/);
     const none = await failure(upstream({ protocol: 'http', port: tinyproxy.port }).connect({ host: '127.0.0.1', port: target.port }));
-    expect(none.kind).toBe('auth');
+    expect(none.code).toBe('auth');
     expect(none.message).toMatch(/requires authentication/);
   });
 
   it('https: an untrusted proxy certificate is refused by default', async () => {
     const err = await failure(upstream({ protocol: 'https', port: tlsFront.port }).connect({ host: '127.0.0.1', port: target.port }, { timeoutMs: 5000 }));
-    expect(err.kind).toBe('bad-reply');
+    expect(err.code).toBe('bad-reply');
     expect(err.message).toMatch(/self.signed|certificate/i);
   });
 
@@ -238,7 +239,7 @@ describe('authentication', () => {
       const started = Date.now();
       const stream = await u.connect({ host: '127.0.0.1', port: target.port });
       const err = await failure(httpOver(stream, { host: 'x', path: '/hello' }));
-      expect(err.kind).toBe('timeout');
+      expect(err.code).toBe('timeout');
       expect(err.message).toMatch(/wrong password or cipher/);
       expect(Date.now() - started).toBeLessThan(3000);
       expect(stream.destroyed).toBe(true);
@@ -255,16 +256,16 @@ describe('failures', () => {
       upstream({ protocol: 'https', port }),
       upstream({ protocol: 'shadowsocks', port, method: 'aes-128-gcm', password: 'x' }),
     ];
-    for (const u of all) expect((await failure(u.connect({ host: '127.0.0.1', port: target.port }))).kind, u.describe).toBe('refused');
-    expect((await failure(new DirectUpstream().connect({ host: '127.0.0.1', port }))).kind).toBe('refused');
+    for (const u of all) expect((await failure(u.connect({ host: '127.0.0.1', port: target.port }))).code, u.describe).toBe('refused');
+    expect((await failure(new DirectUpstream().connect({ host: '127.0.0.1', port }))).code).toBe('refused');
   });
 
   it('a destination the proxy cannot reach is blamed on the destination', async () => {
     const port = await freePort();
     const viaDante = await failure(upstream({ protocol: 'socks5', port: dante.port }).connect({ host: '127.0.0.1', port }));
-    expect([viaDante.kind, viaDante.stage]).toEqual(['refused', 'destination']);
+    expect([viaDante.code, viaDante.hop]).toEqual(['refused', 'destination']);
     const viaTiny = await failure(upstream({ protocol: 'http', port: tinyproxy.port, username: TINY.user, password: TINY.pass }).connect({ host: '127.0.0.1', port }));
-    expect([viaTiny.kind, viaTiny.stage]).toEqual(['bad-reply', 'destination']);
+    expect([viaTiny.code, viaTiny.hop]).toEqual(['bad-reply', 'destination']);
   });
 
   it('a proxy that accepts and never answers times out within timeoutMs and its sockets are destroyed', async () => {
@@ -272,7 +273,7 @@ describe('failures', () => {
       const started = Date.now();
       const err = await failure(upstream({ protocol, port: blackhole.port }).connect({ host: '127.0.0.1', port: target.port }, { timeoutMs: 300 }));
       const elapsed = Date.now() - started;
-      expect(err.kind, protocol).toBe('timeout');
+      expect(err.code, protocol).toBe('timeout');
       expect(elapsed).toBeGreaterThanOrEqual(290);
       expect(elapsed).toBeLessThan(1000);
     }
@@ -286,7 +287,7 @@ describe('failures', () => {
     const pending = upstream({ protocol: 'socks5', port: blackhole.port }).connect({ host: '127.0.0.1', port: 80 }, { signal: controller.signal, timeoutMs: 10_000 });
     setTimeout(() => controller.abort(), 100);
     const err = await failure(pending);
-    expect(err.kind).toBe('aborted');
+    expect(err.code).toBe('aborted');
     expect(Date.now() - started).toBeLessThan(1000);
     expect(blackhole.connections.length).toBe(accepted + 1);
     await waitFor(() => blackhole.openCount() === 0);
@@ -295,7 +296,7 @@ describe('failures', () => {
   it('an already aborted signal does not even connect', async () => {
     const accepted = blackhole.connections.length;
     const err = await failure(upstream({ protocol: 'http', port: blackhole.port }).connect({ host: '127.0.0.1', port: 80 }, { signal: AbortSignal.abort() }));
-    expect(err.kind).toBe('aborted');
+    expect(err.code).toBe('aborted');
     await delay(50);
     expect(blackhole.connections.length).toBe(accepted);
   });
@@ -326,7 +327,7 @@ describe('UDP ASSOCIATE', () => {
       const closed = new Promise<UpstreamError | undefined>((resolve) => relay.onClose?.(resolve));
       await own.stop();
       const err = await closed;
-      expect(err).toBeInstanceOf(UpstreamError);
+      expect(err).toBeInstanceOf(PortholeError);
       expect(err?.message).toMatch(/closed the UDP association/);
     } finally {
       await own.stop();
@@ -336,7 +337,7 @@ describe('UDP ASSOCIATE', () => {
   it('fails clearly on a SOCKS5 server without UDP support (microsocks)', async () => {
     const u = upstream({ protocol: 'socks5', port: microsocks.port, username: MICRO.user, password: MICRO.pass });
     const err = await failure((u.associateUdp as NonNullable<Upstream['associateUdp']>)({ timeoutMs: 3000 }));
-    expect(['bad-reply', 'refused', 'other', 'reset']).toContain(err.kind);
+    expect(['bad-reply', 'refused', 'other', 'reset']).toContain(err.code);
   });
 });
 

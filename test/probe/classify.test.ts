@@ -2,8 +2,9 @@
 // prober error gets the kind that says what it means for the server, and a one-line message.
 // (The real TCP cases — a dropped SYN is "timeout", a reset is "refused" — are in tcp-check.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../electron/core/bridge/upstreams/types.ts';
-import { describeFailure, errorCode, failureKind, isLocalError, ProbeError, toFailure } from '../../electron/core/probe/classify.ts';
+import { PortholeError } from '../../shared/errors.ts';
+import { describeFailure, failureKind, toFailure } from '../../electron/core/probe/classify.ts';
+import { errnoOf as errorCode, isLocalError } from '../../electron/core/net/errno.ts';
 import { failureRank } from '../../electron/core/selection/rank.ts';
 
 const coded = (code: string, message = code): NodeJS.ErrnoException => Object.assign(new Error(message), { code });
@@ -36,20 +37,20 @@ describe('failure kinds', () => {
   });
 
   it('a local resource error is "local" even when the prober raised it or an upstream wrapped it', () => {
-    expect(failureKind(new ProbeError('timeout', 'x', { cause: coded('EMFILE') }))).toBe('local');
-    expect(failureKind(new UpstreamError('other', 'u', 'x', { cause: coded('ENFILE') }))).toBe('local');
+    expect(failureKind(new PortholeError('timeout', 'x', { cause: coded('EMFILE') }))).toBe('local');
+    expect(failureKind(new PortholeError('other', 'x', { upstream: 'u', cause: coded('ENFILE') }))).toBe('local');
   });
 
   it('a proxy that worked but could not reach the probe URL is "blocked"; the proxy\'s own failures keep their kind', () => {
-    expect(failureKind(new UpstreamError('refused', 'u', 'host unreachable', { stage: 'destination' }))).toBe('blocked');
-    expect(failureKind(new UpstreamError('aborted', 'u', 'cancelled', { stage: 'destination' }))).toBe('aborted');
-    expect(failureKind(new UpstreamError('auth', 'u', 'bad password', { stage: 'proxy' }))).toBe('auth');
-    expect(failureKind(new UpstreamError('bad-reply', 'u', 'garbage'))).toBe('bad-reply');
+    expect(failureKind(new PortholeError('refused', 'host unreachable', { upstream: 'u', hop: 'destination' }))).toBe('blocked');
+    expect(failureKind(new PortholeError('aborted', 'cancelled', { upstream: 'u', hop: 'destination' }))).toBe('aborted');
+    expect(failureKind(new PortholeError('auth', 'bad password', { upstream: 'u', hop: 'proxy' }))).toBe('auth');
+    expect(failureKind(new PortholeError('bad-reply', 'garbage', { upstream: 'u' }))).toBe('bad-reply');
   });
 
   it('the prober\'s own failures, cancellations and anything else', () => {
-    expect(failureKind(new ProbeError('bad-reply', 'not HTTP'))).toBe('bad-reply');
-    expect(new ProbeError('timeout', 'x')).toMatchObject({ name: 'ProbeError', kind: 'timeout', message: 'x' });
+    expect(failureKind(new PortholeError('bad-reply', 'not HTTP'))).toBe('bad-reply');
+    expect(new PortholeError('timeout', 'x')).toMatchObject({ name: 'PortholeError', code: 'timeout', message: 'x' });
     expect(failureKind(Object.assign(new Error('gone'), { name: 'AbortError' }))).toBe('aborted');
     expect(failureKind(coded('ABORT_ERR'))).toBe('other'); // not errno-style: only the AbortError name says "cancelled"
     expect(failureKind(new Error('mystery'))).toBe('other');
@@ -80,7 +81,7 @@ describe('failure messages', () => {
   });
 
   it('a "blocked" failure is placed at the request, where the way on to the probe URL failed', () => {
-    const blocked = toFailure(new UpstreamError('refused', 'u', 'no route', { stage: 'destination' }), 'handshake');
+    const blocked = toFailure(new PortholeError('refused', 'no route', { upstream: 'u', hop: 'destination' }), 'handshake');
     expect(blocked).toEqual({ kind: 'blocked', stage: 'request', message: 'proxy works, but the probe URL is blocked (request): no route' });
     expect(toFailure(coded('ECONNRESET', 'read ECONNRESET'), 'handshake')).toEqual({ kind: 'reset', stage: 'handshake', message: 'connection reset (handshake): read ECONNRESET' });
     expect(toFailure('plain text', 'latency', 'timeout')).toEqual({ kind: 'timeout', stage: 'latency', message: 'timed out (latency): plain text' });

@@ -1,11 +1,12 @@
 // A probe round: results stream out in completion order, 'first-ok' fires early, local resource
 // errors make the round back off instead of failing servers, cancel stops it. The connector is a fake
 // that goes straight to a local HTTP target after a per-entry delay (or fails as told).
+import { PortholeError } from '../../shared/errors.ts';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Entry } from '../../shared/entry.ts';
-import { UpstreamError } from '../../electron/core/bridge/upstreams/types.ts';
+
 import type { Upstream } from '../../electron/core/bridge/upstreams/types.ts';
 import { startProbe } from '../../electron/core/probe/index.ts';
 import type { ProbeOptions, ProbeProgress, ProbeResult, TcpCheck } from '../../electron/core/probe/index.ts';
@@ -33,7 +34,7 @@ function fakeUpstreams(hooks: { onConnect?: () => void; onClose?: () => void; fa
         return;
       }
       if (port === 1) {
-        reject(new UpstreamError('refused', entry.id, 'refused'));
+        reject(new PortholeError('refused', 'refused', { upstream: entry.id }));
         return;
       }
       hooks.onConnect?.();
@@ -46,7 +47,7 @@ function fakeUpstreams(hooks: { onConnect?: () => void; onClose?: () => void; fa
       options?.signal?.addEventListener('abort', () => {
         clearTimeout(timer);
         hooks.onClose?.();
-        reject(new UpstreamError('aborted', entry.id, 'aborted'));
+        reject(new PortholeError('aborted', 'aborted', { upstream: entry.id }));
       }, { once: true });
     }),
   });
@@ -109,7 +110,7 @@ describe('a probe round', () => {
         if (open < 12) return null;
         emfiles++;
         const cause = Object.assign(new Error('connect EMFILE 127.0.0.1'), { code: 'EMFILE' });
-        return new UpstreamError('other', 'fake', 'fake: connect EMFILE', { cause });
+        return new PortholeError('other', 'fake: connect EMFILE', { upstream: 'fake', cause });
       },
       onConnect: () => {
         open++;
@@ -132,7 +133,7 @@ describe('a probe round', () => {
   it('once enough servers answered, servers that hang are cut after a multiple of their time, not the full limit', async () => {
     // Port 65000 means "never answers" for this fake: a blackhole.
     const hanging = (entry: Entry, port: number): Upstream => port === 65000
-      ? { id: entry.id, describe: 'hole', connect: (_d, o) => new Promise<Duplex>((_r, reject) => o?.signal?.addEventListener('abort', () => reject(new UpstreamError('aborted', 'hole', 'aborted')))) }
+      ? { id: entry.id, describe: 'hole', connect: (_d, o) => new Promise<Duplex>((_r, reject) => o?.signal?.addEventListener('abort', () => reject(new PortholeError('aborted', 'aborted', { upstream: 'hole' })))) }
       : fakeUpstreams()(entry, port);
     const entries = [...Array.from({ length: 3 }, (_, i) => entry(`hole${i}`, 65000)), ...Array.from({ length: 12 }, (_, i) => entry(`ok${i}`, 5))];
     const opts: ProbeOptions = { ...base, upstreamFor: hanging, timeouts: { connectMs: 1000, handshakeMs: 6000, requestMs: 2000 } };

@@ -3,7 +3,8 @@
 // lists arriving at once leave the newer one, and a clock set back cannot revive an expired list
 // (the time floor is the newest signed issued-at the client has seen). All of it survives a restart.
 import { afterEach, describe, expect, it } from 'vitest';
-import { acceptList, importInput } from '../../electron/core/catalog/import.ts';
+import { acceptList } from '../../electron/core/catalog/accept.ts';
+import { importInput } from '../../electron/core/catalog/import.ts';
 import { loadStoredLists } from '../../electron/core/catalog/stored.ts';
 import { at, client, publisher, reopen, T0 } from './fixtures.ts';
 

@@ -1,16 +1,15 @@
 // `porthole fetch`: fetches every channel at once (the ones given and the ones the stored lists
-// and codes name), verifies every candidate, stores what verified, and reports each channel.
-import { createHash } from 'node:crypto';
+// and codes name), verifies every candidate, stores what verified, and reports each channel: one
+// refresh round of the catalog (catalog/refresh.ts, refreshOnce), as the engine runs them.
 import { readFile } from 'node:fs/promises';
 import { LIMITS } from '../../../shared/list-format.ts';
 import { parseDurationMs } from '../../../shared/duration.ts';
 import { CliError, dataDirOption, jsonOption, str, strs, type Command, type CommandContext } from '../command.ts';
 import { openClientFor } from '../client-dir.ts';
 import { printJson } from '../io.ts';
-import {
-  ChannelSpecError, fetchAll, httpProxyAgents, parseChannelSpec, type Channel, type ChannelFetchResult, type ChannelSettings,
-} from '../../core/channels/index.ts';
-import { acceptList, type ImportOutcome } from '../../core/catalog/import.ts';
+import { httpProxyAgents, type Channel, type ChannelFetchResult, type ChannelSettings } from '../../core/channels/index.ts';
+import type { ListOutcome } from '../../core/catalog/accept.ts';
+import { channelsOf, refreshOnce, type ChannelRound } from '../../core/catalog/refresh.ts';
 import { loadStoredLists } from '../../core/catalog/stored.ts';
 import type { ClientStores } from '../../core/catalog/open.ts';
 
@@ -26,43 +25,20 @@ async function channelsToFetch(given: string[], stores: ClientStores, only: bool
     for (const l of stored.lists) specs.push(...l.payload.channels);
     for (const c of stored.codes) specs.push(...c.channels);
   }
-  const out = new Map<string, Channel>();
-  for (const spec of specs) {
-    try {
-      const ch = parseChannelSpec(spec, settings);
-      if (!out.has(ch.spec)) out.set(ch.spec, ch);
-    } catch (err) {
-      if (!(err instanceof ChannelSpecError)) throw err;
-      if (given.includes(spec)) throw new CliError(`bad channel: ${err.message}`, 2);
-      ctx.stderr.write(`porthole: warning: skipping a channel named by a stored list: ${err.message}\n`);
-    }
-  }
-  return [...out.values()];
+  return channelsOf(specs, settings, (spec, err) => {
+    if (given.includes(spec)) throw new CliError(`bad channel: ${err.message}`, 2);
+    ctx.stderr.write(`porthole: warning: skipping a channel named by a stored list: ${err.message}\n`);
+  });
 }
 
 interface ChannelReport extends Omit<ChannelFetchResult, 'blobs'> {
   candidates: number;
-  lists: Pick<ImportOutcome, 'status' | 'message'>[];
+  lists: Pick<ListOutcome, 'status' | 'message'>[];
 }
 
-/** Verifies and stores the candidates, one at a time; the same bytes are verified once. */
-async function verifyAll(stores: ClientStores, results: ChannelFetchResult[]): Promise<ChannelReport[]> {
-  const seen = new Map<string, ImportOutcome>();
-  const reports: ChannelReport[] = [];
-  for (const { blobs, ...rest } of results) {
-    const lists: ChannelReport['lists'] = [];
-    for (const blob of blobs) {
-      const hash = createHash('sha256').update(blob).digest('hex');
-      let outcome = seen.get(hash);
-      if (!outcome) {
-        outcome = await acceptList(stores, blob, {});
-        seen.set(hash, outcome);
-      }
-      lists.push({ status: outcome.status, message: outcome.message });
-    }
-    reports.push({ ...rest, candidates: blobs.length, lists });
-  }
-  return reports;
+/** The CLI's report of a channel: what it answered and what its candidates became. */
+function reportOf(round: ChannelRound): ChannelReport {
+  return { ...round.fetched, candidates: round.candidates, lists: round.outcomes.map((o) => ({ status: o.status, message: o.message })) };
 }
 
 function printReports(reports: ChannelReport[], ctx: CommandContext): void {
@@ -126,13 +102,13 @@ Exit codes: 0 a valid list came in (new or already held), 1 none did, 2 bad usag
     const stores = await openClientFor(values, ctx);
     const channels = await channelsToFetch([...strs(values, 'channel'), ...positionals], stores, Boolean(values.only), settings, ctx);
     if (channels.length === 0) throw new CliError('no channels: give one (e.g. https://…/list.signed) or import a list that names some', 2);
-    const results = await fetchAll(channels, {
+    const rounds = await refreshOnce(stores, channels, {
       timeoutMs,
       maxBytes: maxText ? Number(maxText) : LIMITS.maxListBytes,
       signal: ctx.signal,
       ...(proxy ? { proxy } : {}),
     });
-    const reports = await verifyAll(stores, results);
+    const reports = rounds.map(reportOf);
     const good = reports.some((r) => r.status === 'not-modified' || r.lists.some((l) => l.status !== 'rejected'));
     if (values.json) printJson(ctx, reports);
     else printReports(reports, ctx);

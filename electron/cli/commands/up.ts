@@ -3,16 +3,15 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliError, dataDirOption, jsonOption, str, strs, type Command, type CommandContext } from '../command.ts';
+import { CliError, dataDirOption, jsonOption, str, strs, type Command } from '../command.ts';
 import { resolveDataDir } from '../../core/paths.ts';
-import type { Engine } from '../../core/engine/engine.ts';
-import { ApiService, type ApiServiceOptions } from '../../core/engine/api/service.ts';
+import type { HostedOptions } from '../../core/engine-host/protocol.ts';
 import { generateToken, serveApiOverHttp, type UiServer } from '../../core/ui-server/index.ts';
 import { ensureRenderer } from '../renderer-build.ts';
-import type { CatalogServer } from '../../core/catalog/catalog.ts';
 import { startDemo, type DemoSetup } from '../../core/engine/demo.ts';
-import { formatProxyLink } from '../../../shared/proxy-link.ts';
 import { parseListen } from '../listen.ts';
+import { repairSystemProxy, startHosted, startInProcess, type HostedHooks, type UpEngine } from '../up-engine.ts';
+import { upOutput, type UpOutput } from '../up-output.ts';
 
 export const up: Command = {
   name: 'up',
@@ -42,27 +41,29 @@ included in the ready event as "ui").`,
   },
   async run(values, _pos, ctx) {
     const json = Boolean(values.json);
-    const emit = (event: string, data: Record<string, unknown> = {}): void => {
-      if (json) ctx.stdout.write(`${JSON.stringify({ event, at: new Date().toISOString(), ...data })}\n`);
-    };
-    const say = (line: string): void => {
-      if (!json) ctx.stdout.write(`${line}\n`);
-    };
+    let ui: UiServer | null = null;
+    let demo: DemoSetup | null = null;
+    const out = upOutput({ json, stdout: ctx.stdout, stderr: ctx.stderr, quiet: Boolean(ctx.env.PORTHOLE_QUIET), ui: () => ui?.url ?? null, demoPage: () => demo?.pageUrl ?? null });
+    const { emit, say } = out;
     // Without --listen the bridge keeps the port it first got (remembered in the data dir).
     const listenArg = str(values, 'listen');
     const listen = listenArg === undefined ? undefined : parseListen(listenArg);
-    let demo: DemoSetup | null = null;
+    const uiPort = values.ui ? Number(str(values, 'ui-port') ?? '0') : 0;
     let tempDir: string | null = null;
     let dataDir = str(values, 'data-dir') ?? (values.demo ? null : resolveDataDir(undefined, ctx.env));
     if (!dataDir) {
       tempDir = await mkdtemp(join(tmpdir(), 'porthole-demo-'));
       dataDir = join(tempDir, 'client');
     }
-    let api: ApiService | null = null;
-    let ui: UiServer | null = null;
+    let engine: UpEngine | null = null;
+    // The engine process kept dying (`up --ui`): `up` ends with an error instead of waiting forever.
+    let gaveUp: ((err: Error) => void) | null = null;
+    const givenUp = new Promise<never>((_resolve, reject) => (gaveUp = reject));
+    givenUp.catch(() => undefined);
     try {
+      if (!Number.isInteger(uiPort) || uiPort < 0 || uiPort > 65535) throw new CliError('--ui-port must be a port number', 2);
       const probeUrls = strs(values, 'probe-url');
-      const options: ApiServiceOptions = { ...(listen ? { listen } : {}), channels: strs(values, 'channel'), onCore: (core) => wire(core, ctx, emit, say, demo, () => ui) };
+      const options: HostedOptions = { ...(listen ? { listen } : {}), channels: strs(values, 'channel') };
       if (values.demo) {
         demo = await startDemo(join(tempDir ?? dataDir, 'demo'));
         options.pinned = [demo.chain];
@@ -73,34 +74,34 @@ included in the ready event as "ui").`,
       } else if (probeUrls.length > 0) {
         options.probe = { probeUrls };
       }
-      api = new ApiService({ dataDir, secrets: NO_KEYCHAIN }, options);
       ctx.signal.addEventListener('abort', () => say('stopping…'), { once: true });
-      await api.start();
-      if (demo) await api.importRaw(await readFile(demo.listFile), false);
+      // With the UI, the engine runs in its own process (as in the desktop app); a crash of it is
+      // reported, and the engine restarted with its bridge on the same port.
+      engine = values.ui
+        ? await startHosted(dataDir, options, ctx.env, hostedHooks(out, dataDir, (err) => gaveUp?.(err)))
+        : await startInProcess(dataDir, options, out.engine);
+      if (demo) await engine.request({ op: 'import', data: await readFile(demo.listFile), acceptNewKey: false });
       for (const code of strs(values, 'code')) {
-        for (const o of await api.importRaw(code, true)) {
+        for (const o of (await engine.request({ op: 'import', data: code, acceptNewKey: true })).outcomes) {
           emit('import', { status: o.status, message: o.message });
           say(`code: ${o.message}`);
           if (o.status === 'rejected') throw new CliError(`--code: ${o.message}`, 3);
         }
       }
       if (values.ui) {
-        const uiPort = Number(str(values, 'ui-port') ?? '0');
-        if (!Number.isInteger(uiPort) || uiPort < 0 || uiPort > 65535) throw new CliError('--ui-port must be a port number', 2);
-        ui = await serveApiOverHttp(api, { host: '127.0.0.1', port: uiPort, token: generateToken(), staticDir: await ensureRenderer(say) });
+        ui = await serveApiOverHttp(engine.api, { host: '127.0.0.1', port: uiPort, token: generateToken(), staticDir: await ensureRenderer(say) });
         say(`UI: ${ui.url}`);
       }
-      await api.connect({});
-      const b = api.running!.bridgeInfo()!;
-      emit('start', { socks: `${b.host}:${b.port}`, http: `${b.host}:${b.port}`, servers: api.running!.servers().length, dataDir, ...(demo ? { demoPage: demo.pageUrl } : {}), ...(ui ? { ui: ui.url } : {}) });
-      say(`Looking for a way through… ${api.running!.servers().length} servers known. Bridge on ${b.host}:${b.port} (SOCKS5 + HTTP).`);
-      await new Promise<void>((resolve) => {
+      const b = await engine.request({ op: 'connect' });
+      emit('start', { socks: b.socks, http: b.http, servers: b.servers, dataDir, ...(demo ? { demoPage: demo.pageUrl } : {}), ...(ui ? { ui: ui.url } : {}) });
+      say(`Looking for a way through… ${b.servers} servers known. Bridge on ${b.socks} (SOCKS5 + HTTP).`);
+      await Promise.race([givenUp, new Promise<void>((resolve) => {
         if (ctx.signal.aborted) resolve();
         ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      })]);
     } finally {
       await ui?.close();
-      await api?.stop();
+      await engine?.stop();
       await demo?.stop();
       if (tempDir) await rm(tempDir, { recursive: true, force: true });
       emit('stopped');
@@ -110,52 +111,33 @@ included in the ready event as "ui").`,
   },
 };
 
-export function serverInfo(s: CatalogServer, latencyMs?: number | null, port?: number): Record<string, unknown> {
+/** What `up --ui` says when the engine process crashes and comes back. */
+function hostedHooks(out: UpOutput, dataDir: string, giveUp: (err: Error) => void): HostedHooks {
+  let invalid = 0;
   return {
-    id: s.id,
-    ...(port !== undefined ? { host: s.entry.host, port } : {}),
-    label: s.entry.label ?? s.entry.host,
-    protocol: s.entry.protocol,
-    url: formatProxyLink(s.entry, { withCredentials: false }),
-    ...(s.entry.country ? { country: s.entry.country } : {}),
-    origin: s.origin,
-    publisher: s.publisher,
-    ...(latencyMs !== undefined ? { latencyMs } : {}),
+    onUp: out.engine,
+    onCrash: (exit, restarting) => {
+      const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code ?? 'none'}`;
+      out.emit('crash', { code: exit.code, signal: exit.signal ?? null, restarting });
+      out.emit('log', { level: 'error', message: `the engine process stopped unexpectedly (${how})` });
+      out.warn('error', `the engine process stopped unexpectedly (${how}); ${restarting ? 'restarting it' : 'it keeps stopping, giving up'}`);
+      if (!restarting) {
+        // The last engine may have left the system proxy pointing at its dead bridge.
+        void repairSystemProxy(dataDir, process.env).catch(() => undefined).then(() => giveUp(new CliError('the engine process keeps stopping (see the messages above); the system proxy was put back', 1)));
+      }
+    },
+    onRestarted: (r) => {
+      if (!r.ok) {
+        const message = `the restarted engine could not start its bridge: ${r.error instanceof Error ? r.error.message : String(r.error)}`;
+        out.emit('log', { level: 'error', message });
+        out.warn('error', message);
+        return;
+      }
+      out.emit('restarted', { socks: r.connected.socks, http: r.connected.http, servers: r.connected.servers, pid: r.pid ?? null });
+      out.say(`The engine is running again. Bridge on ${r.connected.socks} (SOCKS5 + HTTP).`);
+    },
+    onInvalid: () => {
+      if (invalid++ === 0) out.warn('warn', 'the engine process sent a message that failed its checks; it was dropped');
+    },
   };
-}
-
-/** The CLI has no OS keychain: nothing secret is sealed (LAN passwords stay in the 0600 settings file). */
-const NO_KEYCHAIN = { available: false, seal: (s: string) => s, open: (s: string) => s };
-
-function wire(engine: Engine, ctx: CommandContext, emit: (e: string, d?: Record<string, unknown>) => void, say: (l: string) => void, demo: DemoSetup | null, ui: () => UiServer | null): void {
-  let lastProgress = 0;
-  engine.on('progress', ({ tested, total, result }) => {
-    emit('progress', { tested, total, server: result.id, ok: result.ok, latencyMs: result.latencyMs, error: result.error?.message ?? null });
-    const now = Date.now();
-    if (tested === total || now - lastProgress > 1000) {
-      lastProgress = now;
-      say(`tested ${tested} of ${total}`);
-    }
-  });
-  engine.on('ready', ({ socks, http, server, port, latencyMs }) => {
-    const u = ui();
-    const why = engine.explain().text;
-    emit('ready', { socks, http, server: serverInfo(server, latencyMs, port), why, ...(u ? { ui: u.url } : {}) });
-    say(`Connected through ${server.entry.label ?? server.entry.host}${latencyMs !== null ? `, ${Math.round(latencyMs)} ms` : ''}.`);
-    say(`  SOCKS5 and HTTP proxy: ${socks}   e.g. curl --proxy http://${http} ${demo ? demo.pageUrl : 'https://example.org/'}`);
-    say(`  Why this server: ${why}`);
-  });
-  engine.on('switch', ({ from, to, reason }) => {
-    const why = engine.explain().text;
-    emit('switch', { from, to, reason, why });
-    if (from !== null) say(`switched to ${to ? engine.server(to)?.entry.label ?? to : 'no server'} (${reason}): ${why}`);
-  });
-  engine.on('failure', (f) => emit('failure', f));
-  engine.on('sources', (reports) => emit('sources', { channels: reports.map((r) => ({ channel: r.channel, status: r.status, detail: r.detail ?? null })) }));
-  engine.on('log', ({ level, message }) => {
-    if (level === 'warn' || level === 'error') {
-      emit('log', { level, message });
-      if (!ctx.env.PORTHOLE_QUIET) ctx.stderr.write(`porthole: ${level}: ${message}\n`);
-    }
-  });
 }

@@ -6,7 +6,10 @@
 import type { Duplex } from 'node:stream';
 import type { Counters, UpstreamStats } from './counters.ts';
 import type { BridgeLimits } from './limits.ts';
-import { UpstreamError, type Destination, type UdpRelay, type Upstream, type UpstreamErrorKind } from './upstreams/types.ts';
+import { PortholeError } from '../../../shared/errors.ts';
+import { DIAL_FAILURES, type DialFailureCode } from '../../../shared/failures.ts';
+import { errnoFailure } from '../net/errno.ts';
+import { isUpstreamError, type Destination, type UdpRelay, type Upstream, type UpstreamErrorKind } from './upstreams/types.ts';
 
 /** What the bridge reports for each failed upstream attempt ('upstream-failure' event). */
 export interface UpstreamFailure {
@@ -17,15 +20,16 @@ export interface UpstreamFailure {
 }
 
 /** Why a whole dial failed: the last upstream's error kind, or a bridge-side reason. */
-export type DialFailureKind = UpstreamErrorKind | 'no-upstream' | 'unsupported';
+export type DialFailureKind = DialFailureCode;
+export type DialError = PortholeError<DialFailureKind>;
 
-export class DialError extends Error {
-  readonly kind: DialFailureKind;
-  constructor(kind: DialFailureKind, message: string, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'DialError';
-    this.kind = kind;
-  }
+/** A failure of the whole dial (not of one upstream): a PortholeError that names no upstream. */
+export function isDialError(err: unknown): err is DialError {
+  return err instanceof PortholeError && err.upstream === undefined && (DIAL_FAILURES as readonly string[]).includes(err.code);
+}
+
+function dialError(kind: DialFailureKind, message: string, cause?: unknown): DialError {
+  return new PortholeError(kind, message, cause === undefined ? {} : { cause });
 }
 
 export interface Dialed {
@@ -56,17 +60,13 @@ export interface DialerOptions {
   onSuccess?: (success: UpstreamSuccess) => void;
 }
 
-const CODE_KINDS: Record<string, UpstreamErrorKind> = {
-  ECONNREFUSED: 'refused', ETIMEDOUT: 'timeout', ECONNRESET: 'reset', EPIPE: 'reset', ECONNABORTED: 'reset',
-  ENETUNREACH: 'unreachable', EHOSTUNREACH: 'unreachable', ENOTFOUND: 'dns', EAI_AGAIN: 'dns', ABORT_ERR: 'aborted',
-};
-
 /** The failure kind of any error an upstream may throw. */
 export function errorKind(err: unknown): UpstreamErrorKind {
-  if (err instanceof UpstreamError) return err.kind;
-  if (err instanceof DialError) return err.kind === 'no-upstream' || err.kind === 'unsupported' ? 'other' : err.kind;
+  if (isUpstreamError(err)) return err.code;
+  if (isDialError(err)) return err.code === 'no-upstream' || err.code === 'unsupported' ? 'other' : err.code;
   const e = err as { code?: unknown; name?: unknown } | null;
-  if (e && typeof e.code === 'string' && e.code in CODE_KINDS) return CODE_KINDS[e.code] as UpstreamErrorKind;
+  const kind = e instanceof PortholeError ? undefined : errnoFailure(e?.code);
+  if (kind) return kind;
   if (e && e.name === 'AbortError') return 'aborted';
   return 'other';
 }
@@ -96,7 +96,7 @@ export class Dialer {
   /** Opens a stream to dest through the first candidate that works. `skip` lists upstreams already tried. */
   async dial(dest: Destination, signal: AbortSignal, skip: ReadonlySet<Upstream> = new Set()): Promise<Dialed> {
     const list = this.opts.candidates().filter((u) => !skip.has(u)).slice(0, this.opts.limits.maxAttempts);
-    if (list.length === 0) throw new DialError('no-upstream', 'no upstream available');
+    if (list.length === 0) throw dialError('no-upstream', 'no upstream available');
     let last: unknown;
     for (const upstream of list) {
       if (signal.aborted) break;
@@ -112,18 +112,18 @@ export class Dialer {
         if (signal.aborted) break;
         // The proxy works but could not reach the destination: another proxy would not do better,
         // and this one is not to blame.
-        if (err instanceof UpstreamError && err.stage === 'destination') break;
+        if (isUpstreamError(err) && err.hop === 'destination') break;
         this.report(upstream, err);
       }
     }
-    if (signal.aborted) throw new DialError('aborted', 'client went away');
-    throw new DialError(errorKind(last), errorMessage(last), last);
+    if (signal.aborted) throw dialError('aborted', 'client went away');
+    throw dialError(errorKind(last), errorMessage(last), last);
   }
 
   /** Opens a UDP relay through the first candidate that supports UDP and works. */
   async associate(signal: AbortSignal): Promise<DialedUdp> {
     const list = this.opts.candidates().filter((u) => typeof u.associateUdp === 'function').slice(0, this.opts.limits.maxAttempts);
-    if (list.length === 0) throw new DialError('unsupported', 'no upstream relays UDP');
+    if (list.length === 0) throw dialError('unsupported', 'no upstream relays UDP');
     let last: unknown;
     for (const upstream of list) {
       if (signal.aborted) break;
@@ -136,8 +136,8 @@ export class Dialer {
         this.report(upstream, err);
       }
     }
-    if (signal.aborted) throw new DialError('aborted', 'client went away');
-    throw new DialError(errorKind(last), errorMessage(last), last);
+    if (signal.aborted) throw dialError('aborted', 'client went away');
+    throw dialError(errorKind(last), errorMessage(last), last);
   }
 
   /**
@@ -153,7 +153,7 @@ export class Dialer {
       const timer = setTimeout(() => {
         if (settled) return;
         settled = true;
-        const err = new UpstreamError('timeout', '', `no answer within ${this.opts.limits.connectTimeoutMs} ms`);
+        const err = new PortholeError('timeout', `no answer within ${this.opts.limits.connectTimeoutMs} ms`, { upstream: '' });
         ctl.abort(err);
         reject(err);
       }, this.opts.limits.connectTimeoutMs + 250);
@@ -172,7 +172,7 @@ export class Dialer {
         if (settled || outer.aborted) {
           settled = true;
           dispose(value);
-          reject(new DialError('aborted', 'client went away'));
+          reject(dialError('aborted', 'client went away'));
           return;
         }
         settled = true;

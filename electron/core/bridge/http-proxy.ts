@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { isLoopback } from './auth.ts';
 import { closeAfter, type BridgeContext, type Conn } from './context.ts';
 import { CountedStream } from './counted-stream.ts';
-import { DialError, type Dialer } from './dial.ts';
+import { isDialError, type Dialer } from './dial.ts';
 import { parseAuthority, requestHeaders, endToEnd } from './http-headers.ts';
 import { pacScript } from './pac.ts';
 import { relay } from './relay.ts';
@@ -183,7 +183,7 @@ export class HttpFrontend {
         req.socket.destroy();
         return;
       }
-      const kind = err instanceof DialError ? err.kind : 'reset';
+      const kind = isDialError(err) ? err.code : 'reset';
       if (kind !== 'aborted') this.ctx.log(`http: forward failed (${kind}): ${err.message}`);
       reply(res, httpStatusFor(kind), `${err.message}\n`, { Connection: 'close' });
     });
@@ -215,7 +215,7 @@ export class HttpFrontend {
         redial: (tried) => this.ctx.dialer.dial(dest, signal, tried).catch(() => null),
       });
     }, (err: unknown) => {
-      const kind = err instanceof DialError ? err.kind : 'other';
+      const kind = isDialError(err) ? err.code : 'other';
       if (kind !== 'aborted') this.ctx.log(`http: CONNECT failed (${kind}): ${(err as Error).message}`);
       closeAfter(socket, statusLine(httpStatusFor(kind)));
     });

@@ -1,5 +1,5 @@
 // How a failure is told to the client: SOCKS5 reply codes (RFC 1928 §6) and HTTP statuses.
-import { encodeAddress } from './addr.ts';
+import { encodeAddress } from '../net/socks5-address.ts';
 import type { DialFailureKind } from './dial.ts';
 
 export const REP = {

@@ -3,9 +3,9 @@
 // our own upstream connectors with remote name resolution, per-upstream failover before payload,
 // exact reply codes and byte counting (the `socks` package is a client only).
 import type { Socket } from 'node:net';
-import { decodeAddress } from './addr.ts';
+import { decodeAddress } from '../net/socks5-address.ts';
 import { closeAfter, type BridgeContext, type Conn } from './context.ts';
-import { DialError } from './dial.ts';
+import { isDialError } from './dial.ts';
 import { HandshakeReader } from './reader.ts';
 import { relay } from './relay.ts';
 import { REP, socksReply, socksReplyFor } from './replies.ts';
@@ -88,9 +88,9 @@ async function connect(conn: Conn, r: HandshakeReader, dest: Destination, ctx: B
   try {
     dialed = await ctx.dialer.dial(dest, conn.signal);
   } catch (err) {
-    const kind = err instanceof DialError ? err.kind : 'other';
+    const kind = isDialError(err) ? err.code : 'other';
     if (kind !== 'aborted') ctx.log(`socks5: connect failed (${kind}): ${(err as Error).message}`);
-    return closeAfter(socket, socksReply(socksReplyFor(kind, err instanceof DialError ? err.cause : err)));
+    return closeAfter(socket, socksReply(socksReplyFor(kind, isDialError(err) ? err.cause : err)));
   }
   if (socket.destroyed) {
     dialed.stream.destroy();

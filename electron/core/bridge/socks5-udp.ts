@@ -3,9 +3,10 @@
 // connection's client address are relayed; fragments (FRAG != 0) are dropped, as the RFC allows.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import { addressLength, decodeAddress, encodeAddress } from './addr.ts';
+import { encodeAddress } from '../net/socks5-address.ts';
+import { decodeUdpDatagram, udpHeader } from '../net/socks5-udp.ts';
 import { closeAfter, type BridgeContext, type Conn } from './context.ts';
-import { DialError, type DialedUdp } from './dial.ts';
+import { isDialError, type DialedUdp } from './dial.ts';
 import type { HandshakeReader } from './reader.ts';
 import { REP, socksReply, socksReplyFor } from './replies.ts';
 import type { Destination } from './upstreams/types.ts';
@@ -25,25 +26,15 @@ function bindUdp(host: string): Promise<UdpSocket> {
   });
 }
 
-/** Parses a client datagram: RSV(2) FRAG(1) ATYP DST.ADDR DST.PORT DATA. Null when unusable. */
-export function parseUdpDatagram(msg: Buffer): { dest: Destination; payload: Buffer } | null {
-  if (msg.length < 4 || msg[2] !== 0) return null;
-  const len = addressLength(msg, 3);
-  if (typeof len !== 'number' || msg.length < 3 + len) return null;
-  const decoded = decodeAddress(msg, 3);
-  if (!decoded || decoded.dest.port === 0) return null;
-  return { dest: decoded.dest, payload: msg.subarray(decoded.end) };
-}
-
 export async function serveUdpAssociate(conn: Conn, r: HandshakeReader, requested: Destination, ctx: BridgeContext): Promise<void> {
   const { socket } = conn;
   let dialed: DialedUdp;
   try {
     dialed = await ctx.dialer.associate(conn.signal);
   } catch (err) {
-    const kind = err instanceof DialError ? err.kind : 'other';
+    const kind = isDialError(err) ? err.code : 'other';
     if (kind === 'unsupported') ctx.log('socks5: UDP ASSOCIATE refused: no upstream relays UDP');
-    return closeAfter(socket, socksReply(socksReplyFor(kind, err instanceof DialError ? err.cause : err)));
+    return closeAfter(socket, socksReply(socksReplyFor(kind, isDialError(err) ? err.cause : err)));
   }
   const { relay, stats } = dialed;
   const localHost = plain(socket.localAddress);
@@ -84,7 +75,7 @@ export async function serveUdpAssociate(conn: Conn, r: HandshakeReader, requeste
     if (plain(rinfo.address) !== clientHost) return;
     if (clientPort === null) clientPort = rinfo.port;
     else if (rinfo.port !== clientPort) return;
-    const parsed = parseUdpDatagram(msg);
+    const parsed = decodeUdpDatagram(msg);
     if (!parsed) return;
     lastActive = Date.now();
     ctx.counters.up(stats, parsed.payload.length);
@@ -98,7 +89,13 @@ export async function serveUdpAssociate(conn: Conn, r: HandshakeReader, requeste
     if (closed || clientPort === null) return;
     lastActive = Date.now();
     ctx.counters.down(stats, payload.length);
-    udp.send([Buffer.from([0, 0, 0]), encodeAddress(from), payload], clientPort, clientHost);
+    let header: Buffer;
+    try {
+      header = udpHeader(from);
+    } catch {
+      return; // a sender address that cannot be written (a bad name): dropped, like any lost datagram
+    }
+    udp.send([header, payload], clientPort, clientHost);
   });
 
   // The control connection carries nothing more; its end is the association's end.

@@ -4,28 +4,26 @@
 // only what verified; a rejected input changes nothing that was stored before.
 import { fromUtf8 } from '../../../shared/base64url.ts';
 import { extractArmored } from '../../../shared/armor.ts';
+import { looksLikeJson } from '../../../shared/sniff.ts';
 import { entryIdFor } from '../../../shared/proxy-link.ts';
 import type { Entry } from '../../../shared/entry.ts';
 import type { ClientStores } from './open.ts';
 import { checkCodeChannels } from '../codes/code-channels.ts';
 import { readCode, verifyCode } from '../codes/codes.ts';
 import { publisherCheck } from '../crypto/fingerprint.ts';
-import { Rejection, type RejectionReason } from '../lists/signed.ts';
-import { verifyList } from '../lists/verify.ts';
+import { acceptList, oneAtATime, rejected, type AcceptOptions, type ListOutcome } from './accept.ts';
 import { importServers, type ServerImportOptions, type ServersOutcome } from './import-servers.ts';
 
 export type ImportOutcome =
-  | { kind: 'list'; status: 'added' | 'updated'; publisher: string; version: number; entries: number; expires: string; message: string }
+  | ListOutcome
   | { kind: 'code'; status: 'added'; publisher: string; words: string[]; servers: Entry[]; newPublisher: boolean; message: string; senderName?: string }
   /** `words`: the fingerprint as digit groups to read out; `senderName`: the name the sender gave itself (unchecked). */
   | { kind: 'code'; status: 'needs-trust'; publisher: string; words: string[]; message: string; senderName?: string }
-  | { kind: 'list' | 'code' | 'key' | 'input'; status: 'rejected' | 'already-added'; reason: RejectionReason | 'nothing-found' | 'publisher-key'; message: string }
   | ServersOutcome;
 
-export interface ImportOptions extends ServerImportOptions {
+export interface ImportOptions extends ServerImportOptions, AcceptOptions {
   /** Accept a new publisher key carried by a code (the person confirmed its words). */
   acceptNewKey?: boolean;
-  now?: Date;
 }
 
 const MAX_INPUT = 8 * 1024 * 1024;
@@ -39,8 +37,8 @@ export async function importInput(stores: ClientStores, input: string | Uint8Arr
   } catch {
     return [{ kind: 'input', status: 'rejected', reason: 'malformed', message: 'the input is not text: expected a signed list, a page with a Porthole block, or a code' }];
   }
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{')) {
+  if (looksLikeJson(text)) {
+    const trimmed = text.trimStart();
     if (/"format"\s*:\s*"porthole-publisher\/1"/.test(trimmed)) {
       return [{ kind: 'key', status: 'rejected', reason: 'publisher-key', message: 'this is a publisher key, not a list: add it with `porthole trust add`' }];
     }
@@ -72,52 +70,6 @@ function hasCode(text: string): boolean {
     return readCode(text) !== null;
   } catch {
     return true; // a damaged code: the code path says what is wrong with it
-  }
-}
-
-/**
- * One accept at a time per client: verifying, caching and recording must each see the previous
- * accept's result, or two lists arriving at once (a refresh round and a paste) could both pass the
- * version check and leave the older one in the cache and the state.
- */
-const lanes = new WeakMap<object, Promise<unknown>>();
-function oneAtATime<T>(stores: ClientStores, fn: () => Promise<T>): Promise<T> {
-  const run = lanes.get(stores.state) ?? Promise.resolve();
-  const p = run.then(fn, fn);
-  lanes.set(stores.state, p.catch(() => undefined));
-  return p;
-}
-
-export function acceptList(stores: ClientStores, bytes: Uint8Array, options: ImportOptions): Promise<ImportOutcome> {
-  return oneAtATime(stores, () => acceptListNow(stores, bytes, options));
-}
-
-async function acceptListNow(stores: ClientStores, bytes: Uint8Array, options: ImportOptions): Promise<ImportOutcome> {
-  try {
-    const verified = verifyList(bytes, {
-      trusted: stores.trust.listChains(),
-      codeOnly: stores.trust.codeOnlyChains(),
-      now: options.now ?? new Date(),
-      floor: (p) => stores.state.issuedAtFloor(p),
-      highestVersion: (p) => stores.state.highestVersion(p),
-    });
-    const had = stores.state.highestVersion(verified.publisher);
-    await stores.cache.put(verified.publisher, verified.bytes);
-    await stores.state.recordList(verified.publisher, verified.payload.version, verified.payload.issuedAt);
-    await stores.trust.add(verified.chain, 'list');
-    const p = verified.payload;
-    return {
-      kind: 'list',
-      status: had === undefined ? 'added' : 'updated',
-      publisher: p.publisher,
-      version: p.version,
-      entries: p.entries.length,
-      expires: p.expires,
-      message: `${had === undefined ? 'added' : 'updated'} list v${p.version} of ${p.name ?? p.publisher}: ${p.entries.length} servers, expires ${p.expires.slice(0, 10)}`
-        + (verified.strippedRoots ? `; the publisher roots it carried did not verify and were not kept` : ''),
-    };
-  } catch (err) {
-    return rejected('list', err);
   }
 }
 
@@ -166,10 +118,3 @@ async function importCode(stores: ClientStores, text: string, options: ImportOpt
     return rejected('code', err);
   }
 }
-
-function rejected(kind: 'list' | 'code', err: unknown): ImportOutcome {
-  if (err instanceof Rejection && err.reason === 'unchanged') return { kind, status: 'already-added', reason: 'unchanged', message: `already added: ${err.message}` };
-  if (err instanceof Rejection) return { kind, status: 'rejected', reason: err.reason, message: err.message };
-  throw err;
-}
-

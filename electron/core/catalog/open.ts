@@ -1,11 +1,11 @@
 // Opens a client's data folder: trust store (with the pinned bootstrap publisher),
-// state (versions, time floor, code nonces) and the list cache.
+// state (versions, time floor, code nonces) and the lists it holds.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parsePublisherFile } from '../lists/keyfiles.ts';
 import type { RootChain } from '../lists/roots.ts';
 import { bootstrapDir } from '../paths.ts';
-import { ListCache } from './list-cache.ts';
+import { HeldLists } from './held-lists.ts';
 import { StateStore } from './state-store.ts';
 import { TrustStore } from './trust-store.ts';
 
@@ -13,7 +13,8 @@ export interface ClientStores {
   dataDir: string;
   trust: TrustStore;
   state: StateStore;
-  cache: ListCache;
+  /** The signed lists held, verified once (held-lists.ts). */
+  lists: HeldLists;
   /** Problems found and repaired while loading (a corrupt file replaced by its previous good copy). */
   warnings: string[];
 }
@@ -28,5 +29,5 @@ export async function openClient(dataDir: string, options: { pinned?: RootChain[
   const trust = await new TrustStore(dataDir, pinned).load();
   const state = await new StateStore(dataDir).load();
   const warnings = [trust.recovered, state.recovered].filter((w): w is string => Boolean(w));
-  return { dataDir, trust, state, cache: new ListCache(dataDir), warnings };
+  return { dataDir, trust, state, lists: new HeldLists(dataDir, trust, state), warnings };
 }

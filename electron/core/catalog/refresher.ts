@@ -1,10 +1,10 @@
 // Keeps the lists fresh: fetches every channel (the ones given and the ones the lists name) now
 // and then in the background, backing off while nothing comes through, and keeps each channel's
 // last report for the UI and the CLI.
-import { ChannelSpecError, parseChannelSpec, type Channel, type ChannelSettings } from '../channels/index.ts';
+import type { Channel, ChannelSettings } from '../channels/index.ts';
 import type { ClientStores } from './open.ts';
-import type { ImportOutcome } from './import.ts';
-import { refreshChannels, type ChannelReport } from './refresh.ts';
+import type { ListOutcome } from './accept.ts';
+import { channelsOf, refreshChannels, type ChannelReport } from './refresh.ts';
 import { z } from 'zod';
 import { JsonFile } from '../fs/json-file.ts';
 
@@ -18,7 +18,7 @@ export interface SourceRefresherOptions {
   deadlineMs?: number | undefined;
   /** Background period (default 30 min); it backs off up to 8x while channels fail. */
   everyMs?: number | undefined;
-  onAccepted: (outcome: ImportOutcome, channel: string) => void;
+  onAccepted: (outcome: ListOutcome, channel: string) => void;
   onReports: (reports: ChannelReport[]) => void;
   onRefreshing: (refreshing: boolean) => void;
   log: (level: 'warn' | 'info', message: string) => void;
@@ -112,16 +112,6 @@ export class SourceRefresher {
   }
 
   private channels(): Channel[] {
-    const out = new Map<string, Channel>();
-    for (const spec of this.options.specs()) {
-      try {
-        const ch = parseChannelSpec(spec, this.options.settings);
-        out.set(ch.spec, ch);
-      } catch (err) {
-        if (err instanceof ChannelSpecError) this.options.log('warn', `channel ignored: ${err.message}`);
-        else throw err;
-      }
-    }
-    return [...out.values()];
+    return channelsOf(this.options.specs(), this.options.settings, (_spec, err) => this.options.log('warn', `channel ignored: ${err.message}`));
   }
 }

@@ -1,12 +1,11 @@
-// Reads the cached lists back, re-verifying each against the trust store; a held list or code
-// keeps working after it expires (flagged), because people may be offline for weeks, until
-// the grace period of lists/expiry.ts is over.
+// The lists and codes the client holds, as the catalog uses them: lists verified once against the
+// trust store (held-lists.ts); a held list or code keeps working after it expires (flagged),
+// because people may be offline for weeks, until the grace period of lists/expiry.ts is over.
 import type { ClientStores } from './open.ts';
 import type { CodeRecord } from './state-store.ts';
 import { checkCodeChannels } from '../codes/code-channels.ts';
 import { EXPIRED_GRACE_DAYS, expiryStatus } from '../lists/expiry.ts';
-import { Rejection } from '../lists/signed.ts';
-import { verifyList, type VerifiedList } from '../lists/verify.ts';
+import type { VerifiedList } from '../lists/verify.ts';
 
 export interface StoredLists {
   lists: VerifiedList[];
@@ -17,28 +16,18 @@ export interface StoredLists {
 export async function loadStoredLists(stores: ClientStores, now = new Date()): Promise<StoredLists> {
   const lists: VerifiedList[] = [];
   const problems: string[] = [];
-  const trusted = stores.trust.listChains();
-  for (const { publisher, bytes } of await stores.cache.all()) {
-    try {
-      const v = verifyList(bytes, {
-        trusted,
-        now,
-        floor: (p) => stores.state.issuedAtFloor(p),
-        highestVersion: (p) => stores.state.highestVersion(p),
-        allowExpired: true,
-        allowEqual: true,
-        allowFuture: true,
-      });
-      if (v.publisher !== publisher) throw new Rejection('malformed', `cached under ${publisher} but signed by ${v.publisher}`);
-      const status = expiryStatus(v.payload.expires, now);
-      if (status.dropped) {
-        problems.push(`list v${v.payload.version} of ${publisher} expired on ${v.payload.expires.slice(0, 10)} and is no longer used since ${status.dropAt.slice(0, 10)} (${EXPIRED_GRACE_DAYS} days later): waiting for a newer one`);
-        continue;
-      }
-      lists.push(v);
-    } catch (err) {
-      problems.push(`cached list of ${publisher} ignored: ${err instanceof Error ? err.message : String(err)}`);
+  for (const held of await stores.lists.read(now)) {
+    if ('problem' in held) {
+      problems.push(`cached list of ${held.publisher} ignored: ${held.problem}`);
+      continue;
     }
+    const v = held.list;
+    const status = expiryStatus(v.payload.expires, now);
+    if (status.dropped) {
+      problems.push(`list v${v.payload.version} of ${held.publisher} expired on ${v.payload.expires.slice(0, 10)} and is no longer used since ${status.dropAt.slice(0, 10)} (${EXPIRED_GRACE_DAYS} days later): waiting for a newer one`);
+      continue;
+    }
+    lists.push(v);
   }
   lists.sort((a, b) => a.publisher.localeCompare(b.publisher));
   // A code counts only while its sender is trusted (removing trust removes what it brought).

@@ -31,6 +31,7 @@ export class TrustStore {
   private readonly file: JsonFile<TrustFile>;
   private readonly pinned: RootChain[];
   private data: TrustFile = { format: 'porthole-trust/1', publishers: [] };
+  private listed: { data: TrustFile; publishers: readonly TrustedPublisher[] } | null = null;
   recovered?: string;
 
   constructor(dataDir: string, pinned: RootChain[]) {
@@ -50,6 +51,12 @@ export class TrustStore {
 
   /** Every trusted publisher; a user-stored chain that is newer than the pinned one wins. */
   list(): TrustedPublisher[] {
+    // Stored chains are verified once per version of the file, not at every question.
+    if (this.listed?.data !== this.data) this.listed = { data: this.data, publishers: this.verifiedList() };
+    return [...this.listed.publishers];
+  }
+
+  private verifiedList(): TrustedPublisher[] {
     const out = new Map<string, TrustedPublisher>();
     for (const p of this.pinned) out.set(p.publisher, { ...p, pinned: true, via: 'pinned' });
     for (const rec of this.data.publishers) {

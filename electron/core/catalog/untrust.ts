@@ -15,7 +15,7 @@ export interface Untrusted {
 export async function untrustPublisher(stores: ClientStores, publisher: string): Promise<Untrusted> {
   await stores.trust.remove(publisher); // throws a Rejection for a pinned or unknown publisher
   const codes = await stores.state.forgetCodesOf(publisher);
-  const list = await stores.cache.remove(publisher);
+  const list = await stores.lists.remove(publisher);
   const dropped = [
     codes > 0 ? `the servers and channels of ${codes} code${codes === 1 ? '' : 's'}` : '',
     list ? 'its cached list' : '',

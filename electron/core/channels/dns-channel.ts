@@ -5,7 +5,7 @@ import { dohTxtLookup } from './doh.ts';
 import { assembleChunks, MAX_PARTS, parseTxtRecord, type TxtItem } from './dns-txt-format.ts';
 import { systemTxtLookup, type TxtLookup } from './dns-system.ts';
 import { HttpChannel } from './http-channel.ts';
-import { ChannelError, classifyError, startFetch, TooLargeError } from './result.ts';
+import { channelFailure, classifyError, startFetch, tooLarge } from './result.ts';
 import type { Channel, ChannelFetchOptions, ChannelFetchResult, ChannelSettings, ChannelStatus } from './types.ts';
 
 type Chunk = Extract<TxtItem, { kind: 'chunk' }>;
@@ -21,7 +21,7 @@ async function lookupItems(lookup: TxtLookup, name: string, signal: AbortSignal)
 
 /**
  * Looks up 0.NAME … (k-1).NAME, a few at a time; failures are kept as one-liners. Stops with
- * TooLargeError as soon as the chunk data collected could not decode to `maxBytes` or less.
+ * a 'too-large' PortholeError as soon as the chunk data collected could not decode to `maxBytes` or less.
  */
 async function lookupParts(lookup: TxtLookup, name: string, parts: number, maxBytes: number, signal: AbortSignal): Promise<{ chunks: Chunk[]; failures: string[] }> {
   const chunks: Chunk[] = [];
@@ -46,7 +46,7 @@ async function lookupParts(lookup: TxtLookup, name: string, parts: number, maxBy
         // Room for two versions during a change-over; past that, stop asking.
         if (chars > maxChars * 2) {
           over = true;
-          throw new TooLargeError(maxBytes);
+          throw tooLarge(maxBytes);
         }
         chunks.push(item);
       }
@@ -90,7 +90,7 @@ export class DnsChannel implements Channel {
       const parts = Math.max(0, ...indexes.map((i) => i.parts));
       if (parts > 0) {
         const fitting = indexes.filter((i) => i.size === undefined || i.size <= opts.maxBytes);
-        if (fitting.length === 0 && chunks.length === 0 && pointers.length === 0) throw new TooLargeError(opts.maxBytes);
+        if (fitting.length === 0 && chunks.length === 0 && pointers.length === 0) throw tooLarge(opts.maxBytes);
         const got = await lookupParts(lookup, this.name, Math.min(parts, MAX_PARTS), opts.maxBytes, opts.signal);
         chunks.push(...got.chunks);
         failures.push(...got.failures);
@@ -132,6 +132,6 @@ export function systemDnsChannel(name: string, servers: readonly string[], setti
 
 /** 'doh:URL[,URL…]#NAME'. */
 export function dohChannel(name: string, endpoints: readonly string[], settings: ChannelSettings): DnsChannel {
-  if (endpoints.length === 0) throw new ChannelError('error', 'no DoH endpoint');
+  if (endpoints.length === 0) throw channelFailure('error', 'no DoH endpoint');
   return new DnsChannel(`doh:${endpoints.join(',')}#${name}`, name, settings, (opts) => dohTxtLookup(endpoints, settings, opts.proxy));
 }

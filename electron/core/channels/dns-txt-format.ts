@@ -7,7 +7,7 @@
 // <id> is the first 6 bytes of SHA-256(list) in base64url: it keeps chunks of two list
 // versions (a cache serving old parts) from being mixed, and checks the reassembly.
 import { createHash } from 'node:crypto';
-import { TooLargeError } from './result.ts';
+import { tooLarge } from './result.ts';
 
 export const TXT_TAG = 'ph1';
 /** Fits a UDP answer without truncation on resolvers following DNS Flag Day 2020. */
@@ -195,7 +195,7 @@ export function assembleChunks(chunks: Extract<TxtItem, { kind: 'chunk' }>[], ma
     }
     let chars = 0;
     for (const d of slots.values()) chars += d.length;
-    if (Math.floor((chars * 3) / 4) > maxBytes) throw new TooLargeError(maxBytes);
+    if (Math.floor((chars * 3) / 4) > maxBytes) throw tooLarge(maxBytes);
     const bytes = Buffer.concat(Array.from({ length: total }, (_, i) => Buffer.from(slots.get(i + 1) ?? '', 'base64url')));
     if (listId(bytes) !== id) {
       out.problems.push(`list ${id}: reassembled bytes do not match the id`);

@@ -3,8 +3,8 @@
 import dnsPacket from 'dns-packet';
 import type { TxtLookup } from './dns-system.ts';
 import { httpRequest, type HttpRequest } from './http-get.ts';
-import { AllFailedError, raceStaggered } from './race.ts';
-import { ChannelError, classifyError } from './result.ts';
+import { isAllFailed, raceStaggered, type AllFailedError } from './race.ts';
+import { channelFailure, classifyError, type ChannelFailure } from './result.ts';
 import type { ChannelSettings, ProxyAgentOption } from './types.ts';
 
 const DNS_MESSAGE = 'application/dns-message';
@@ -84,7 +84,7 @@ export async function dohQuery(
   const query = encodeTxtQuery(name);
   let res = await exchange(endpoint, query, 'GET', signal, settings, proxy);
   if (!res.body && TRY_POST.has(res.status)) res = await exchange(endpoint, query, 'POST', signal, settings, proxy);
-  if (!res.body) throw new ChannelError(res.status === 451 ? 'blocked' : 'http-error', `HTTP ${res.status}`);
+  if (!res.body) throw channelFailure(res.status === 451 ? 'blocked' : 'http-error', `HTTP ${res.status}`);
   return decodeTxtAnswer(res.body, name);
 }
 
@@ -97,14 +97,14 @@ function hostOf(endpoint: string): string {
 }
 
 /** Sums up the failures of every endpoint into one status and one line. */
-function summarize(endpoints: readonly string[], err: AllFailedError): ChannelError {
+function summarize(endpoints: readonly string[], err: AllFailedError): ChannelFailure {
   const parts = err.errors.map((e, i) => ({ host: hostOf(endpoints[i] ?? '?'), ...classifyError(e) }));
   const statuses = new Set(parts.map((p) => p.status));
   const status = statuses.size === 1 ? (parts[0]?.status ?? 'error') : statuses.has('blocked') ? 'blocked' : 'error';
   const detail = parts.map((p) => `${p.host}: ${p.detail}`).join('; ');
   // DNS answers (no such name, no records) from any endpoint are worth keeping as the code.
   const dnsCode = parts.find((p) => p.detail === 'ENOTFOUND' || p.detail === 'ENODATA');
-  return Object.assign(new ChannelError(status, detail), dnsCode ? { code: dnsCode.detail } : {});
+  return channelFailure(status, detail, dnsCode ? { code: dnsCode.detail } : undefined);
 }
 
 export function dohTxtLookup(endpoints: readonly string[], settings: ChannelSettings, proxy?: ProxyAgentOption): TxtLookup {
@@ -112,7 +112,7 @@ export function dohTxtLookup(endpoints: readonly string[], settings: ChannelSett
     try {
       return await raceStaggered(endpoints.map((ep) => (s: AbortSignal) => dohQuery(ep, name, s, settings, proxy)), settings.dohStaggerMs, signal);
     } catch (err) {
-      throw err instanceof AllFailedError ? summarize(endpoints, err) : err;
+      throw isAllFailed(err) ? summarize(endpoints, err) : err;
     }
   };
 }

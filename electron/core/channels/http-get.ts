@@ -3,7 +3,7 @@
 // retries (network errors and 5xx only), the caller's abort signal, an optional proxy.
 import { rootCertificates } from 'node:tls';
 import got, { type Method, type Response } from 'got';
-import { TooLargeError } from './result.ts';
+import { tooLarge } from './result.ts';
 import type { ChannelSettings, ProxyAgentOption } from './types.ts';
 
 export interface HttpRequest {
@@ -37,7 +37,7 @@ function caList(ca: ChannelSettings['ca']): string[] | undefined {
 
 /**
  * Sends the request. Resolves with the outcome (any HTTP status is an outcome);
- * rejects with TooLargeError past the cap, or got's RequestError / TimeoutError.
+ * rejects with a 'too-large' PortholeError past the cap, or got's RequestError / TimeoutError.
  */
 export async function httpRequest(req: HttpRequest, settings: ChannelSettings): Promise<HttpOutcome> {
   const cap = new AbortController();
@@ -69,7 +69,7 @@ export async function httpRequest(req: HttpRequest, settings: ChannelSettings): 
   request.on('downloadProgress', ({ transferred, total }) => {
     // `total` is the announced Content-Length: refuse at once when it is over the cap.
     if (transferred > req.maxBytes || (total !== undefined && total > req.maxBytes)) {
-      if (!cap.signal.aborted) cap.abort(new TooLargeError(req.maxBytes));
+      if (!cap.signal.aborted) cap.abort(tooLarge(req.maxBytes));
     }
   });
 
@@ -80,7 +80,7 @@ export async function httpRequest(req: HttpRequest, settings: ChannelSettings): 
     if (cap.signal.aborted && !req.signal.aborted) throw cap.signal.reason;
     throw err;
   }
-  if (res.rawBody.length > req.maxBytes) throw new TooLargeError(req.maxBytes);
+  if (res.rawBody.length > req.maxBytes) throw tooLarge(req.maxBytes);
   const etag = headerOf(res, 'etag');
   if (res.statusCode === 304) return etag === undefined ? { kind: 'not-modified' } : { kind: 'not-modified', etag };
   if (res.statusCode < 200 || res.statusCode > 299) return { kind: 'status', statusCode: res.statusCode };

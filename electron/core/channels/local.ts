@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { candidatesDetail, candidatesFromBytes, dedupe } from './candidates.ts';
-import { classifyError, formatBytes, startFetch, TooLargeError } from './result.ts';
+import { classifyError, formatBytes, startFetch, tooLarge } from './result.ts';
 import type { Channel, ChannelFetchOptions, ChannelFetchResult, ChannelSettings } from './types.ts';
 import { DEFAULT_MAX_BYTES } from './settings.ts';
 
@@ -27,12 +27,12 @@ async function readCapped(path: string, maxBytes: number): Promise<Buffer> {
     const buf = Buffer.alloc(Math.min(maxBytes + 1, (await fh.stat()).size + 1));
     let filled = 0;
     for (;;) {
-      if (filled === buf.length) throw new TooLargeError(maxBytes);
+      if (filled === buf.length) throw tooLarge(maxBytes);
       const { bytesRead } = await fh.read(buf, filled, buf.length - filled, filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
-    if (filled > maxBytes) throw new TooLargeError(maxBytes);
+    if (filled > maxBytes) throw tooLarge(maxBytes);
     return buf.subarray(0, filled);
   } finally {
     await fh.close();
@@ -87,7 +87,7 @@ export class FileChannel implements Channel {
       if (st.isFile()) {
         const etag = etagOf([{ path: this.path, size: st.size, mtimeMs: st.mtimeMs }]);
         if (opts.etag === etag) return done({ status: 'not-modified', blobs: [], etag });
-        if (st.size > opts.maxBytes) throw new TooLargeError(opts.maxBytes);
+        if (st.size > opts.maxBytes) throw tooLarge(opts.maxBytes);
         const found = candidatesFromBytes(await readCapped(this.path, opts.maxBytes));
         const detail = candidatesDetail(found);
         return done({ status: 'ok', blobs: found.blobs, etag, ...(detail ? { detail } : {}) });

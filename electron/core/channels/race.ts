@@ -1,14 +1,16 @@
 // Staggered racing ("happy eyeballs"): start the first task; start the next one when the
 // running ones fail or after `staggerMs`; the first success wins and the rest are aborted.
+import { PortholeError } from '../../../shared/errors.ts';
 
-export class AllFailedError extends Error {
-  /** One error per task, in task order. */
-  readonly errors: unknown[];
-  constructor(errors: unknown[]) {
-    super('every attempt failed');
-    this.name = 'AllFailedError';
-    this.errors = errors;
-  }
+/** Every task failed: a PortholeError 'all-failed' whose `errors` holds one error per task, in task order. */
+export type AllFailedError = PortholeError<'all-failed'> & { readonly errors: readonly unknown[] };
+
+export function allFailed(errors: readonly unknown[]): AllFailedError {
+  return new PortholeError('all-failed', 'every attempt failed', { errors }) as AllFailedError;
+}
+
+export function isAllFailed(err: unknown): err is AllFailedError {
+  return err instanceof PortholeError && err.code === 'all-failed' && err.errors !== undefined;
 }
 
 export function raceStaggered<T>(
@@ -18,7 +20,7 @@ export function raceStaggered<T>(
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     if (tasks.length === 0) {
-      reject(new AllFailedError([]));
+      reject(allFailed([]));
       return;
     }
     const controllers: AbortController[] = [];
@@ -60,7 +62,7 @@ export function raceStaggered<T>(
           failed++;
           if (failed === tasks.length) {
             finish();
-            reject(new AllFailedError(errors));
+            reject(allFailed(errors));
           } else if (failed === started) {
             startNext();
           }

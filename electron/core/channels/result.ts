@@ -1,23 +1,29 @@
 // Building results and turning thrown errors into a status and a one-line detail.
+import { PortholeError } from '../../../shared/errors.ts';
+import type { FailureCode } from '../../../shared/failures.ts';
+import { isInterferenceCode, isTimeoutCode, systemCodeOf } from '../net/errno.ts';
 import type { ChannelFetchResult, ChannelStatus } from './types.ts';
 
-/** Thrown (internally) when an answer goes over the byte cap. */
-export class TooLargeError extends Error {
-  readonly code = 'ETOOLARGE';
-  constructor(maxBytes: number) {
-    super(`exceeded ${formatBytes(maxBytes)}`);
-    this.name = 'TooLargeError';
-  }
+/** A failure of one fetch, thrown internally: a PortholeError whose code gives the channel status
+ * ('timeout', 'blocked', 'too-large', 'http-error'; any other code is 'error') and whose message is the detail. */
+export type ChannelFailure = PortholeError<ChannelFailureCode>;
+export type ChannelFailureCode = Extract<FailureCode, 'timeout' | 'blocked' | 'too-large' | 'http-error' | 'other'>;
+
+/** The failure of an answer over the byte cap. */
+export function tooLarge(maxBytes: number): ChannelFailure {
+  return new PortholeError('too-large', `exceeded ${formatBytes(maxBytes)}`);
 }
 
-/** Thrown (internally) for a failure whose status and detail are already known. */
-export class ChannelError extends Error {
-  readonly status: ChannelStatus;
-  constructor(status: ChannelStatus, detail: string) {
-    super(detail);
-    this.name = 'ChannelError';
-    this.status = status;
-  }
+/** A failure whose status and detail are already known. `cause` may carry the system code (ENOTFOUND). */
+export function channelFailure(status: ChannelStatus, detail: string, cause?: unknown): ChannelFailure {
+  const code: ChannelFailureCode = status === 'ok' || status === 'not-modified' || status === 'error' ? 'other' : status;
+  return new PortholeError(code, detail, cause === undefined ? {} : { cause });
+}
+
+const CHANNEL_CODES: ReadonlySet<FailureCode> = new Set<ChannelFailureCode>(['timeout', 'blocked', 'too-large', 'http-error', 'other']);
+
+function statusOf(code: FailureCode): ChannelStatus {
+  return code === 'timeout' || code === 'blocked' || code === 'too-large' || code === 'http-error' ? code : 'error';
 }
 
 export function formatBytes(n: number): string {
@@ -50,24 +56,6 @@ export function oneLine(s: string, max = 200): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ETIMEOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
-/** Codes that usually mean someone in the path interfered, not that the server is down. */
-const BLOCKED_CODES = new Set([
-  'ECONNRESET', 'EPROTO', 'EREFUSED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID',
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
-]);
-
-function codeOf(err: unknown): string | undefined {
-  let e: unknown = err;
-  for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'ERR_GOT_REQUEST_ERROR') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 /**
  * Classifies a failure. `signal` is the caller's: when it fired, the result is 'timeout'
  * (a deadline) or 'error: aborted' (a cancel), whatever the low-level error says.
@@ -78,15 +66,14 @@ export function classifyError(err: unknown, signal?: AbortSignal): { status: Cha
     const isTimeout = reason instanceof Error && reason.name === 'TimeoutError';
     return isTimeout ? { status: 'timeout', detail: 'deadline passed' } : { status: 'error', detail: 'aborted' };
   }
-  if (err instanceof ChannelError) return { status: err.status, detail: err.message };
-  if (err instanceof TooLargeError) return { status: 'too-large', detail: err.message };
-  const code = codeOf(err);
+  if (err instanceof PortholeError && err.upstream === undefined && CHANNEL_CODES.has(err.code)) return { status: statusOf(err.code), detail: err.message };
+  const code = systemCodeOf(err, ['ERR_GOT_REQUEST_ERROR'], 4);
   const name = err instanceof Error ? err.name : '';
-  if (name === 'TimeoutError' || (code !== undefined && TIMEOUT_CODES.has(code))) {
+  if (name === 'TimeoutError' || (code !== undefined && isTimeoutCode(code))) {
     const event = (err as { event?: unknown }).event;
     return { status: 'timeout', detail: typeof event === 'string' ? `timed out (${event})` : 'timed out' };
   }
-  if (code !== undefined && BLOCKED_CODES.has(code)) return { status: 'blocked', detail: code };
+  if (code !== undefined && isInterferenceCode(code)) return { status: 'blocked', detail: code };
   if (code !== undefined) return { status: 'error', detail: code };
   return { status: 'error', detail: err instanceof Error ? err.message || err.name : String(err) };
 }

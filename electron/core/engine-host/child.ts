@@ -1,13 +1,15 @@
 // The engine process: runs the core engine (ApiService) away from the shell's UI thread and serves
 // the Api over its parent channel. The same file runs as an Electron utilityProcess (messages on
 // process.parentPort) and as a forked Node child (process.send / 'message'). Electron-free.
-import type { ApiBackend } from '../../../shared/api-backend.ts';
 import { dispatch } from '../../../shared/api-dispatch.ts';
 import { ApiService } from '../engine/index.ts';
 import type { ApiServiceOptions } from '../engine/api/service.ts';
+import { runCliRequest } from './cli-requests.ts';
+import { toErrorWire } from './error-wire.ts';
 import { ToEngineSchema } from './protocol.ts';
 import type { FromEngine, ToEngine } from './protocol.ts';
 import { keyedSecretBox } from './secret-box.ts';
+import { followCore } from './up-events.ts';
 
 interface ParentPortLike {
   on(event: 'message', listener: (event: { data: unknown }) => void): unknown;
@@ -30,7 +32,7 @@ function parentChannel(): Channel {
 }
 
 const channel = parentChannel();
-let starting: Promise<ApiBackend> | null = null;
+let starting: Promise<ApiService> | null = null;
 let stopping: Promise<void> | null = null;
 
 function stopAndExit(): Promise<void> {
@@ -38,9 +40,17 @@ function stopAndExit(): Promise<void> {
   return stopping.then(() => process.exit(0));
 }
 
-async function open(init: Extract<ToEngine, { t: 'init' }>): Promise<ApiBackend> {
+// Ctrl-C in a terminal reaches the whole process group: the parent decides when the engine stops
+// (it asks, and the system proxy is restored first). A SIGTERM meant for us alone (or for the whole
+// group: a service manager) stops the engine cleanly before leaving.
+process.on('SIGINT', () => {});
+process.once('SIGTERM', () => void stopAndExit());
+
+async function open(init: Extract<ToEngine, { t: 'init' }>): Promise<ApiService> {
   const secrets = keyedSecretBox(init.secretKey ? Buffer.from(init.secretKey, 'base64') : null);
-  const engine = new ApiService({ dataDir: init.dataDir, secrets }, (init.options ?? {}) as ApiServiceOptions);
+  const options = { ...(init.options ?? {}) } as ApiServiceOptions;
+  if (init.followCore) options.onCore = (core) => followCore(core, (event) => channel.send({ t: 'up', event }));
+  const engine = new ApiService({ dataDir: init.dataDir, secrets }, options);
   engine.subscribe((event) => channel.send({ t: 'event', event }));
   await engine.start();
   return engine;
@@ -54,7 +64,7 @@ async function handle(raw: unknown): Promise<void> {
     if (starting) return;
     starting = open(msg);
     starting.then(() => channel.send({ t: 'ready' }), (err: unknown) => {
-      channel.send({ t: 'start-failed', message: (err instanceof Error ? err.message : String(err)).slice(0, 2000) });
+      channel.send({ t: 'start-failed', message: (err instanceof Error ? err.message : String(err)).slice(0, 2000), error: toErrorWire(err) });
     });
     return;
   }
@@ -64,6 +74,14 @@ async function handle(raw: unknown): Promise<void> {
       ? await dispatch(engine, msg.method, msg.request)
       : { ok: false as const, error: { code: 'unavailable' as const, message: 'the engine is not running' } };
     channel.send({ t: 'reply', id: msg.id, reply });
+    return;
+  }
+  if (msg.t === 'cli') {
+    const engine = starting ? await starting.catch(() => null) : null;
+    const reply = engine && !stopping
+      ? await runCliRequest(engine, msg.request).then((result) => ({ ok: true as const, result }), (err: unknown) => ({ ok: false as const, error: toErrorWire(err) }))
+      : { ok: false as const, error: { kind: 'api' as const, code: 'unavailable', message: 'the engine is not running' } };
+    channel.send({ t: 'cli-reply', id: msg.id, reply });
     return;
   }
   stopping ??= (starting ?? Promise.resolve(null)).then((e) => e?.stop(), () => undefined).catch(() => undefined);

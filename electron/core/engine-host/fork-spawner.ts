@@ -4,24 +4,29 @@ import { fork } from 'node:child_process';
 import { CHILD_ENTRY } from './entry.ts';
 import type { ChildHandle, Spawner } from './process-engine.ts';
 
-export function forkSpawner(options: { entry?: string; env?: NodeJS.ProcessEnv; stdio?: 'inherit' | 'ignore' } = {}): Spawner {
+/**
+ * `stdio`: where the child's output goes; 'stderr' sends its stdout to our stderr too, so nothing it
+ * prints can mix into a parent's own stdout (`up --json` prints one JSON event per line there).
+ */
+export function forkSpawner(options: { entry?: string; env?: NodeJS.ProcessEnv; stdio?: 'inherit' | 'ignore' | 'stderr' } = {}): Spawner {
   return (): ChildHandle => {
     const entry = options.entry ?? CHILD_ENTRY;
+    const out = options.stdio ?? 'inherit';
     const child = fork(entry, [], {
       env: options.env ?? process.env,
       execArgv: entry.endsWith('.ts') ? ['--disable-warning=ExperimentalWarning'] : [],
-      stdio: ['ignore', options.stdio ?? 'inherit', options.stdio ?? 'inherit', 'ipc'],
+      stdio: out === 'stderr' ? ['ignore', 2, 2, 'ipc'] : ['ignore', out, out, 'ipc'],
       serialization: 'advanced',
     });
     let exited = false;
-    const exitListeners: Array<(code: number | null) => void> = [];
-    const done = (code: number | null) => {
+    const exitListeners: Array<(code: number | null, signal: string | null) => void> = [];
+    const done = (code: number | null, signal: string | null) => {
       if (exited) return;
       exited = true;
-      exitListeners.forEach((l) => l(code));
+      exitListeners.forEach((l) => l(code, signal));
     };
-    child.on('exit', (code) => done(code));
-    child.on('error', () => done(null)); // could not be started
+    child.on('exit', (code, signal) => done(code, signal));
+    child.on('error', () => done(null, null)); // could not be started
     return {
       get pid() {
         return child.pid;

@@ -3,19 +3,25 @@
 // restarted at once, which also repairs a system proxy the dead engine left pointing at its port.
 // A crash loop stops the automatic restarts; the next call tries again. Electron-free: the shell
 // passes Electron's utilityProcess in as the spawner, Node passes forkSpawner().
+import type { Unsubscribe } from '../../../shared/api.ts';
 import type { ApiBackend } from '../../../shared/api-backend.ts';
 import { launchEngine } from './process-engine.ts';
-import type { EngineExit, ProcessEngineOptions, Spawner } from './process-engine.ts';
+import type { EngineExit, ProcessEngine, ProcessEngineOptions, Spawner } from './process-engine.ts';
 import { ReadyEngine } from './ready-engine.ts';
+import type { UpEvent } from './up-events.ts';
 
 export interface EngineHostOptions {
   spawn: Spawner;
   /** The init message (data dir, secret key); asked for at each (re)start. */
   init(): ProcessEngineOptions['init'] | Promise<ProcessEngineOptions['init']>;
-  /** The engine process died without being asked to. */
-  onCrash?(exit: EngineExit): void;
+  /** The engine process died without being asked to; `restarting` is false once it keeps dying. */
+  onCrash?(exit: EngineExit, restarting: boolean): void;
   /** A start failed. */
   onError?(err: unknown): void;
+  /** A new engine process started after a crash (the CLI reconnects its bridge). */
+  onRestarted?(engine: ProcessEngine): void;
+  /** A message from the engine process failed the protocol's checks and was dropped. */
+  onInvalid?(raw: unknown): void;
   /** At most this many automatic restarts per minute. */
   maxRestartsPerMinute?: number;
 }
@@ -27,6 +33,10 @@ export interface HostedEngine {
   pid(): number | undefined;
   /** The automatic restart after the last crash, if one is under way (tests wait on it). */
   restarting(): Promise<unknown> | null;
+  /** The engine process, started if none runs (the CLI's own requests go to it). */
+  process(): Promise<ProcessEngine>;
+  /** The core engine's events as `porthole up` prints them, from each engine process in turn. */
+  onUp(listener: (event: UpEvent) => void): Unsubscribe;
 }
 
 export function hostEngine(options: EngineHostOptions): HostedEngine {
@@ -34,14 +44,23 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
   let pid: number | undefined;
   let restart: Promise<unknown> | null = null;
   let quitting = false;
+  let crashed = false;
+  const upListeners = new Set<(event: UpEvent) => void>();
 
+  let current: ProcessEngine | null = null;
   const gate: ReadyEngine = new ReadyEngine({
     onError: options.onError,
     open: async () => {
       let launched: ApiBackend | null = null;
-      const engine = await launchEngine(options.spawn, { init: await options.init(), onExit: (exit) => onExit(launched, exit) });
+      const engine = await launchEngine(options.spawn, { init: await options.init(), onExit: (exit) => onExit(launched, exit), onInvalid: options.onInvalid });
       launched = engine;
+      current = engine;
       pid = engine.pid;
+      engine.onUp((event) => upListeners.forEach((l) => l(event)));
+      if (crashed && !quitting) {
+        crashed = false;
+        options.onRestarted?.(engine);
+      }
       return engine;
     },
   });
@@ -49,16 +68,17 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
   function onExit(engine: ApiBackend | null, exit: EngineExit): void {
     if (exit.expected || quitting || !engine) return;
     gate.lost(engine);
-    options.onCrash?.(exit);
+    crashed = true;
     const now = Date.now();
     crashes.push(now);
     while (crashes.length && now - crashes[0]! > 60_000) crashes.shift();
     const restarting = crashes.length <= (options.maxRestartsPerMinute ?? 3);
+    options.onCrash?.(exit, restarting);
     gate.notify({
       type: 'log',
       entry: {
         at: new Date(now).toISOString(), level: 'error',
-        message: `The engine stopped unexpectedly (exit code ${exit.code ?? 'none'}). ${restarting ? 'Restarting it.' : 'It keeps stopping: it will start again at your next action.'}`,
+        message: `The engine stopped unexpectedly (${exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code ?? 'none'}`}). ${restarting ? 'Restarting it.' : 'It keeps stopping: it will start again at your next action.'}`,
       },
     });
     if (restarting) restart = gate.ready().catch(() => undefined);
@@ -69,5 +89,13 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
     engine: { ...gate.api, stop: () => { quitting = true; return stop(); } },
     pid: () => pid,
     restarting: () => restart,
+    process: () => gate.ready().then((engine) => {
+      if (engine !== current || !current) throw new Error('the engine process changed while starting');
+      return current;
+    }),
+    onUp: (listener) => {
+      upListeners.add(listener);
+      return () => void upListeners.delete(listener);
+    },
   };
 }

@@ -5,9 +5,11 @@ import { ApiError } from '../../../shared/api.ts';
 import type { ApiEvent, Unsubscribe } from '../../../shared/api.ts';
 import type { ApiBackend } from '../../../shared/api-backend.ts';
 import { createApiClient } from '../../../shared/api-client.ts';
-import { looksImportable } from './importable.ts';
+import { looksImportable } from '../../../shared/sniff.ts';
+import { fromErrorWire } from './error-wire.ts';
 import { FromEngineSchema } from './protocol.ts';
-import type { ToEngine } from './protocol.ts';
+import type { CliRequest, CliResult, ToEngine } from './protocol.ts';
+import type { UpEvent } from './up-events.ts';
 
 /** A started engine process, whatever started it. */
 export interface ChildHandle {
@@ -15,7 +17,7 @@ export interface ChildHandle {
   send(message: ToEngine): void;
   onMessage(listener: (message: unknown) => void): void;
   /** Called once when the process is gone (exit code, or null when killed by a signal or it never started). */
-  onExit(listener: (code: number | null) => void): void;
+  onExit(listener: (code: number | null, signal?: string | null) => void): void;
   kill(): void;
 }
 
@@ -23,6 +25,8 @@ export type Spawner = () => ChildHandle;
 
 export interface EngineExit {
   code: number | null;
+  /** The signal that ended it, when the spawner can tell (a forked child can). */
+  signal?: string | null;
   /** True when the shell asked it to stop; false for a crash. */
   expected: boolean;
 }
@@ -33,30 +37,45 @@ export interface ProcessEngineOptions {
   onExit?(exit: EngineExit): void;
   /** How long a stop (bridge closed, system proxy restored) may take before the process is killed. */
   stopTimeoutMs?: number;
+  /** A message that failed the protocol's checks (dropped; the shell or CLI may say so). */
+  onInvalid?(raw: unknown): void;
 }
 
 export interface ProcessEngine extends ApiBackend {
   readonly pid: number | undefined;
+  /** The CLI's own requests (imports with the core outcomes, connect for `up`). */
+  cli(request: CliRequest): Promise<CliResult>;
+  /** The core engine's events as `porthole up` prints them (an init with followCore sends them). */
+  onUp(listener: (event: UpEvent) => void): Unsubscribe;
 }
 
 /** Spawns the engine process and resolves once its engine has started; rejects if it could not. */
 export function launchEngine(spawn: Spawner, options: ProcessEngineOptions): Promise<ProcessEngine> {
   const child = spawn();
   const pending = new Map<number, { resolve(reply: unknown): void; reject(err: Error): void }>();
+  const cliPending = new Map<number, { resolve(result: CliResult): void; reject(err: Error): void }>();
+  const upListeners = new Set<(event: UpEvent) => void>();
   const stops = new Map<number, () => void>();
   const listeners = new Set<(raw: unknown) => void>();
   let nextId = 1;
   let exited = false;
   let stopRequested = false;
-  let started: ((ok: boolean, message?: string) => void) | null = null;
+  let started: ((ok: boolean, message?: string, error?: Error) => void) | null = null;
 
   child.onMessage((raw) => {
     const parsed = FromEngineSchema.safeParse(raw);
-    if (!parsed.success) return;
+    if (!parsed.success) return void options.onInvalid?.(raw);
     const msg = parsed.data;
     if (msg.t === 'ready') started?.(true);
-    else if (msg.t === 'start-failed') started?.(false, msg.message);
-    else if (msg.t === 'reply') {
+    else if (msg.t === 'start-failed') started?.(false, msg.message, msg.error && fromErrorWire(msg.error));
+    else if (msg.t === 'up') {
+      for (const l of upListeners) l(msg.event);
+    } else if (msg.t === 'cli-reply') {
+      const p = cliPending.get(msg.id);
+      cliPending.delete(msg.id);
+      if (msg.reply.ok) p?.resolve(msg.reply.result);
+      else p?.reject(fromErrorWire(msg.reply.error));
+    } else if (msg.t === 'reply') {
       pending.get(msg.id)?.resolve(msg.reply);
       pending.delete(msg.id);
     } else if (msg.t === 'event') {
@@ -66,15 +85,17 @@ export function launchEngine(spawn: Spawner, options: ProcessEngineOptions): Pro
       stops.delete(msg.id);
     }
   });
-  child.onExit((code) => {
+  child.onExit((code, signal) => {
     exited = true;
-    started?.(false, `the engine process ended (exit code ${code ?? 'none'})`);
+    started?.(false, `the engine process ended (${signal ? `killed by ${signal}` : `exit code ${code ?? 'none'}`})`);
     const gone = new ApiError('unavailable', 'The engine stopped unexpectedly and is being restarted. Try again in a moment.');
     for (const p of pending.values()) p.reject(gone);
     pending.clear();
+    for (const p of cliPending.values()) p.reject(gone);
+    cliPending.clear();
     for (const done of stops.values()) done();
     stops.clear();
-    options.onExit?.({ code, expected: stopRequested });
+    options.onExit?.({ code, ...(signal !== undefined ? { signal } : {}), expected: stopRequested });
   });
 
   const api = createApiClient(
@@ -117,15 +138,25 @@ export function launchEngine(spawn: Spawner, options: ProcessEngineOptions): Pro
     stop,
     isImportable: looksImportable,
     subscribe: (listener: (event: ApiEvent) => void) => api.subscribe(listener),
+    cli: (request) => new Promise<CliResult>((resolve, reject) => {
+      if (exited) return reject(new ApiError('unavailable', 'The engine is not running. Try again in a moment.'));
+      const id = nextId++;
+      cliPending.set(id, { resolve, reject });
+      child.send({ t: 'cli', id, request });
+    }),
+    onUp: (listener) => {
+      upListeners.add(listener);
+      return () => void upListeners.delete(listener);
+    },
   };
 
   return new Promise<ProcessEngine>((resolve, reject) => {
-    started = (ok, message) => {
+    started = (ok, message, error) => {
       started = null;
       if (ok) return resolve(engine);
       stopRequested = true; // a failed start is reported by the rejection, not as a crash
       if (!exited) child.kill();
-      reject(new Error(message ?? 'the engine did not start'));
+      reject(Object.assign(new Error(message ?? 'the engine did not start'), error ? { cause: error } : {}));
     };
     child.send(options.init);
   });

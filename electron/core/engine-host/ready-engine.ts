@@ -5,7 +5,7 @@
 import { ApiError, METHOD_NAMES } from '../../../shared/api.ts';
 import type { ApiEvent, ApiMethods, Unsubscribe } from '../../../shared/api.ts';
 import type { ApiBackend } from '../../../shared/api-backend.ts';
-import { looksImportable } from './importable.ts';
+import { looksImportable } from '../../../shared/sniff.ts';
 
 export interface ReadyEngineOptions {
   /** Loads (or spawns) the engine and starts it; called again after a failure. */
@@ -14,10 +14,15 @@ export interface ReadyEngineOptions {
   onError?(err: unknown): void;
 }
 
-/** How a failed start reaches the person: what happened and that it will be tried again. */
+/**
+ * How a failed start reaches the person: what happened and that it will be tried again. The error
+ * itself stays the cause (the CLI tells it as it would have without an engine process).
+ */
 export function startFailure(err: unknown): ApiError {
   const why = err instanceof Error && err.message ? `: ${err.message.slice(0, 300)}` : '';
-  return new ApiError('unavailable', `Porthole's engine could not start${why}. It will try again; if it keeps failing, restart Porthole.`);
+  const failure = new ApiError('unavailable', `Porthole's engine could not start${why}. It will try again; if it keeps failing, restart Porthole.`);
+  failure.cause = err;
+  return failure;
 }
 
 export class ReadyEngine {

@@ -1,4 +1,5 @@
 // The engine's options, state snapshot and events (engine.ts), in a file of their own.
+import type { FailureCode } from '../../../shared/failures.ts';
 import type { ChannelSettings } from '../channels/index.ts';
 import type { ChannelReport } from '../catalog/refresh.ts';
 import type { RootChain } from '../lists/roots.ts';
@@ -52,7 +53,7 @@ export interface EngineEvents {
   progress: [{ tested: number; total: number; result: ProbeResult }];
   ready: [{ socks: string; http: string; server: CatalogServer; port: number; latencyMs: number | null }];
   switch: [{ from: string | null; to: string | null; reason: string }];
-  failure: [{ server: string; kind: string; message: string }];
+  failure: [{ server: string; kind: FailureCode; message: string }];
   state: [EngineState];
   servers: [CatalogServer[]];
   sources: [ChannelReport[]];

@@ -1,7 +1,7 @@
 // Runs one probe stage under a time limit and the round's abort signal, whatever the stage does with
 // its own signal. The limit may be a function: it is re-read while the stage runs, so a limit that
 // shrinks (adaptive-timeout.ts) also cuts stages already waiting.
-import { ProbeError } from './classify.ts';
+import { PortholeError } from '../../../shared/errors.ts';
 
 /** How often a live limit is re-read. */
 const RECHECK_MS = 100;
@@ -32,7 +32,7 @@ export function withDeadline<T>(
     };
     const onAbort = (): void => {
       ac.abort(parent.reason);
-      if (finish()) reject(new ProbeError('aborted', 'cancelled'));
+      if (finish()) reject(new PortholeError('aborted', 'cancelled'));
     };
     const check = (): void => {
       const ms = limit();
@@ -42,7 +42,7 @@ export function withDeadline<T>(
         return;
       }
       ac.abort();
-      if (finish()) reject(new ProbeError('timeout', `${what}: no answer within ${Math.round(ms)} ms`));
+      if (finish()) reject(new PortholeError('timeout', `${what}: no answer within ${Math.round(ms)} ms`));
     };
     if (parent.aborted) {
       onAbort();

@@ -3,7 +3,7 @@
 // node:http cannot reuse a hand-made stream for a second request, which the "unified delay" needs.
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
-import { ProbeError } from './classify.ts';
+import { PortholeError } from '../../../shared/errors.ts';
 
 export interface HttpAnswer {
   status: number;
@@ -69,10 +69,10 @@ export class HttpExchange {
 
   request(opts: HttpRequestOptions): Promise<HttpAnswer> {
     if (this.pending) return Promise.reject(new Error('HttpExchange: one request at a time'));
-    if (this.closed) return Promise.reject(this.failure ?? new ProbeError('reset', 'the connection is closed'));
+    if (this.closed) return Promise.reject(this.failure ?? new PortholeError('reset', 'the connection is closed'));
     return new Promise<HttpAnswer>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new ProbeError('timeout', `no complete answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
-      const onAbort = (): void => fail(new ProbeError('aborted', 'cancelled'));
+      const timer = setTimeout(() => fail(new PortholeError('timeout', `no complete answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+      const onAbort = (): void => fail(new PortholeError('aborted', 'cancelled'));
       const finish = (): void => {
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
@@ -130,8 +130,8 @@ export class HttpExchange {
       return;
     }
     if (err) p.reject(err);
-    else if (this.received === 0) p.reject(new ProbeError('reset', 'the connection closed without any answer'));
-    else p.reject(new ProbeError('reset', 'the connection closed in the middle of the answer'));
+    else if (this.received === 0) p.reject(new PortholeError('reset', 'the connection closed without any answer'));
+    else p.reject(new PortholeError('reset', 'the connection closed in the middle of the answer'));
   }
 
   private parse(): void {
@@ -148,7 +148,7 @@ export class HttpExchange {
   private parseHead(p: Pending): boolean {
     const end = this.buf.indexOf('\r\n\r\n');
     if (end < 0) {
-      if (this.buf.length > MAX_HEAD) throw new ProbeError('bad-reply', 'the answer headers are too long');
+      if (this.buf.length > MAX_HEAD) throw new PortholeError('bad-reply', 'the answer headers are too long');
       if (this.buf.length >= 5 && !this.buf.subarray(0, 5).equals(Buffer.from('HTTP/'))) throw notHttp(this.buf);
       return false;
     }
@@ -161,7 +161,7 @@ export class HttpExchange {
     const headers = new Map<string, string>();
     for (const line of headerLines) {
       const i = line.indexOf(':');
-      if (i <= 0) throw new ProbeError('bad-reply', `malformed header line "${line.slice(0, 40)}"`);
+      if (i <= 0) throw new PortholeError('bad-reply', `malformed header line "${line.slice(0, 40)}"`);
       const name = line.slice(0, i).trim().toLowerCase();
       const value = line.slice(i + 1).trim();
       headers.set(name, headers.has(name) ? `${headers.get(name)}, ${value}` : value);
@@ -181,7 +181,7 @@ export class HttpExchange {
     } else if (te.includes('chunked')) {
       this.body = { mode: 'chunked', left: 0, read: 0, chunkLeft: -1, trailer: false };
     } else if (cl !== undefined) {
-      if (!/^\d+$/.test(cl)) throw new ProbeError('bad-reply', `bad content-length "${cl.slice(0, 20)}"`);
+      if (!/^\d+$/.test(cl)) throw new PortholeError('bad-reply', `bad content-length "${cl.slice(0, 20)}"`);
       this.body = { mode: 'length', left: Number(cl), read: 0, chunkLeft: 0, trailer: false };
     } else {
       this.body = { mode: 'close', left: 0, read: 0, chunkLeft: 0, trailer: false };
@@ -218,11 +218,11 @@ export class HttpExchange {
       if (body.chunkLeft < 0) {
         const end = this.buf.indexOf('\r\n');
         if (end < 0) {
-          if (this.buf.length > 1024) throw new ProbeError('bad-reply', 'bad chunk header');
+          if (this.buf.length > 1024) throw new PortholeError('bad-reply', 'bad chunk header');
           return;
         }
         const size = /^([0-9a-fA-F]{1,8})(?:;.*)?$/.exec(this.buf.subarray(0, end).toString('latin1'));
-        if (!size) throw new ProbeError('bad-reply', 'bad chunk header');
+        if (!size) throw new PortholeError('bad-reply', 'bad chunk header');
         this.buf = this.buf.subarray(end + 2);
         const n = parseInt(size[1]!, 16);
         if (n === 0) {
@@ -271,7 +271,7 @@ export class HttpExchange {
   }
 }
 
-function notHttp(start: Buffer): ProbeError {
+function notHttp(start: Buffer): PortholeError {
   const shown = start.subarray(0, 24).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
-  return new ProbeError('bad-reply', `the answer is not HTTP ("${shown}")`);
+  return new PortholeError('bad-reply', `the answer is not HTTP ("${shown}")`);
 }

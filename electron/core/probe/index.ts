@@ -5,7 +5,7 @@ export type { EntryProbeContext } from './probe-entry.ts';
 export { DEFAULT_PROBE_URLS, parseProbeUrl, probeUrlsFor } from './probe-url.ts';
 export type { ProbeTarget } from './probe-url.ts';
 export { AdaptiveLimit, DEFAULT_CONCURRENCY } from './concurrency.ts';
-export { describeFailure, failureKind, isLocalError, LOCAL_ERROR_CODES, ProbeError } from './classify.ts';
+export { describeFailure, failureKind } from './classify.ts';
 export { sampleThroughput } from './throughput.ts';
 export { tcpCheck } from './tcp-check.ts';
 export type {

@@ -3,7 +3,9 @@
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { Entry } from '../../../shared/entry.ts';
-import { describeFailure, errorCode, failureKind, ProbeError, toFailure } from './classify.ts';
+import { PortholeError } from '../../../shared/errors.ts';
+import { errnoOf } from '../net/errno.ts';
+import { describeFailure, failureKind, toFailure } from './classify.ts';
 import { HttpExchange, type HttpAnswer } from './http-exchange.ts';
 import { parseProbeUrl, type ProbeTarget } from './probe-url.ts';
 import { withDeadline } from './deadline.ts';
@@ -173,14 +175,15 @@ function requestFailure(entry: Entry, err: unknown, received: number, target: Pr
     const detail = `${err instanceof Error ? err.message : String(err)}; no reply at all: ${what}, or the server is down`;
     return { kind, stage: 'handshake', message: describeFailure(kind, 'handshake', detail) };
   }
-  const code = errorCode(err) ?? (err as { code?: unknown } | null)?.code;
+  const code = errnoOf(err) ?? (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|^ERR_TLS_|^ERR_SSL_/.test(code)) {
     return { kind: 'blocked', stage: 'request', message: describeFailure('blocked', 'request', `the certificate of ${target.url} is not valid (${code}): the connection may be intercepted`) };
   }
   if (kind === 'reset') {
     return { kind: 'blocked', stage: 'request', message: describeFailure('blocked', 'request', `the connection to ${target.url} was cut (${err instanceof Error ? err.message : String(err)})`) };
   }
-  if (err instanceof ProbeError && kind === 'timeout') {
+  // The prober's own deadline (not an upstream's connect timeout).
+  if (err instanceof PortholeError && err.upstream === undefined && kind === 'timeout') {
     return { kind, stage: 'request', message: describeFailure(kind, 'request', `${target.url} did not answer through the proxy: ${err.message}`) };
   }
   return toFailure(err, 'request');

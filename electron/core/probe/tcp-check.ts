@@ -2,12 +2,12 @@
 // separately from the connector's handshake and tells "refused"/"no answer" apart cheaply.
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { ProbeError } from './classify.ts';
+import { PortholeError } from '../../../shared/errors.ts';
 
 export function tcpCheck(host: string, port: number, options: { signal: AbortSignal; timeoutMs: number }): Promise<number> {
   return new Promise((resolve, reject) => {
     if (options.signal.aborted) {
-      reject(new ProbeError('aborted', 'cancelled'));
+      reject(new PortholeError('aborted', 'cancelled'));
       return;
     }
     const started = performance.now();
@@ -20,11 +20,11 @@ export function tcpCheck(host: string, port: number, options: { signal: AbortSig
     };
     const onAbort = (): void => {
       cleanup();
-      reject(new ProbeError('aborted', 'cancelled'));
+      reject(new PortholeError('aborted', 'cancelled'));
     };
     const timer = setTimeout(() => {
       cleanup();
-      reject(new ProbeError('timeout', `no TCP answer from ${host}:${port} within ${options.timeoutMs} ms`));
+      reject(new PortholeError('timeout', `no TCP answer from ${host}:${port} within ${options.timeoutMs} ms`));
     }, options.timeoutMs);
     options.signal.addEventListener('abort', onAbort, { once: true });
     try {

@@ -1,6 +1,6 @@
 // The optional short download sample: N bytes through the proxy from the probe target, in bytes/s.
 import type { Entry } from '../../../shared/entry.ts';
-import { ProbeError } from './classify.ts';
+import { PortholeError } from '../../../shared/errors.ts';
 import { HttpExchange } from './http-exchange.ts';
 import { parseProbeUrl } from './probe-url.ts';
 import { withDeadline } from './deadline.ts';
@@ -17,7 +17,7 @@ export interface ThroughputContext {
 /** Downloads up to `bytes` of `url` through entry:port; resolves with bytes per second. */
 export async function sampleThroughput(entry: Entry, port: number, url: string, bytes: number, ctx: ThroughputContext): Promise<number> {
   const target = parseProbeUrl(url);
-  if (target.tls) throw new ProbeError('other', 'throughput samples use plain http:// URLs');
+  if (target.tls) throw new PortholeError('other', 'throughput samples use plain http:// URLs');
   const upstream = ctx.upstreamFor(entry, port);
   const stream = await withDeadline(ctx.signal, ctx.handshakeTimeoutMs, 'proxy handshake',
     (signal) => upstream.connect({ host: target.host, port: target.port }, { signal, timeoutMs: ctx.handshakeTimeoutMs }),
@@ -25,7 +25,7 @@ export async function sampleThroughput(entry: Entry, port: number, url: string, 
   const exchange = new HttpExchange(stream);
   try {
     const answer = await exchange.request({ path: target.path, host: target.hostHeader, timeoutMs: ctx.timeoutMs, signal: ctx.signal, maxBody: bytes });
-    if (answer.status < 200 || answer.status > 299) throw new ProbeError('blocked', `HTTP ${answer.status} from ${url}`);
+    if (answer.status < 200 || answer.status > 299) throw new PortholeError('blocked', `HTTP ${answer.status} from ${url}`);
     // Time from the first byte: the rate of the transfer itself, not of the round trip before it.
     const seconds = Math.max(answer.totalMs - answer.firstByteMs, 1) / 1000;
     return Math.round(answer.bodyBytes / seconds);

@@ -1,18 +1,11 @@
 // Shapes shared by the prober, its callers (engine, CLI, UI) and its tests.
 import type { Entry } from '../../../shared/entry.ts';
+import type { ProbeFailureCode } from '../../../shared/failures.ts';
 import type { Upstream } from '../bridge/upstreams/types.ts';
 import type { AdaptiveTimeoutOptions } from './adaptive-timeout.ts';
 
-/**
- * Why a probe failed. The upstream kinds, plus:
- *   blocked – the proxy works (handshake done) but the probe URL is refused by the path to it
- *             (451/403/other non-2xx, a reset or a block page in the middle of the request);
- *   local   – this computer ran out of sockets/ports (EMFILE, ENFILE, EADDRNOTAVAIL, ENOBUFS) and
- *             the server could not be tested; it says nothing about the server.
- */
-export type ProbeFailureKind =
-  | 'refused' | 'timeout' | 'reset' | 'auth' | 'bad-reply' | 'blocked'
-  | 'unreachable' | 'dns' | 'local' | 'aborted' | 'other';
+/** Why a probe failed: a code of the one failure table (shared/failures.ts, PROBE_FAILURES). */
+export type ProbeFailureKind = ProbeFailureCode;
 
 /** Where in the probe it failed. */
 export type ProbeStage = 'connect' | 'handshake' | 'request' | 'latency';

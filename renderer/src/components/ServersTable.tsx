@@ -1,6 +1,7 @@
 // The power users' table: every server with its measurements, sortable, with per-row actions.
 import { useTranslation } from 'react-i18next';
 import type { Server } from '../../../shared/api.ts';
+import { FAILURES } from '../../../shared/failures.ts';
 import { countryName, dateTime, latency, percent, relativeTime } from '../format.ts';
 import { SORT_KEYS, nextSort, sortServers } from '../views/servers-sort.ts';
 import type { Sort, SortKey } from '../views/servers-sort.ts';
@@ -86,7 +87,7 @@ export function ServersTable({ servers, sort, onSort, selected, onSelect, action
               <td className="col-tested">{s.status === 'testing' ? t('servers.testing') : (relativeTime(t, s.lastTested) ?? t('servers.never'))}</td>
               <td className="col-source">{s.publisher ?? t(`servers.origin.${s.origin}`)}</td>
               <td className="failure">
-                {s.needs ? t('formats.needs', { name: s.needs }) : s.failure ? t(`failure.${s.failure.kind}`) : ''}
+                {s.needs ? t('formats.needs', { name: s.needs }) : s.failure ? t(FAILURES[s.failure.kind].i18n) : ''}
                 {s.protocol === 'mtproto' && <span className="badge">{t('formats.telegramOnly')}</span>}
                 {s.insecureTls && <span className="badge badge-warn" title={t('formats.insecureHint')}>{t('formats.insecure')}</span>}
                 {s.expired && <span className="badge badge-warn" title={t('expiry.hint', { since: dateTime(lang, s.expired.since), until: dateTime(lang, s.expired.usedUntil) })}>{t('expiry.badge')}</span>}

@@ -1,4 +1,5 @@
 // English. The reference: ru and kk must have the same keys (checked by test/ui/i18n.test.ts).
+import { failureEn } from './failure-text.ts';
 export const en = {
   app: {
     loading: 'Starting…',
@@ -137,19 +138,7 @@ export const en = {
     addedOne: 'Server added. Run “Test all” to measure it.',
     addInvalid: 'This link is not a server link Porthole understands.',
   },
-  failure: {
-    refused: 'Connection refused',
-    timeout: 'No answer',
-    reset: 'Connection cut',
-    auth: 'Wrong password',
-    'bad-reply': 'Unexpected answer',
-    unreachable: 'Unreachable',
-    dns: 'Name not found',
-    aborted: 'Cancelled',
-    'wrong-content': 'Blocked (page replaced)',
-    expired: 'Expired',
-    other: 'Other error',
-  },
+  failure: failureEn,
   share: {
     title_one: 'Share {{count}} server',
     title_other: 'Share {{count}} servers',

@@ -1,4 +1,5 @@
 // Қазақша. Same keys as en.ts (plural forms: _one, _other); checked by test/ui/i18n.test.ts.
+import { failureKk } from './failure-text.ts';
 export const kk = {
   app: {
     loading: 'Іске қосылуда…',
@@ -137,19 +138,7 @@ export const kk = {
     addedOne: 'Сервер қосылды. Оны өлшеу үшін «Барлығын тексеру» түймесін басыңыз.',
     addInvalid: 'Porthole бұл сілтемені сервер сілтемесі ретінде түсінбейді.',
   },
-  failure: {
-    refused: 'Қосылудан бас тартты',
-    timeout: 'Жауап жоқ',
-    reset: 'Байланыс үзілді',
-    auth: 'Құпиясөз қате',
-    'bad-reply': 'Күтпеген жауап',
-    unreachable: 'Қолжетімсіз',
-    dns: 'Атау табылмады',
-    aborted: 'Тоқтатылды',
-    'wrong-content': 'Бұғатталған (бет ауыстырылған)',
-    expired: 'Мерзімі өткен',
-    other: 'Басқа қате',
-  },
+  failure: failureKk,
   share: {
     title_one: '{{count}} серверді бөлісу',
     title_other: '{{count}} серверді бөлісу',

@@ -1,4 +1,5 @@
 // Русский. Same keys as en.ts (plural forms: _one, _few, _many, _other); checked by test/ui/i18n.test.ts.
+import { failureRu } from './failure-text.ts';
 export const ru = {
   app: {
     loading: 'Запуск…',
@@ -144,19 +145,7 @@ export const ru = {
     addedOne: 'Сервер добавлен. Нажмите «Проверить все», чтобы измерить его.',
     addInvalid: 'Porthole не понимает эту ссылку как ссылку на сервер.',
   },
-  failure: {
-    refused: 'Соединение отклонено',
-    timeout: 'Нет ответа',
-    reset: 'Соединение оборвано',
-    auth: 'Неверный пароль',
-    'bad-reply': 'Неожиданный ответ',
-    unreachable: 'Недоступен',
-    dns: 'Имя не найдено',
-    aborted: 'Отменено',
-    'wrong-content': 'Блокировка (страница подменена)',
-    expired: 'Истёк срок',
-    other: 'Другая ошибка',
-  },
+  failure: failureRu,
   share: {
     title_one: 'Поделиться {{count}} сервером',
     title_few: 'Поделиться {{count}} серверами',

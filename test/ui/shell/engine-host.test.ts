@@ -67,7 +67,7 @@ describe('engine host (forked child)', () => {
     const first = host.pid()!;
     process.kill(first, 'SIGKILL');
     await until(() => crashes.length === 1);
-    expect(crashes[0]).toEqual({ code: null, expected: false });
+    expect(crashes[0]).toEqual({ code: null, signal: 'SIGKILL', expected: false });
     expect(events.some((e) => e.type === 'log' && e.entry.level === 'error' && /stopped unexpectedly/.test(e.entry.message))).toBe(true);
     await host.restarting();
     const second = host.pid()!;

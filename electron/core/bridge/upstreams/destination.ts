@@ -1,27 +1,17 @@
-// Checks and formats destinations and proxy endpoints.
+// Checks destinations before they go on the wire (formatting lives in net/destination.ts).
 import net from 'node:net';
-import { UpstreamError } from './types.ts';
+import { PortholeError } from '../../../../shared/errors.ts';
+import { bareHost } from '../../../../shared/ip.ts';
 import type { Destination } from './types.ts';
 
-/** Strips the brackets of "[v6]" literals. */
-export function bareHost(host: string): string {
-  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-}
-
-/** "host:port", with IPv6 literals in brackets. */
-export function hostPort(host: string, port: number): string {
-  const bare = bareHost(host);
-  return net.isIPv6(bare) ? `[${bare}]:${port}` : `${bare}:${port}`;
-}
-
 /**
- * Throws UpstreamError 'other' unless dest is usable on the wire: port 1-65535; host an IP literal or a
+ * Throws a PortholeError 'other' unless dest is usable on the wire: port 1-65535; host an IP literal or a
  * name of at most 255 bytes without spaces or control characters (so it cannot inject into a request).
  */
 export function checkDestination(dest: Destination, upstream: string): Destination {
   const host = bareHost(dest.host);
   const bad = (why: string): never => {
-    throw new UpstreamError('other', upstream, `${upstream}: bad destination ${JSON.stringify(dest.host)}:${dest.port}: ${why}`);
+    throw new PortholeError('other', `${upstream}: bad destination ${JSON.stringify(dest.host)}:${dest.port}: ${why}`, { upstream });
   };
   if (!Number.isInteger(dest.port) || dest.port < 1 || dest.port > 65535) bad('port out of range');
   if (host.length === 0) bad('empty host');

@@ -1,12 +1,13 @@
 // One connect attempt under a deadline and an abort signal. Every socket the attempt opens is
 // registered with track(); on failure, timeout or abort they are all destroyed and the caller gets one
 // UpstreamError. On success nothing is destroyed and the temporary error listeners are removed.
+import { PortholeError } from '../../../../shared/errors.ts';
 import { once } from 'node:events';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { toUpstreamError } from './errors.ts';
-import { UpstreamError } from './types.ts';
+import { type UpstreamError } from './types.ts';
 import type { ConnectOptions } from './types.ts';
 
 /** Bound on connect + handshake when the caller gives none. */
@@ -26,7 +27,7 @@ const swallow = (): void => {};
 export async function guardedConnect<T>(upstream: string, options: ConnectOptions | undefined, attempt: (guard: Guard) => Promise<T>): Promise<T> {
   const signal = options?.signal;
   const timeoutMs = options?.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  if (signal?.aborted) throw new UpstreamError('aborted', upstream, `${upstream}: connect aborted`, { cause: signal.reason });
+  if (signal?.aborted) throw new PortholeError('aborted', `${upstream}: connect aborted`, { upstream, cause: signal.reason });
   const tracked = new Set<Duplex>();
   let failure: UpstreamError | null = null;
   let rejectStopped: (err: UpstreamError) => void = swallow;
@@ -40,8 +41,8 @@ export async function guardedConnect<T>(upstream: string, options: ConnectOption
     for (const s of tracked) s.destroy();
     rejectStopped(err);
   };
-  const timer = setTimeout(() => fail(new UpstreamError('timeout', upstream, `${upstream}: no connection within ${timeoutMs} ms`)), timeoutMs);
-  const onAbort = (): void => fail(new UpstreamError('aborted', upstream, `${upstream}: connect aborted`, { cause: signal?.reason }));
+  const timer = setTimeout(() => fail(new PortholeError('timeout', `${upstream}: no connection within ${timeoutMs} ms`, { upstream })), timeoutMs);
+  const onAbort = (): void => fail(new PortholeError('aborted', `${upstream}: connect aborted`, { upstream, cause: signal?.reason }));
   signal?.addEventListener('abort', onAbort, { once: true });
   const guard: Guard = {
     upstream,

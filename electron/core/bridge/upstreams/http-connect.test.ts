@@ -1,9 +1,10 @@
 // HTTP CONNECT against scripted fake proxies (the real tinyproxy is in test/interop).
+import { PortholeError } from '../../../../shared/errors.ts';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectRequest, HttpConnectUpstream, parseResponseHead } from './http-connect.ts';
-import { UpstreamError } from './types.ts';
+import { type UpstreamError } from './types.ts';
 
 describe('CONNECT request and response head', () => {
   it('asks for host:port with Basic credentials, IPv6 in brackets', () => {
@@ -94,21 +95,21 @@ describe('HttpConnectUpstream with a scripted proxy', () => {
     for (const [pieces, kind, message] of cases) {
       const port = await fakeProxy(pieces);
       const err = await upstream(port).connect({ host: 'a.test', port: 1 }).catch((e: unknown) => e);
-      expect(err, pieces[0]).toBeInstanceOf(UpstreamError);
-      expect((err as UpstreamError).kind).toBe(kind);
+      expect(err, pieces[0]).toBeInstanceOf(PortholeError);
+      expect((err as UpstreamError).code).toBe(kind);
       expect((err as UpstreamError).message).toMatch(message);
     }
     const closing = net.createServer((s) => s.once('data', () => s.end()));
     servers.push(closing);
     await new Promise<void>((r) => closing.listen(0, '127.0.0.1', r));
     const err = await upstream((closing.address() as AddressInfo).port).connect({ host: 'a.test', port: 1 }).catch((e: unknown) => e);
-    expect((err as UpstreamError).kind).toBe('bad-reply');
+    expect((err as UpstreamError).code).toBe('bad-reply');
     expect((err as UpstreamError).message).toMatch(/without answering/);
   });
 
   it('refuses destinations that could inject into the request', async () => {
     const err = await upstream(1).connect({ host: 'a.test\r\nX-Evil: 1', port: 80 }).catch((e: unknown) => e);
-    expect((err as UpstreamError).kind).toBe('other');
+    expect((err as UpstreamError).code).toBe('other');
     expect((err as UpstreamError).message).toMatch(/forbidden characters/);
   });
 });

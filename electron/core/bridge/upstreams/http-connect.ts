@@ -1,13 +1,15 @@
 // HTTP and HTTPS (TLS to the proxy) CONNECT upstreams (RFC 9110 §9.3.6) with Basic authentication.
 // The destination goes to the proxy as given (names stay names: the proxy resolves them).
 // Bytes the proxy sends after the response head belong to the tunnel and are put back (unshift).
+import { PortholeError } from '../../../../shared/errors.ts';
 import type net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { checkDestination, hostPort } from './destination.ts';
+import { checkDestination } from './destination.ts';
+import { hostPort } from '../../net/destination.ts';
 import { guardedConnect, openTcp, openTls } from './guard.ts';
 import { handOff } from './handoff.ts';
 import type { Guard, TlsClientOptions } from './guard.ts';
-import { UpstreamError } from './types.ts';
+import { type UpstreamError } from './types.ts';
 import type { ConnectOptions, Destination, Upstream } from './types.ts';
 
 /** A response head longer than this is garbage, not a proxy. */
@@ -99,28 +101,28 @@ export class HttpConnectUpstream implements Upstream {
         try {
           head = parseResponseHead(buffered);
         } catch (err) {
-          fail(new UpstreamError('bad-reply', upstream, `${upstream}: ${(err as Error).message}`, { stage: 'proxy' }));
+          fail(new PortholeError('bad-reply', `${upstream}: ${(err as Error).message}`, { upstream, hop: 'proxy' }));
           return;
         }
         if (!head) return;
         // 407 is the standard answer; tinyproxy answers 401 to wrong credentials.
         if (head.status === 407 || head.status === 401) {
           const why = sentCredentials ? 'the proxy rejected the username or password' : 'the proxy requires authentication';
-          fail(new UpstreamError('auth', upstream, `${upstream}: ${why} (${head.status} ${head.reason})`.trimEnd(), { stage: 'proxy' }));
+          fail(new PortholeError('auth', `${upstream}: ${why} (${head.status} ${head.reason})`.trimEnd(), { upstream, hop: 'proxy' }));
           return;
         }
         if (head.status < 200 || head.status > 299) {
           // 500-504 answers to CONNECT are how proxies say they could not reach the destination
           // (tinyproxy: 500 "Unable to connect", squid: 503, others 502/504).
           const stage = head.status >= 500 && head.status <= 504 ? 'destination' : 'proxy';
-          fail(new UpstreamError('bad-reply', upstream, `${upstream}: CONNECT answered ${head.status} ${head.reason}`.trimEnd(), { stage }));
+          fail(new PortholeError('bad-reply', `${upstream}: CONNECT answered ${head.status} ${head.reason}`.trimEnd(), { upstream, hop: stage }));
           return;
         }
         cleanup();
         handOff(socket, [buffered.subarray(head.length)]);
         resolve();
       };
-      const onEnd = (): void => fail(new UpstreamError('bad-reply', upstream, `${upstream}: the proxy closed the connection without answering CONNECT`, { stage: 'proxy' }));
+      const onEnd = (): void => fail(new PortholeError('bad-reply', `${upstream}: the proxy closed the connection without answering CONNECT`, { upstream, hop: 'proxy' }));
       // Socket errors are classified by the guard (the socket is tracked there).
       const onError = (err: Error): void => {
         cleanup();

@@ -13,8 +13,8 @@ import type { Upstream } from './types.ts';
 import { VlessUpstream } from './vless.ts';
 import { VmessUpstream } from './vmess.ts';
 
-export { UpstreamError } from './types.ts';
-export type { ConnectOptions, Destination, UdpRelay, Upstream, UpstreamErrorKind, UpstreamErrorStage } from './types.ts';
+export { isUpstreamError } from './types.ts';
+export type { ConnectOptions, UpstreamError, Destination, UdpRelay, Upstream, UpstreamErrorKind, UpstreamErrorStage } from './types.ts';
 export { DirectUpstream, DIRECT_ID } from './direct.ts';
 export { Socks5Upstream } from './socks5.ts';
 export { HttpConnectUpstream } from './http-connect.ts';

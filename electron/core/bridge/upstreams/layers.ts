@@ -1,16 +1,17 @@
 // The layered dialer of the 2026 transports: TCP → optional TLS (SNI, ALPN, a pinned certificate,
 // insecure only when the entry says so) → optional WebSocket (path, Host header) → a byte stream for
 // the proxy protocol on top (Trojan, VLESS, VMess, Shadowsocks). Every socket is tracked by the guard.
+import { PortholeError } from '../../../../shared/errors.ts';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { Tls, Transport } from '../../../../shared/entry.ts';
-import { hostPort } from './destination.ts';
+import { hostPort } from '../../net/destination.ts';
 import { openTcp, SOCKET_DEFAULTS } from './guard.ts';
 import type { Guard, TlsClientOptions } from './guard.ts';
-import { UpstreamError } from './types.ts';
+
 import { openWebSocket } from './websocket-layer.ts';
 
 export interface LayerSettings {
@@ -101,9 +102,7 @@ async function openTlsLayer(guard: Guard, settings: LayerSettings): Promise<tls.
     const cert = socket.getPeerCertificate(false);
     const actual = cert.raw ? certificatePin(cert.raw) : '';
     if (actual !== pinned) {
-      throw new UpstreamError('bad-reply', guard.upstream,
-        `${guard.upstream}: the server's certificate is not the pinned one (SHA-256 ${actual || 'missing'}, expected ${pinned}): someone may be intercepting the connection`,
-        { stage: 'proxy' });
+      throw new PortholeError('bad-reply', `${guard.upstream}: the server's certificate is not the pinned one (SHA-256 ${actual || 'missing'}, expected ${pinned}): someone may be intercepting the connection`, { upstream: guard.upstream, hop: 'proxy' });
     }
   }
   checked = true;

@@ -1,9 +1,9 @@
 // A pass-through Duplex over a proxy connection whose server puts a short reply header in front of
 // the first bytes it sends back (VLESS). Writes go straight to the inner stream (its backpressure is
 // ours); reads drop the header once it is complete, then pass the rest on unchanged.
+import { PortholeError } from '../../../../shared/errors.ts';
 import { Duplex } from 'node:stream';
 import { toUpstreamError } from './errors.ts';
-import { UpstreamError } from './types.ts';
 
 /**
  * Given the bytes received so far, the header's length once it is complete, or null while it is not;
@@ -30,7 +30,7 @@ export class ReplyHeaderStream extends Duplex {
     inner.on('data', (data: Buffer) => this.onData(data));
     inner.on('end', () => {
       if (this.parse && this.pending.length > 0) {
-        this.destroy(new UpstreamError('bad-reply', upstream, `${upstream}: the server closed the connection in the middle of its reply header`, { stage: 'proxy' }));
+        this.destroy(new PortholeError('bad-reply', `${upstream}: the server closed the connection in the middle of its reply header`, { upstream, hop: 'proxy' }));
         return;
       }
       this.push(null);
@@ -49,11 +49,11 @@ export class ReplyHeaderStream extends Duplex {
       try {
         length = this.parse(this.pending);
       } catch (err) {
-        this.destroy(new UpstreamError('bad-reply', this.upstream, `${this.upstream}: ${(err as Error).message}`, { cause: err, stage: 'proxy' }));
+        this.destroy(new PortholeError('bad-reply', `${this.upstream}: ${(err as Error).message}`, { upstream: this.upstream, cause: err, hop: 'proxy' }));
         return;
       }
       if (length === null) {
-        if (this.pending.length > MAX_HEADER) this.destroy(new UpstreamError('bad-reply', this.upstream, `${this.upstream}: the reply header is too long`, { stage: 'proxy' }));
+        if (this.pending.length > MAX_HEADER) this.destroy(new PortholeError('bad-reply', `${this.upstream}: the reply header is too long`, { upstream: this.upstream, hop: 'proxy' }));
         return;
       }
       this.parse = null;

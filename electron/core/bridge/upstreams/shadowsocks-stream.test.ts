@@ -1,6 +1,7 @@
 // ShadowsocksStream against a scripted in-process Shadowsocks server (the real ss-server is in
 // test/interop): coalescing of the address header, half-close, backpressure, and failure modes; under
 // every cipher provider profile, with chacha20 (where the profiles differ) and AES-GCM.
+import { PortholeError } from '../../../../shared/errors.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -12,8 +13,8 @@ import { CipherProvider, PROVIDER_PROFILES } from './shadowsocks-crypto.ts';
 import type { ProfileName } from './shadowsocks-crypto.ts';
 import { ShadowsocksStream } from './shadowsocks-stream.ts';
 import type { ShadowsocksStreamOptions } from './shadowsocks-stream.ts';
-import { encodeSocksAddress } from './socks-address.ts';
-import { UpstreamError } from './types.ts';
+import { encodeAddress as encodeSocksAddress } from '../../net/socks5-address.ts';
+import { type UpstreamError } from './types.ts';
 
 const header = encodeSocksAddress({ host: 'target.test', port: 80 });
 
@@ -195,8 +196,8 @@ describe.each(CASES)('ShadowsocksStream, $method, provider $profile', ({ profile
     wire[wire.length - 1] = (wire[wire.length - 1] ?? 0) ^ 0xff;
     server.socket.write(wire);
     const err = await failed;
-    expect(err).toBeInstanceOf(UpstreamError);
-    expect(err.kind).toBe('auth');
+    expect(err).toBeInstanceOf(PortholeError);
+    expect(err.code).toBe('auth');
     expect(err.message).toMatch(/failed authentication/);
     expect(client.destroyed).toBe(true);
   });
@@ -210,7 +211,7 @@ describe.each(CASES)('ShadowsocksStream, $method, provider $profile', ({ profile
     const wire = server.sealer.seal([Buffer.from('reply')]);
     server.socket.end(wire.subarray(0, wire.length - 4));
     const err = await failed;
-    expect(err.kind).toBe('bad-reply');
+    expect(err.code).toBe('bad-reply');
     expect(err.message).toMatch(/middle of a chunk/);
   });
 
@@ -220,7 +221,7 @@ describe.each(CASES)('ShadowsocksStream, $method, provider $profile', ({ profile
     const started = Date.now();
     client.write('GET / HTTP/1.1\r\n\r\n');
     const err = await failed;
-    expect(err.kind).toBe('timeout');
+    expect(err.code).toBe('timeout');
     expect(err.message).toMatch(/wrong password or cipher/);
     expect(Date.now() - started).toBeLessThan(1500);
   });

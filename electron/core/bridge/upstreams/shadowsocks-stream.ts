@@ -9,6 +9,7 @@
 // write within headerDelayMs (a server-speaks-first protocol), the header goes alone.
 // An ss-server that cannot authenticate us says nothing and keeps the connection open (anti-probing),
 // so a tunnel whose request got no byte back within firstReplyTimeoutMs fails with 'timeout'.
+import { PortholeError } from '../../../../shared/errors.ts';
 import { randomBytes } from 'node:crypto';
 import { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
@@ -16,7 +17,6 @@ import { toUpstreamError } from './errors.ts';
 import { AeadAuthError, AeadOpener, AeadSealer, sealedLength } from './shadowsocks-aead.ts';
 import type { CipherSpec } from './shadowsocks-aead.ts';
 import type { CipherProvider } from './shadowsocks-crypto.ts';
-import { UpstreamError } from './types.ts';
 
 export interface ShadowsocksStreamOptions {
   /** The upstream's description, for errors. */
@@ -97,9 +97,9 @@ export class ShadowsocksStream extends Duplex {
     socket.on('close', () => {
       if (this.destroyed) return;
       // A clean close comes after both FINs: our readable already ended and drains on its own.
-      if (!this.sawEnd) this.destroy(new UpstreamError('reset', this.upstream, `${this.upstream}: the connection closed unexpectedly`));
+      if (!this.sawEnd) this.destroy(new PortholeError('reset', `${this.upstream}: the connection closed unexpectedly`, { upstream: this.upstream }));
       // A write still waiting for the socket would wait forever (later writes fail on their own).
-      else if (this.writeCallback) this.destroy(new UpstreamError('reset', this.upstream, `${this.upstream}: the connection closed before our data was sent`));
+      else if (this.writeCallback) this.destroy(new PortholeError('reset', `${this.upstream}: the connection closed before our data was sent`, { upstream: this.upstream }));
     });
     socket.on('drain', () => this.onDrain());
   }
@@ -187,8 +187,7 @@ export class ShadowsocksStream extends Duplex {
   private armReplyTimer(): void {
     if (this.receivedAny || this.replyTimer || this.firstReplyTimeoutMs <= 0) return;
     this.replyTimer = setTimeout(() => {
-      this.destroy(new UpstreamError('timeout', this.upstream,
-        `${this.upstream}: no reply within ${this.firstReplyTimeoutMs} ms after the request (wrong password or cipher, or the destination does not answer)`));
+      this.destroy(new PortholeError('timeout', `${this.upstream}: no reply within ${this.firstReplyTimeoutMs} ms after the request (wrong password or cipher, or the destination does not answer)`, { upstream: this.upstream }));
     }, this.firstReplyTimeoutMs);
   }
 
@@ -203,7 +202,7 @@ export class ShadowsocksStream extends Duplex {
       plain = this.opener.open(data);
     } catch (err) {
       const message = err instanceof AeadAuthError ? err.message : String(err);
-      this.destroy(new UpstreamError('auth', this.upstream, `${this.upstream}: ${message}`, { cause: err, stage: 'proxy' }));
+      this.destroy(new PortholeError('auth', `${this.upstream}: ${message}`, { upstream: this.upstream, cause: err, hop: 'proxy' }));
       return;
     }
     if (plain.length === 0) return;
@@ -220,7 +219,7 @@ export class ShadowsocksStream extends Duplex {
   private onSocketEnd(): void {
     this.sawEnd = true;
     if (this.opener.midChunk) {
-      this.destroy(new UpstreamError('bad-reply', this.upstream, `${this.upstream}: the server closed the stream in the middle of a chunk`, { stage: 'proxy' }));
+      this.destroy(new PortholeError('bad-reply', `${this.upstream}: the server closed the stream in the middle of a chunk`, { upstream: this.upstream, hop: 'proxy' }));
       return;
     }
     this.push(null);

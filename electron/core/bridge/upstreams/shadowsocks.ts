@@ -15,7 +15,7 @@ import { CIPHER_SPECS, evpBytesToKey } from './shadowsocks-aead.ts';
 import type { CipherSpec } from './shadowsocks-aead.ts';
 import type { CipherProvider } from './shadowsocks-crypto.ts';
 import { ShadowsocksStream } from './shadowsocks-stream.ts';
-import { encodeSocksAddress } from './socks-address.ts';
+import { encodeAddress as encodeSocksAddress } from '../../net/socks5-address.ts';
 import type { ConnectOptions, Destination, Upstream } from './types.ts';
 
 export interface ShadowsocksUpstreamOptions extends LayerSettings {

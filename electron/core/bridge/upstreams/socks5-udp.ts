@@ -2,38 +2,16 @@
 //   RSV(2) = 0, FRAG(1) = 0, ATYP + DST.ADDR + DST.PORT, DATA
 // and replies carry the sender in the same place. Fragmented datagrams (FRAG != 0) are dropped.
 // The association lives as long as its TCP control connection: when that closes, the relay closes.
+import { PortholeError } from '../../../../shared/errors.ts';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 import net from 'node:net';
 import type { SocksRemoteHost } from 'socks';
 import { toUpstreamError } from './errors.ts';
 import type { Guard } from './guard.ts';
-import { decodeSocksAddress, encodeSocksAddress } from './socks-address.ts';
-import { UpstreamError } from './types.ts';
+import { decodeUdpDatagram, encodeUdpDatagram } from '../../net/socks5-udp.ts';
+import { type UpstreamError } from './types.ts';
 import type { Destination, UdpRelay } from './types.ts';
-
-export function encodeUdpDatagram(dest: Destination, payload: Buffer): Buffer {
-  const address = encodeSocksAddress(dest);
-  const out = Buffer.allocUnsafe(3 + address.length + payload.length);
-  out[0] = 0;
-  out[1] = 0;
-  out[2] = 0;
-  address.copy(out, 3);
-  payload.copy(out, 3 + address.length);
-  return out;
-}
-
-/** The sender and payload of a relay datagram, or null when it is malformed or fragmented. */
-export function decodeUdpDatagram(datagram: Buffer): { from: Destination; payload: Buffer } | null {
-  if (datagram.length < 4 || datagram[2] !== 0) return null;
-  try {
-    const address = decodeSocksAddress(datagram, 3);
-    if (!address) return null;
-    return { from: address.dest, payload: datagram.subarray(3 + address.length) };
-  } catch {
-    return null;
-  }
-}
 
 function isUnspecified(host: string | undefined): boolean {
   return host === undefined || host === '' || host === '0.0.0.0' || host === '::' || /^[0:]+$/.test(host);
@@ -81,13 +59,13 @@ export async function openSocksUdpRelay(guard: Guard, control: net.Socket, bound
   udp.on('message', (datagram) => {
     const decoded = decodeUdpDatagram(datagram);
     if (!decoded) return;
-    for (const handler of messageHandlers) handler(decoded.from, decoded.payload);
+    for (const handler of messageHandlers) handler(decoded.dest, decoded.payload);
   });
   // Keep the control connection open and watched; the proxy never sends on it after the reply.
   control.on('error', (err) => shutdown(toUpstreamError(err, upstream)));
   control.on('data', () => {});
   // The control socket allows half-open connections, so the proxy's FIN alone ('end') is the signal.
-  const dropped = (): void => shutdown(new UpstreamError('reset', upstream, `${upstream}: the proxy closed the UDP association`));
+  const dropped = (): void => shutdown(new PortholeError('reset', `${upstream}: the proxy closed the UDP association`, { upstream }));
   control.once('end', dropped);
   control.once('close', dropped);
   control.resume();

@@ -1,10 +1,11 @@
 // Socks5Upstream against scripted SOCKS5 servers, for wire details the real peers cannot force
 // (test/interop covers microsocks and dante).
+import { PortholeError } from '../../../../shared/errors.ts';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Socks5Upstream } from './socks5.ts';
-import { UpstreamError } from './types.ts';
+import { type UpstreamError } from './types.ts';
 
 const servers: net.Server[] = [];
 afterEach(async () => {
@@ -96,14 +97,14 @@ describe('Socks5Upstream', () => {
     for (const [code, kind, stage] of cases) {
       const port = await scriptedSocks(Buffer.from([5, code, 0, 1, 0, 0, 0, 0, 0, 0]));
       const err = await new Socks5Upstream({ id: 'x', host: '127.0.0.1', port }).connect({ host: 'a.test', port: 1 }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(UpstreamError);
-      expect([(err as UpstreamError).kind, (err as UpstreamError).stage], `reply ${code}`).toEqual([kind, stage]);
+      expect(err).toBeInstanceOf(PortholeError);
+      expect([(err as UpstreamError).code, (err as UpstreamError).hop], `reply ${code}`).toEqual([kind, stage]);
     }
   });
 
   it('calls garbage a bad reply', async () => {
     const port = await scriptedSocks(Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n'));
     const err = await new Socks5Upstream({ id: 'x', host: '127.0.0.1', port }).connect({ host: 'a.test', port: 1 }).catch((e: unknown) => e);
-    expect((err as UpstreamError).kind).toBe('bad-reply');
+    expect((err as UpstreamError).code).toBe('bad-reply');
   });
 });

@@ -1,7 +1,8 @@
 // SOCKS5 upstream (RFC 1928), optional username/password (RFC 1929), via the npm `socks` package.
 // Destination names are always sent to the proxy as names (ATYP 3): no local DNS, no DNS leak.
 import type { Duplex } from 'node:stream';
-import { checkDestination, hostPort } from './destination.ts';
+import { checkDestination } from './destination.ts';
+import { hostPort } from '../../net/destination.ts';
 import { DEFAULT_CONNECT_TIMEOUT_MS, guardedConnect, openTcp } from './guard.ts';
 import { socksHandshake } from './socks-handshake.ts';
 import type { SocksProxy } from './socks-handshake.ts';

@@ -11,7 +11,7 @@ import { checkDestination } from './destination.ts';
 import { guardedConnect } from './guard.ts';
 import { describeLayers, openLayers } from './layers.ts';
 import type { LayerSettings } from './layers.ts';
-import { encodeSocksAddress } from './socks-address.ts';
+import { encodeAddress } from '../../net/socks5-address.ts';
 import type { ConnectOptions, Destination, Upstream } from './types.ts';
 
 const CRLF = Buffer.from('\r\n');
@@ -19,7 +19,7 @@ const CMD_CONNECT = 1;
 
 export function trojanRequest(password: string, dest: Destination): Buffer {
   const key = Buffer.from(createHash('sha224').update(password, 'utf8').digest('hex'), 'latin1');
-  return Buffer.concat([key, CRLF, Buffer.from([CMD_CONNECT]), encodeSocksAddress(dest), CRLF]);
+  return Buffer.concat([key, CRLF, Buffer.from([CMD_CONNECT]), encodeAddress(dest), CRLF]);
 }
 
 export interface TrojanUpstreamOptions extends LayerSettings {

@@ -1,11 +1,10 @@
 // The contract between the local bridge and the upstream connectors.
 import type { Duplex } from 'node:stream';
+import { PortholeError, type FailureHop } from '../../../../shared/errors.ts';
+import { UPSTREAM_FAILURES, type UpstreamFailureCode } from '../../../../shared/failures.ts';
+import type { Destination } from '../../net/destination.ts';
 
-/** Where a client wants to go. `host` is a name, IPv4 or IPv6 literal: names are never resolved locally. */
-export interface Destination {
-  host: string;
-  port: number;
-}
+export type { Destination };
 
 export interface ConnectOptions {
   signal?: AbortSignal;
@@ -13,27 +12,26 @@ export interface ConnectOptions {
   timeoutMs?: number;
 }
 
-/** Why an upstream failed, classified for selection and the UI. */
-export type UpstreamErrorKind = 'refused' | 'timeout' | 'reset' | 'auth' | 'bad-reply' | 'unreachable' | 'dns' | 'aborted' | 'other';
+/** Why an upstream failed: a code of the one failure table (shared/failures.ts, UPSTREAM_FAILURES). */
+export type UpstreamErrorKind = UpstreamFailureCode;
 
 /**
  * Which hop failed: 'proxy' = the upstream proxy itself (unreachable, bad credentials, garbage), so
  * another upstream may do better; 'destination' = the proxy works but could not reach the destination
  * (e.g. a SOCKS5 reply "connection refused"), so the proxy is not to blame. Unknown when absent.
  */
-export type UpstreamErrorStage = 'proxy' | 'destination';
+export type UpstreamErrorStage = FailureHop;
 
-export class UpstreamError extends Error {
-  readonly kind: UpstreamErrorKind;
-  readonly upstream: string;
-  readonly stage: UpstreamErrorStage | undefined;
-  constructor(kind: UpstreamErrorKind, upstream: string, message: string, options?: { cause?: unknown; stage?: UpstreamErrorStage }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'UpstreamError';
-    this.kind = kind;
-    this.upstream = upstream;
-    this.stage = options?.stage;
-  }
+/** An upstream's failure: the one error class, with an upstream kind and the upstream it happened on. */
+export type UpstreamError = PortholeError<UpstreamErrorKind>;
+
+/** Whether `err` is an upstream's failure (a PortholeError that names its upstream). */
+export function isUpstreamError(err: unknown): err is UpstreamError {
+  return err instanceof PortholeError && err.upstream !== undefined && isUpstreamKind(err.code);
+}
+
+export function isUpstreamKind(code: string): code is UpstreamErrorKind {
+  return (UPSTREAM_FAILURES as readonly string[]).includes(code);
 }
 
 /** A UDP relay through an upstream (SOCKS5 UDP ASSOCIATE). */

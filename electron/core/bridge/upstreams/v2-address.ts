@@ -1,19 +1,20 @@
 // The address block of VLESS and VMess requests: port (2 bytes, big-endian) first, then the type
 // (1 IPv4, 2 domain name, 3 IPv6; unlike SOCKS5's 1/3/4) and the address. Names stay names.
 import net from 'node:net';
-import { ipv6Bytes } from './socks-address.ts';
+import { bareHost, parseIPv6 } from '../../../../shared/ip.ts';
+import { domainNameBytes } from '../../net/socks5-address.ts';
 import type { Destination } from './types.ts';
 
 export function encodeV2Address(dest: Destination): Buffer {
-  const host = dest.host.startsWith('[') && dest.host.endsWith(']') ? dest.host.slice(1, -1) : dest.host;
+  const host = bareHost(dest.host);
+  const v6 = net.isIPv4(host) ? null : parseIPv6(host);
   let address: Buffer;
   if (net.isIPv4(host)) {
     address = Buffer.from([1, ...host.split('.').map(Number)]);
-  } else if (net.isIPv6(host)) {
-    address = Buffer.concat([Buffer.from([3]), ipv6Bytes(host)]);
+  } else if (v6) {
+    address = Buffer.concat([Buffer.from([3]), v6]);
   } else {
-    const name = Buffer.from(host, 'utf8');
-    if (name.length === 0 || name.length > 255) throw new RangeError(`host name must be 1-255 bytes: ${host}`);
+    const name = domainNameBytes(host);
     address = Buffer.concat([Buffer.from([2, name.length]), name]);
   }
   const port = Buffer.alloc(2);

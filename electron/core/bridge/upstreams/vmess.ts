@@ -3,6 +3,7 @@
 // padding like v2ray's own client; 'zero' sends the body raw. The server's reply header is checked
 // on the first bytes back, so connect() does not wait for the destination to speak.
 // Written by hand from the public protocol description: no maintained npm library implements VMess.
+import { PortholeError } from '../../../../shared/errors.ts';
 import { randomBytes } from 'node:crypto';
 import { Duplex } from 'node:stream';
 import type { VmessSecurity } from '../../../../shared/entry.ts';
@@ -12,7 +13,7 @@ import { guardedConnect } from './guard.ts';
 import { describeLayers, openLayers } from './layers.ts';
 import type { LayerSettings } from './layers.ts';
 import { ReplyHeaderStream } from './reply-stream.ts';
-import { UpstreamError } from './types.ts';
+
 import type { ConnectOptions, Destination, Upstream } from './types.ts';
 import { uuidBytes } from './v2-address.ts';
 import {
@@ -72,7 +73,7 @@ class VmessStream extends Duplex {
   }
 
   private fail(kind: 'bad-reply' | 'reset' | 'auth', why: string): void {
-    this.destroy(new UpstreamError(kind, this.upstream, `${this.upstream}: ${why}`, { stage: 'proxy' }));
+    this.destroy(new PortholeError(kind, `${this.upstream}: ${why}`, { upstream: this.upstream, hop: 'proxy' }));
   }
 
   private onData(data: Buffer): void {

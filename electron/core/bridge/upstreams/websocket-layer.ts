@@ -1,11 +1,11 @@
 // The WebSocket layer (RFC 6455) over an already open TCP or TLS socket, with the `ws` library: the
 // upgrade goes to `path` with the entry's Host header (a CDN routes on it, so it may differ from the
 // address and the SNI), then binary messages carry the proxy protocol's bytes as one Duplex.
+import { PortholeError } from '../../../../shared/errors.ts';
 import type net from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { createWebSocketStream } from 'ws';
 import type { Guard } from './guard.ts';
-import { UpstreamError } from './types.ts';
 
 export interface WebSocketLayerOptions {
   /** The Host header (no port: the layer below decides where we are connected). */
@@ -41,17 +41,17 @@ export async function openWebSocket(guard: Guard, socket: net.Socket, options: W
     };
     const onError = (err: Error): void => {
       cleanup();
-      reject(new UpstreamError('bad-reply', upstream, `${upstream}: the WebSocket upgrade failed: ${err.message}`, { cause: err, stage: 'proxy' }));
+      reject(new PortholeError('bad-reply', `${upstream}: the WebSocket upgrade failed: ${err.message}`, { upstream, cause: err, hop: 'proxy' }));
     };
     const onResponse = (_req: unknown, res: { statusCode?: number; statusMessage?: string }): void => {
       cleanup();
       socket.destroy();
       const status = `${res.statusCode ?? '?'} ${res.statusMessage ?? ''}`.trimEnd();
-      reject(new UpstreamError('bad-reply', upstream, `${upstream}: the server refused the WebSocket upgrade on ${options.path} (HTTP ${status}): wrong path or Host?`, { stage: 'proxy' }));
+      reject(new PortholeError('bad-reply', `${upstream}: the server refused the WebSocket upgrade on ${options.path} (HTTP ${status}): wrong path or Host?`, { upstream, hop: 'proxy' }));
     };
     const onClose = (): void => {
       cleanup();
-      reject(new UpstreamError('reset', upstream, `${upstream}: the connection closed during the WebSocket upgrade`, { stage: 'proxy' }));
+      reject(new PortholeError('reset', `${upstream}: the connection closed during the WebSocket upgrade`, { upstream, hop: 'proxy' }));
     };
     ws.once('open', onOpen);
     ws.once('error', onError);

@@ -1,21 +1,19 @@
 // The Api contract (shared/api.ts) served by the core engine: one object for the Electron shell
 // and for `porthole up --ui`. The core Engine runs while connected; between connections the
-// data dir stays open here, so imports, sources and settings work offline too.
-import { ApiError, type ApiEvent, type ImportOutcome as UiImportOutcome, type LogEntry, type Publisher, type Settings, type SettingsPatch, type State } from '../../../../shared/api.ts';
+// data dir stays open here (core-slot.ts), so imports, sources and settings work offline too.
+import { ApiError, type ApiEvent, type ImportOutcome as UiImportOutcome, type LogEntry, type Publisher, type Settings, type SettingsPatch, type Sources, type State } from '../../../../shared/api.ts';
 import type { ApiBackend, EngineHost } from '../../../../shared/api-backend.ts';
-import { findCode } from '../../../../shared/code-format.ts';
-import { extractArmored } from '../../../../shared/armor.ts';
+import { looksImportable } from '../../../../shared/sniff.ts';
 import { BatchError } from '../../codes/batch.ts';
-import { shareBatch, shareCode } from './share.ts';
-import { codable } from '../../../../shared/code-servers.ts';
-import { bareKeyChain } from '../../lists/roots.ts';
+import { batchLinks, codeLinks, shareBatch, shareCode } from './share.ts';
 import type { ImportOutcome } from '../../catalog/import.ts';
-import { detectBrowsers } from '../../browsers/detect.ts';
 import { openApp } from './apps.ts';
-import { realHost } from '../../browsers/real-host.ts';
-import { createSystemProxy } from '../../browsers/system-proxy/index.ts';
 import { Engine as CoreEngine, type EngineOptions } from '../engine.ts';
-import { channelView, failureKind, publisherFingerprint, publisherFromFingerprint, publisherView, serverView, stateView } from './views.ts';
+import { publisherFromFingerprint, serverView, stateView } from './views.ts';
+import { ApiEvents } from './events.ts';
+import { CoreSlot } from './core-slot.ts';
+import { PendingTrust, sourcesView } from './sources.ts';
+import { Desktop } from './desktop.ts';
 import { personalKey } from '../personal-key.ts';
 import { serversOutcome, uiImportOutcome } from './import-outcome.ts';
 import { SettingsStore } from '../settings-store.ts';
@@ -28,62 +26,47 @@ export interface ApiServiceOptions extends Omit<EngineOptions, 'dataDir'> {
   onCore?: (core: CoreEngine) => void;
 }
 
-const LOG_MAX = 500;
-
 export class ApiService implements ApiBackend {
   private readonly host: EngineHost;
   private readonly options: ApiServiceOptions;
-  private core: CoreEngine | null = null;
+  private readonly slot = new CoreSlot(() => this.newCore());
   private settings!: SettingsStore;
-  private readonly listeners = new Set<(e: ApiEvent) => void>();
-  private readonly log: LogEntry[] = [];
-  private readonly pendingTrust = new Map<string, string>();
-  private browsers: State['browsers'] = { firefox: false, chrome: false, telegram: false };
-  private systemProxyOn = false;
+  private readonly events = new ApiEvents();
+  private readonly pendingTrust = new PendingTrust();
+  private readonly desktop: Desktop;
   private readonly since = new Date().toISOString();
 
   constructor(host: EngineHost, options: ApiServiceOptions = {}) {
     this.host = host;
     this.options = options;
+    this.desktop = new Desktop(host.dataDir);
   }
 
   // ---------------------------------------------------------------- lifecycle
 
   async start(): Promise<void> {
     this.settings = await new SettingsStore(this.host.dataDir, this.host.secrets).load();
-    if (this.settings.warning) this.addLog('warn', this.settings.warning);
-    const host = realHost(process.env);
-    const found = await detectBrowsers(host).catch(() => []);
-    this.browsers = { firefox: found.some((b) => b.family === 'firefox'), chrome: found.some((b) => b.family === 'chromium'), telegram: true };
-    await createSystemProxy({ dataDir: this.host.dataDir, host }).repairOnStartup().catch((err: Error) => this.addLog('warn', `system proxy repair: ${err.message}`));
+    if (this.settings.warning) this.events.log('warn', this.settings.warning);
+    await this.desktop.start((message) => this.events.log('warn', message));
     if (this.options.autoConnect) await this.connect({});
   }
 
   async stop(): Promise<void> {
-    if (this.systemProxyOn) await this.setSystemProxy(false).catch(() => undefined);
-    await this.core?.stop();
-    this.core = null;
-    this.coreOpen = null;
+    if (this.desktop.systemProxyOn) await this.setSystemProxy(false).catch(() => undefined);
+    await this.slot.stop();
   }
 
-  /** The running core engine (null while disconnected), for the CLI. */
+  /** The core engine (running, or open while disconnected; null before use), for the CLI. */
   get running(): CoreEngine | null {
-    return this.core;
+    return this.slot.current;
   }
 
   isImportable(text: string): boolean {
-    if (text.length > 64 * 1024) return false;
-    try {
-      if (findCode(text)) return true;
-    } catch {
-      return true; // a damaged code is still worth offering: the outcome says it is damaged
-    }
-    return extractArmored(text).length > 0;
+    return looksImportable(text);
   }
 
   subscribe(listener: (event: ApiEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.subscribe(listener);
   }
 
   // ---------------------------------------------------------------- reads
@@ -93,18 +76,12 @@ export class ApiService implements ApiBackend {
   }
 
   async listServers() {
-    const core = await this.openCore();
+    const core = await this.slot.open();
     return core.servers().map((s) => serverView(core, s));
   }
 
-  async getSources() {
-    const core = await this.openCore();
-    const lists = core.lists();
-    const names = new Map(lists.map((l) => [l.publisher, l.payload.name ?? l.publisher]));
-    const counts = new Map<string, number>();
-    for (const s of core.servers()) if (s.publisher) counts.set(s.publisher, (counts.get(s.publisher) ?? 0) + 1);
-    const publishers: Publisher[] = core.publishers().map((p) => publisherView(p, lists.find((l) => l.publisher === p.publisher), counts.get(p.publisher) ?? 0));
-    return { channels: core.channelReports().map((r) => channelView(r, names)), publishers, refreshing: core.state().refreshing };
+  async getSources(): Promise<Sources> {
+    return sourcesView(await this.slot.open());
   }
 
   async getSettings(): Promise<Settings> {
@@ -112,40 +89,37 @@ export class ApiService implements ApiBackend {
   }
 
   async getLog(req: { limit?: number } = {}): Promise<LogEntry[]> {
-    return this.log.slice(-(req.limit ?? 200));
+    return this.events.recent(req.limit ?? 200);
   }
 
   // ---------------------------------------------------------------- connection
 
   /** Connects (Settings then show the port kept); while running, "Try again": a whole new search with progress. */
   async connect(req: { serverId?: string } = {}): Promise<State> {
-    if (!this.core || !this.core.bridgeInfo()) {
-      await this.core?.stop();
-      this.core = null;
-      this.coreOpen = null;
-      const core = await this.openCore();
+    const running = this.slot.running;
+    if (!running) {
+      await this.slot.stop();
+      const core = await this.slot.open();
       await core.start();
       const port = portForSettings(core, Boolean(this.options.listen), this.settings.get().port);
-      if (port !== null) this.emit({ type: 'settings', settings: await this.settings.update({ port }) });
+      if (port !== null) this.events.emit({ type: 'settings', settings: await this.settings.update({ port }) });
     } else if (!req.serverId) {
-      this.core.searchAgain('Try again was pressed');
+      running.searchAgain('Try again was pressed');
     }
     if (req.serverId) this.pickOrThrow(req.serverId);
     return this.stateNow();
   }
 
   async disconnect(): Promise<State> {
-    if (this.systemProxyOn) await this.setSystemProxy(false);
-    await this.core?.stop();
-    this.core = null;
-    this.coreOpen = null;
+    if (this.desktop.systemProxyOn) await this.setSystemProxy(false);
+    await this.slot.stop();
     const state = this.stateNow();
-    this.emit({ type: 'state', state });
+    this.events.emit({ type: 'state', state });
     return state;
   }
 
   async testAll() {
-    const core = this.requireRunning();
+    const core = this.slot.requireRunning();
     const run = core.testAll();
     return { tested: 0, total: run?.total ?? 0, running: run !== null };
   }
@@ -156,14 +130,14 @@ export class ApiService implements ApiBackend {
   }
 
   async pin(req: { id: string }) {
-    const core = this.requireRunning();
+    const core = this.slot.requireRunning();
     if (!core.server(req.id)) throw new ApiError('not-found', 'no such server');
     core.pin(req.id);
     return serverView(core, core.server(req.id)!);
   }
 
   async unpin(req: { id: string }) {
-    const core = this.requireRunning();
+    const core = this.slot.requireRunning();
     const server = core.server(req.id);
     if (!server) throw new ApiError('not-found', 'no such server');
     if (core.pinned() === req.id) core.unpin();
@@ -173,42 +147,29 @@ export class ApiService implements ApiBackend {
   // ---------------------------------------------------------------- servers and sharing
 
   async addServerByLink(req: { link: string }): Promise<UiImportOutcome> {
-    const core = await this.openCore();
+    const core = await this.slot.open();
     const outcome = await core.addServers(req.link);
     if (!outcome) return { kind: 'invalid', message: 'this is not a server link, subscription or config Porthole reads (vless://, vmess://, trojan://, ss://, socks5://, http://, tg://proxy, Clash or sing-box)' };
-    if (outcome.status === 'added') this.emitServers(core);
+    if (outcome.status === 'added') this.events.servers(core);
     return serversOutcome(outcome);
   }
 
   async removeServer(req: { id: string }) {
-    const core = await this.openCore();
+    const core = await this.slot.open();
     const removed = await core.removeServer(req.id);
-    if (removed) this.emitServers(core);
+    if (removed) this.events.servers(core);
     return { removed };
   }
 
   async shareServers(req: { ids: string[] }) {
-    const core = await this.openCore();
-    const servers = req.ids.map((id) => core.server(id));
-    if (servers.some((s) => !s)) throw new ApiError('not-found', 'no such server');
-    if (servers.length > 8) throw new ApiError('bad-request', 'a code carries at most 8 servers');
-    const uncodable = servers.find((s) => !codable(s!.entry));
-    if (uncodable) throw new ApiError('bad-request', `${uncodable.entry.label ?? uncodable.entry.host} cannot go into a code (${uncodable.entry.protocol === 'unsupported' ? 'Porthole does not speak its protocol yet' : 'its TLS settings do not fit'}): share it as a link`);
-    const links = servers.map((s) => {
-      const { id: _id, ...link } = s!.entry;
-      return link;
-    });
+    const core = await this.slot.open();
+    const links = codeLinks(req.ids.map((id) => core.server(id)));
     return shareCode(await personalKey(this.host.dataDir), links);
   }
 
   async shareBatch(req: { ids: string[]; count: number; perCode: number; short?: boolean }) {
-    const core = await this.openCore();
-    const servers = req.ids.map((id) => core.server(id));
-    if (servers.some((s) => !s)) throw new ApiError('not-found', 'no such server');
-    const links = servers.filter((s) => codable(s!.entry)).map((s) => {
-      const { id: _id, ...link } = s!.entry;
-      return link;
-    });
+    const core = await this.slot.open();
+    const links = batchLinks(req.ids.map((id) => core.server(id)));
     try {
       return shareBatch(await personalKey(this.host.dataDir), links, req);
     } catch (err) {
@@ -223,9 +184,9 @@ export class ApiService implements ApiBackend {
 
   /** The CLI's import: the core outcomes, one per list or code found. */
   async importRaw(input: string | Uint8Array, acceptNewKey: boolean): Promise<ImportOutcome[]> {
-    const core = await this.openCore();
+    const core = await this.slot.open();
     const outcomes = await core.importText(input, { acceptNewKey });
-    if (outcomes.some((o) => o.status === 'added' || o.status === 'updated')) this.emitServers(core);
+    if (outcomes.some((o) => o.status === 'added' || o.status === 'updated')) this.events.servers(core);
     return outcomes;
   }
 
@@ -233,29 +194,19 @@ export class ApiService implements ApiBackend {
 
   /** Trusts the sender of a code the person pasted and confirmed (its words); import it again next. */
   async trustPublisher(req: { fingerprint: string }): Promise<Publisher> {
-    const pending = this.pendingTrust.get(req.fingerprint);
-    if (!pending) throw new ApiError('not-found', 'nothing waits for this publisher: paste the code again');
-    let key: string | undefined;
-    try {
-      key = findCode(pending)?.content.publicKey;
-    } catch {
-      key = undefined;
-    }
-    if (!key) throw new ApiError('bad-request', 'the code no longer carries a key');
-    const chain = bareKeyChain(key);
-    if (publisherFingerprint(chain.publisher) !== req.fingerprint) throw new ApiError('bad-request', 'the fingerprint does not match the code');
-    const core = await this.openCore();
+    const chain = this.pendingTrust.chain(req.fingerprint);
+    const core = await this.slot.open();
     await core.trustKey(chain, 'code');
-    this.pendingTrust.delete(req.fingerprint);
+    this.pendingTrust.done(req.fingerprint);
     const sources = await this.getSources();
-    this.emit({ type: 'sources', sources });
+    this.events.emit({ type: 'sources', sources });
     const p = sources.publishers.find((x) => x.fingerprint === req.fingerprint);
     if (!p) throw new ApiError('internal', 'publisher missing after trust');
     return p;
   }
 
   async untrust(req: { fingerprint: string }) {
-    const core = await this.openCore();
+    const core = await this.slot.open();
     const id = publisherFromFingerprint(req.fingerprint, core.publishers().map((p) => p.publisher));
     if (!id) return { removed: false };
     try {
@@ -263,12 +214,12 @@ export class ApiService implements ApiBackend {
     } catch (err) {
       throw new ApiError('bad-request', (err as Error).message);
     }
-    this.emit({ type: 'sources', sources: await this.getSources() });
+    this.events.emit({ type: 'sources', sources: await this.getSources() });
     return { removed: true };
   }
 
   async refreshSources() {
-    const core = await this.openCore();
+    const core = await this.slot.open();
     await core.refreshNow();
     return this.getSources();
   }
@@ -276,7 +227,7 @@ export class ApiService implements ApiBackend {
   // ---------------------------------------------------------------- apps and settings
 
   async openBrowser(req: { browser: 'firefox' | 'chrome' | 'telegram' }) {
-    return openApp(this.core, req.browser, { dataDir: this.host.dataDir, testUrl: this.settings.get().testUrl, log: (l, m) => this.addLog(l, m) });
+    return openApp(this.slot.current, req.browser, { dataDir: this.host.dataDir, testUrl: this.settings.get().testUrl, log: (l, m) => this.events.log(l, m) });
   }
 
   async setSettings(patch: SettingsPatch = {}): Promise<Settings> {
@@ -286,15 +237,15 @@ export class ApiService implements ApiBackend {
     } catch (err) {
       throw new ApiError('bad-request', (err as Error).message.slice(0, 500));
     }
-    if (patch.systemProxy !== undefined && patch.systemProxy !== this.systemProxyOn) await this.setSystemProxy(patch.systemProxy);
+    if (patch.systemProxy !== undefined && patch.systemProxy !== this.desktop.systemProxyOn) await this.setSystemProxy(patch.systemProxy);
     // A port chosen by hand is the one kept from now on; a running bridge moves to it.
     if (patch.port !== undefined && !this.options.listen) {
-      await keepChosenPort(this.host.dataDir, next.port, this.core, async () => {
+      await keepChosenPort(this.host.dataDir, next.port, this.slot.current, async () => {
         await this.disconnect();
         await this.connect({});
       });
     }
-    this.emit({ type: 'settings', settings: next });
+    this.events.emit({ type: 'settings', settings: next });
     return next;
   }
 
@@ -308,93 +259,35 @@ export class ApiService implements ApiBackend {
       listen: this.options.listen ?? { host: s.lanSharing ? '0.0.0.0' : '127.0.0.1', port: s.port, remember: true },
       ...(s.lanSharing ? { share: { username: s.lanUsername, password: s.lanPassword } } : {}),
     });
-    core.on('state', () => this.emit({ type: 'state', state: this.stateNow() }));
-    core.on('progress', ({ tested, total, result }) => {
-      this.emit({ type: 'progress', progress: { tested, total, running: tested < total } });
-      const server = core.server(result.id);
-      if (server) this.emit({ type: 'server', server: serverView(core, server) });
-    });
-    core.on('servers', () => this.emitServers(core));
-    core.on('sources', () => void this.getSources().then((sources) => this.emit({ type: 'sources', sources })));
-    core.on('log', ({ level, message }) => this.addLog(level, message));
-    core.on('failure', (f) => this.addLog('debug', `${f.server}: ${failureKind(f.kind)} — ${f.message}`));
+    this.events.follow(core, { state: () => this.stateNow(), sources: () => this.getSources() });
     this.options.onCore?.(core);
-    this.core = core;
-    this.coreOpen = null;
     return core;
   }
 
-  private coreOpen: Promise<CoreEngine> | null = null;
-
-  /**
-   * The current core engine, opened (its data dir loaded); while disconnected, one that is open
-   * but not running, for lists, sources and imports. Concurrent callers share one opening.
-   */
-  private openCore(): Promise<CoreEngine> {
-    if (!this.coreOpen) {
-      const core = this.core ?? this.newCore();
-      this.coreOpen = core.open().then(() => core);
-      this.coreOpen.catch(() => (this.coreOpen = null));
-    }
-    return this.coreOpen;
-  }
-
-  private requireRunning(): CoreEngine {
-    if (!this.core || !this.core.bridgeInfo()) throw new ApiError('unavailable', 'not connected: press Connect first');
-    return this.core;
-  }
-
   private pickOrThrow(id: string): void {
-    const core = this.requireRunning();
+    const core = this.slot.requireRunning();
     if (!core.server(id)) throw new ApiError('not-found', 'no such server');
     core.pick(id);
   }
 
   private async importWith(text: string, acceptNewKey: boolean): Promise<UiImportOutcome> {
-    const core = await this.openCore();
+    const core = await this.slot.open();
     const outcomes = await core.importText(text, { acceptNewKey });
-    if (outcomes.some((o) => o.status === 'added' || o.status === 'updated')) this.emitServers(core);
+    if (outcomes.some((o) => o.status === 'added' || o.status === 'updated')) this.events.servers(core);
     const ui = uiImportOutcome(outcomes, text);
-    if (ui.kind === 'needs-trust') this.pendingTrust.set(ui.publisher.fingerprint, text);
+    if (ui.kind === 'needs-trust') this.pendingTrust.note(ui.publisher.fingerprint, text);
     return ui;
   }
 
   private async setSystemProxy(on: boolean): Promise<void> {
-    const sp = createSystemProxy({ dataDir: this.host.dataDir, host: realHost(process.env) });
-    if (on) {
-      const bridge = this.requireRunning().bridgeInfo()!;
-      await sp.on(bridge.port);
-    } else {
-      await sp.off();
-    }
-    this.systemProxyOn = on;
+    await this.desktop.setSystemProxy(on ? this.slot.requireRunning().bridgeInfo()!.port : null);
   }
 
   private stateNow(): State {
     const s = this.settings?.get();
-    const bridge = this.core?.bridgeInfo();
+    const running = this.slot.running;
+    const bridge = running?.bridgeInfo();
     const lan = s?.lanSharing && bridge ? { socks: { host: bridge.host, port: bridge.port }, http: { host: bridge.host, port: bridge.port } } : null;
-    return stateView(this.core?.bridgeInfo() ? this.core : null, { systemProxy: this.systemProxyOn, browsers: this.browsers, lan, since: this.since });
-  }
-
-  private emitServers(core: CoreEngine): void {
-    this.emit({ type: 'servers', servers: core.servers().map((s) => serverView(core, s)) });
-  }
-
-  private addLog(level: LogEntry['level'], message: string): void {
-    const entry: LogEntry = { at: new Date().toISOString(), level, message: message.slice(0, 2000) };
-    this.log.push(entry);
-    if (this.log.length > LOG_MAX) this.log.splice(0, this.log.length - LOG_MAX);
-    this.emit({ type: 'log', entry });
-  }
-
-  private emit(event: ApiEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch {
-        // a broken listener must not stop the others
-      }
-    }
+    return stateView(running, { systemProxy: this.desktop.systemProxyOn, browsers: this.desktop.browsers, lan, since: this.since });
   }
 }

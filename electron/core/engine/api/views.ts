@@ -1,6 +1,6 @@
 // Maps the core engine's state onto the UI contract's shapes (shared/api-models.ts).
 import type { Channel, FailureKind, Publisher, Server, State } from '../../../../shared/api-models.ts';
-import { FAILURE_KINDS } from '../../../../shared/api-models.ts';
+import { isFailureCode, serverFailure } from '../../../../shared/failures.ts';
 import { publisherCheck } from '../../crypto/fingerprint.ts';
 import type { ChannelReport } from '../../catalog/refresh.ts';
 import type { TrustedPublisher } from '../../catalog/trust-store.ts';
@@ -32,9 +32,9 @@ export function publisherFromFingerprint(fingerprint: string, known: Iterable<st
   return undefined;
 }
 
+/** The Api's name for a failure kind (a blocked probe URL is 'wrong-content'; unknown kinds 'other'). */
 export function failureKind(kind: string): FailureKind {
-  if (kind === 'blocked') return 'wrong-content';
-  return (FAILURE_KINDS as readonly string[]).includes(kind) ? (kind as FailureKind) : 'other';
+  return isFailureCode(kind) ? serverFailure(kind) : 'other';
 }
 
 export function serverView(core: CoreEngine, s: CatalogServer): Server {

@@ -1,0 +1,88 @@
+// What arrives from the engine process is checked before anyone uses it: `up` events that do not
+// fit the schema are dropped (and reported), the CLI's replies and a failed start come back as the
+// same kind of error the engine threw (so `up --ui` exits as `up` does).
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../shared/api.ts';
+import { StorageError } from '../fs/atomic.ts';
+import { fromErrorWire, toErrorWire } from './error-wire.ts';
+import { launchEngine } from './process-engine.ts';
+import type { ChildHandle } from './process-engine.ts';
+import type { ToEngine } from './protocol.ts';
+import type { UpEvent } from './up-events.ts';
+
+function fakeChild() {
+  const sent: ToEngine[] = [];
+  let deliver: (m: unknown) => void = () => {};
+  let exit: (code: number | null, signal?: string | null) => void = () => {};
+  const handle: ChildHandle = {
+    pid: 4242,
+    send: (m) => void sent.push(m),
+    onMessage: (l) => void (deliver = l),
+    onExit: (l) => void (exit = l),
+    kill: () => exit(null, 'SIGKILL'),
+  };
+  return { handle, sent, from: (m: unknown) => deliver(m), exit: (code: number | null, signal?: string | null) => exit(code, signal) };
+}
+
+const init = { t: 'init', dataDir: '/tmp/x', secretKey: null, followCore: true } as const;
+
+describe('the engine process protocol, on arrival', () => {
+  it('passes well-formed up events on and drops malformed ones, saying so', async () => {
+    const child = fakeChild();
+    const invalid: unknown[] = [];
+    const starting = launchEngine(() => child.handle, { init, onInvalid: (raw) => invalid.push(raw) });
+    expect(child.sent[0]).toEqual(init);
+    child.from({ t: 'ready' });
+    const engine = await starting;
+    const seen: UpEvent[] = [];
+    engine.onUp((e) => seen.push(e));
+    const good = { event: 'failure', server: 's1@p', kind: 'refused', message: 'connection refused' };
+    child.from({ t: 'up', event: good });
+    child.from({ t: 'up', event: { ...good, extra: 1 } });
+    child.from({ t: 'up', event: { event: 'progress', tested: -1, total: 2, server: 'x', ok: true, latencyMs: 5, error: null } });
+    child.from({ t: 'up', event: { event: 'log', level: 'info', message: 'chatter is not for `up`' } });
+    child.from({ t: 'up', event: { ...good, message: 'x'.repeat(5000) } });
+    child.from({ t: 'nonsense' });
+    expect(seen).toEqual([good]);
+    expect(invalid).toHaveLength(5);
+  });
+
+  it('a CLI request answers typed results, and errors come back as the kind the engine threw', async () => {
+    const child = fakeChild();
+    const starting = launchEngine(() => child.handle, { init });
+    child.from({ t: 'ready' });
+    const engine = await starting;
+    const connecting = engine.cli({ op: 'connect' });
+    const sent = child.sent.at(-1) as Extract<ToEngine, { t: 'cli' }>;
+    expect(sent).toMatchObject({ t: 'cli', request: { op: 'connect' } });
+    child.from({ t: 'cli-reply', id: sent.id, reply: { ok: true, result: { op: 'connect', socks: '127.0.0.1:1080', http: '127.0.0.1:1080', servers: 3 } } });
+    expect(await connecting).toEqual({ op: 'connect', socks: '127.0.0.1:1080', http: '127.0.0.1:1080', servers: 3 });
+
+    const importing = engine.cli({ op: 'import', data: new Uint8Array([1, 2, 3]), acceptNewKey: false });
+    const id = (child.sent.at(-1) as Extract<ToEngine, { t: 'cli' }>).id;
+    const enotdir = Object.assign(new Error('ENOTDIR: not a directory'), { code: 'ENOTDIR', path: '/a/b' });
+    child.from({ t: 'cli-reply', id, reply: { ok: false, error: toErrorWire(enotdir) } });
+    await expect(importing).rejects.toMatchObject({ message: 'ENOTDIR: not a directory', code: 'ENOTDIR', path: '/a/b' });
+
+    // The process dies with a request in flight: answered in words, not left hanging.
+    const late = engine.cli({ op: 'connect' });
+    child.exit(null, 'SIGKILL');
+    await expect(late).rejects.toBeInstanceOf(ApiError);
+  });
+
+  it('a failed start carries the engine\'s own error as its cause', async () => {
+    const child = fakeChild();
+    const starting = launchEngine(() => child.handle, { init });
+    child.from({ t: 'start-failed', message: 'disk full', error: toErrorWire(new StorageError('disk full')) });
+    const err = await starting.then(() => new Error('started'), (e: unknown) => e as Error);
+    expect(err.message).toBe('disk full');
+    expect(err.cause).toBeInstanceOf(StorageError);
+  });
+
+  it('revives every kind of error it carries', () => {
+    expect(fromErrorWire(toErrorWire(new ApiError('not-found', 'no such server')))).toMatchObject({ name: 'ApiError', code: 'not-found', message: 'no such server' });
+    expect(fromErrorWire(toErrorWire(new StorageError('cannot write')))).toBeInstanceOf(StorageError);
+    expect(fromErrorWire({ kind: 'api', code: 'no-such-code', message: 'm' })).toMatchObject({ code: 'internal' });
+    expect(fromErrorWire(toErrorWire('a string'))).toMatchObject({ message: 'a string' });
+  });
+});
