@@ -34,6 +34,19 @@ describe('Trailing', () => {
     expect(runs).toBe(1);
   });
 
+  it('drops the pending run on cancelPending() and schedules again later', () => {
+    vi.useFakeTimers();
+    let runs = 0;
+    const t = new Trailing(100, () => { runs++; });
+    t.soon();
+    t.cancelPending();
+    vi.advanceTimersByTime(500);
+    expect(runs).toBe(0);
+    t.soon();
+    vi.advanceTimersByTime(100);
+    expect(runs).toBe(1);
+  });
+
   it('never runs again after cancel()', () => {
     vi.useFakeTimers();
     let runs = 0;

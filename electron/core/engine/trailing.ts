@@ -1,5 +1,6 @@
 // Runs a function at once or at most once per interval: soon() schedules one trailing run (calls in
-// between fold into it), now() runs it at once and drops the pending one, cancel() drops it for good.
+// between fold into it), now() runs it at once and drops the pending one, cancelPending() drops the
+// pending run (the caller just did the work), cancel() drops it for good.
 export class Trailing {
   private timer: NodeJS.Timeout | null = null;
   private cancelled = false;
@@ -18,16 +19,16 @@ export class Trailing {
   }
 
   now(): void {
-    this.drop();
+    this.cancelPending();
     if (!this.cancelled) this.fn();
   }
 
   cancel(): void {
     this.cancelled = true;
-    this.drop();
+    this.cancelPending();
   }
 
-  private drop(): void {
+  cancelPending(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
