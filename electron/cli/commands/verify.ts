@@ -1,7 +1,5 @@
-import { fromUtf8 } from '../../../shared/base64url.ts';
-import { extractArmored } from '../../../shared/armor.ts';
 import { CliError, jsonOption, requireStr, type Command } from '../command.ts';
-import { printJson, readInputFile } from '../io.ts';
+import { listInInputFile, printJson, readInputFile } from '../io.ts';
 import { readPublisherFile } from '../../core/lists/keyfiles.ts';
 import { verifyList } from '../../core/lists/verify.ts';
 
@@ -19,7 +17,7 @@ Prints publisher, version, expiry and entry count; exits 3 with the reason when 
     if (!file || positionals.length > 1) throw new CliError('verify takes exactly one FILE', 2);
     const chain = await readPublisherFile(requireStr(values, 'trust'));
     const raw = await readInputFile(file, ctx);
-    const bytes = raw.subarray(0, 1).toString() === '{' ? raw : firstListBlock(raw);
+    const bytes = listInInputFile(raw);
     const v = verifyList(bytes, { trusted: [chain], now: new Date() });
     const p = v.payload;
     if (values.json) {
@@ -29,16 +27,3 @@ Prints publisher, version, expiry and entry count; exits 3 with the reason when 
     }
   },
 };
-
-function firstListBlock(raw: Buffer): Uint8Array {
-  let text: string;
-  try {
-    text = fromUtf8(raw);
-  } catch {
-    throw new CliError('the file is neither a signed list nor text with an armored block');
-  }
-  const block = extractArmored(text).find((b) => b.kind === 'LIST');
-  if (!block) throw new CliError('no signed list or armored list block found');
-  if (!block.ok) throw new CliError(block.error);
-  return block.bytes;
-}

@@ -1,5 +1,6 @@
 // A JSON document on disk with a schema, atomic writes and previous-good-copy recovery.
 import type { z } from 'zod';
+import { firstIssue } from '../../../shared/zod-message.ts';
 import { readWithRecovery, StorageError, writeFileAtomic } from './atomic.ts';
 
 export interface Loaded<T> {
@@ -22,7 +23,7 @@ export class JsonFile<T> {
   private parse = (data: Buffer): T => {
     const json: unknown = JSON.parse(data.toString('utf8'));
     const parsed = this.schema.safeParse(json);
-    if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'invalid');
+    if (!parsed.success) throw new Error(firstIssue(parsed.error).message);
     return parsed.data;
   };
 

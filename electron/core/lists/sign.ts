@@ -1,7 +1,8 @@
 // Builds and signs a list from publisher input: entries written as links or in full form.
 import { utf8 } from '../../../shared/base64url.ts';
 import { EntrySchema, type Entry } from '../../../shared/entry.ts';
-import { DOMAIN, describeZodError, ListInputSchema, ListPayloadSchema, type ListEnvelope, type ListPayload } from '../../../shared/list-format.ts';
+import { DOMAIN, ListInputSchema, ListPayloadSchema, type ListEnvelope, type ListPayload } from '../../../shared/list-format.ts';
+import { zodMessage } from '../../../shared/zod-message.ts';
 import { entryIdFor, LinkError, parseProxyLink } from '../../../shared/proxy-link.ts';
 import type { SecretKey } from '../crypto/ed25519.ts';
 import type { RootChain } from './roots.ts';
@@ -24,7 +25,7 @@ export function normalizeEntry(raw: Record<string, unknown>, index: number): Ent
     base.id = entryIdFor(base as Parameters<typeof entryIdFor>[0]);
   }
   const parsed = EntrySchema.safeParse(base);
-  if (!parsed.success) throw new Rejection('malformed', `malformed at entries.${index}.${describeZodError(parsed.error)}`);
+  if (!parsed.success) throw new Rejection('malformed', `malformed at entries.${index}.${zodMessage(parsed.error)}`);
   return parsed.data;
 }
 
@@ -72,7 +73,7 @@ export function buildPayload(inputText: string | Uint8Array, opts: BuildOptions)
   if (input.name) payload.name = input.name;
   if (input.revoked?.length) payload.revoked = input.revoked;
   const checked = ListPayloadSchema.safeParse(payload);
-  if (!checked.success) throw new Rejection('malformed', `malformed at list.${describeZodError(checked.error)}`);
+  if (!checked.success) throw new Rejection('malformed', `malformed at list.${zodMessage(checked.error)}`);
   return checked.data;
 }
 

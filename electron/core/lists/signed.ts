@@ -1,7 +1,8 @@
 // Signed documents: payload bytes + signatures over DOMAIN + bytes; and the one-line
 // rejection that every failed check produces.
 import { decodeBase64Url, encodeBase64Url, fromUtf8 } from '../../../shared/base64url.ts';
-import { describeZodError, type Signed } from '../../../shared/list-format.ts';
+import type { Signed } from '../../../shared/list-format.ts';
+import { zodMessage } from '../../../shared/zod-message.ts';
 import type { z } from 'zod';
 import { keyIdOf, signBytes, verifyBytes, type SecretKey } from '../crypto/ed25519.ts';
 
@@ -50,7 +51,7 @@ export function parsePayload<T>(bytes: Uint8Array, schema: z.ZodType<T>, what: s
     throw new Rejection('malformed', `malformed at ${what}: not JSON`);
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new Rejection('malformed', `malformed at ${what}.${describeZodError(parsed.error)}`);
+  if (!parsed.success) throw new Rejection('malformed', `malformed at ${what}.${zodMessage(parsed.error)}`);
   return parsed.data;
 }
 
@@ -62,6 +63,6 @@ export function parseJsonWith<T>(text: string | Uint8Array, schema: z.ZodType<T>
     throw new Rejection('malformed', `malformed ${what}: not JSON`);
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new Rejection('malformed', `malformed at ${describeZodError(parsed.error)}`);
+  if (!parsed.success) throw new Rejection('malformed', `malformed at ${zodMessage(parsed.error)}`);
   return parsed.data;
 }
