@@ -194,6 +194,40 @@ describe('porthole up --ui: the engine in a forked child', () => {
     }
   }, 300_000);
 
+  it('an engine that keeps dying: restarted 3 times, then `up` gives up with exit code 1, the proxy put back and nothing left running', async () => {
+    const up = startUp(['--ui', '--demo', '--listen', '127.0.0.1:0'], gnome.env);
+    try {
+      const start = await up.waitFor('start', 180_000);
+      await up.waitFor('ready', 30_000);
+      await uiCall(String(start.ui), 'setSettings', { systemProxy: true });
+      expect(gnome.proxy().mode).toBe("'auto'");
+      // Kill every engine process as soon as it appears (whether it finished starting or not).
+      const killed: number[] = [];
+      while (up.child.exitCode === null && killed.length < 10) {
+        let next: number | undefined;
+        await until(async () => up.child.exitCode !== null || (next = (await engineChildren(up.child.pid!)).find((p) => !killed.includes(p))) !== undefined, 60_000);
+        if (next === undefined) break;
+        killed.push(next);
+        process.kill(next, 'SIGKILL');
+      }
+      expect(await up.exited).toBe(1);
+      expect(killed).toHaveLength(4);
+      expect(up.stderr()).toMatch(/giving up/);
+      expect(up.stderr()).toMatch(/porthole: the engine process keeps stopping \(see the messages above\); the system proxy was put back\n$/);
+      // Each death is reported: as a crash, or (killed while starting) as a restart that failed.
+      const crashes = up.events.filter((e) => e.event === 'crash');
+      const failedStarts = up.events.filter((e) => e.event === 'log' && /did not start again/.test(String(e.message)));
+      expect(crashes.length + failedStarts.length).toBe(4);
+      expect(crashes[0]).toMatchObject({ signal: 'SIGKILL', restarting: true });
+      expect(up.events.at(-1)?.event).toBe('stopped');
+      expect(gnome.proxy().mode).toBe("'manual'");
+      expect(await portFree(String(start.socks))).toBe(true);
+      expect(killed.filter(alive)).toEqual([]);
+    } finally {
+      if (up.child.exitCode === null) await up.stop('SIGKILL');
+    }
+  }, 300_000);
+
   it('fails as `up` does: same message and exit code for a rejected --code, an unusable data dir and a bad --ui-port', async () => {
     const data = join(dir, 'codes');
     const notADir = join(dir, 'a-file');

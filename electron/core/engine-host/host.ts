@@ -18,6 +18,8 @@ export interface EngineHostOptions {
   onCrash?(exit: EngineExit, restarting: boolean): void;
   /** A start failed. */
   onError?(err: unknown): void;
+  /** The restart after a crash failed too; `retrying` is false once it keeps failing (the host stops trying). */
+  onRestartFailed?(err: unknown, retrying: boolean): void;
   /** A new engine process started after a crash (the CLI reconnects its bridge). */
   onRestarted?(engine: ProcessEngine): void;
   /** A message from the engine process failed the protocol's checks and was dropped. */
@@ -70,9 +72,7 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
     gate.lost(engine);
     crashed = true;
     const now = Date.now();
-    crashes.push(now);
-    while (crashes.length && now - crashes[0]! > 60_000) crashes.shift();
-    const restarting = crashes.length <= (options.maxRestartsPerMinute ?? 3);
+    const restarting = withinBudget(now);
     options.onCrash?.(exit, restarting);
     gate.notify({
       type: 'log',
@@ -81,7 +81,26 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
         message: `The engine stopped unexpectedly (${exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code ?? 'none'}`}). ${restarting ? 'Restarting it.' : 'It keeps stopping: it will start again at your next action.'}`,
       },
     });
-    if (restarting) restart = gate.ready().catch(() => undefined);
+    if (restarting) restart = restartNow();
+  }
+
+  /** Counts one more death; false once there were more than the restarts allowed in a minute. */
+  function withinBudget(now: number): boolean {
+    crashes.push(now);
+    while (crashes.length && now - crashes[0]! > 60_000) crashes.shift();
+    return crashes.length <= (options.maxRestartsPerMinute ?? 3);
+  }
+
+  /** A new engine process; one that dies while starting counts as a crash too and is tried again. */
+  function restartNow(): Promise<unknown> {
+    return gate.ready().catch(async (err: unknown) => {
+      if (quitting) return;
+      const again = withinBudget(Date.now());
+      options.onRestartFailed?.(err, again);
+      if (!again) return;
+      await new Promise((r) => setTimeout(r, 500));
+      if (!quitting) await restartNow();
+    });
   }
 
   const stop = gate.api.stop;
