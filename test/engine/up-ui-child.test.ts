@@ -2,7 +2,8 @@
 // (a utilityProcess there), for real: the same --json events as `up`, the bridge and the UI's Api
 // served from the engine process; a SIGKILLed engine is reported and restarted on the same port,
 // and the system proxy it left on is restored (real gsettings/dconf on a private D-Bus); SIGTERM,
-// Ctrl-C to the process group and a killed parent all leave no engine, no port and no proxy behind.
+// Ctrl-C to the process group and a killed parent all leave no engine, no port and no proxy behind;
+// the UI in Chromium follows the engine through a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,6 +11,8 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../e2e/harness.ts';
 import { porthole } from '../helpers/cli.ts';
 import { startUp, type UpEvent, type UpProcess } from '../helpers/up-process.ts';
 import { startGnomeSession, type GnomeSession } from '../ui/shell/gnome-session.ts';
@@ -154,6 +157,32 @@ describe('porthole up --ui: the engine in a forked child', () => {
       if (code === null) await up.stop('SIGKILL');
     }
   }, 360_000);
+
+  it('the UI in Chromium follows the engine process: connected, then after a SIGKILL connected again without a reload', async () => {
+    const up = startUp(['--ui', '--demo', '--listen', '127.0.0.1:0'], gnome.env);
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+    try {
+      const start = await up.waitFor('start', 180_000);
+      const ui = new URL(String(start.ui));
+      const context = await browser.newContext({ locale: 'en-US' });
+      await context.route((url) => url.origin !== ui.origin, (route) => route.abort());
+      const tab = await context.newPage();
+      await tab.goto(ui.href);
+      await tab.waitForSelector('main#main');
+      const connected = tab.getByRole('status').filter({ hasText: /Connected through Demo-(Frankfurt|Almaty)/ });
+      await connected.waitFor({ timeout: 30_000 });
+      const [engine] = await engineChildren(up.child.pid!);
+      process.kill(engine!, 'SIGKILL');
+      // The page's event stream goes on through the restart: it sees the bridge go and come back.
+      await connected.waitFor({ state: 'detached', timeout: 30_000 });
+      await up.waitFor('restarted', 90_000);
+      await connected.waitFor({ timeout: 30_000 });
+      expect(await page(String(start.http), String(start.demoPage))).toContain('You are through.');
+    } finally {
+      await browser.close();
+      expect(await up.stop('SIGTERM')).toBe(0);
+    }
+  }, 300_000);
 
   it('Ctrl-C in a terminal (SIGINT to the whole process group) stops the engine cleanly: no crash, no port, no proxy left', async () => {
     const up = startUp(['--ui', '--demo', '--listen', '127.0.0.1:0'], gnome.env, undefined, { detached: true });

@@ -3,7 +3,7 @@
 // restarted at once, which also repairs a system proxy the dead engine left pointing at its port.
 // A crash loop stops the automatic restarts; the next call tries again. Electron-free: the shell
 // passes Electron's utilityProcess in as the spawner, Node passes forkSpawner().
-import type { Unsubscribe } from '../../../shared/api.ts';
+import type { State, Unsubscribe } from '../../../shared/api.ts';
 import type { ApiBackend } from '../../../shared/api-backend.ts';
 import { launchEngine } from './process-engine.ts';
 import type { EngineExit, ProcessEngine, ProcessEngineOptions, Spawner } from './process-engine.ts';
@@ -50,6 +50,8 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
   const upListeners = new Set<(event: UpEvent) => void>();
 
   let current: ProcessEngine | null = null;
+  // What the UI last heard; after a crash it must hear that the bridge is gone, then the new state.
+  let lastState: State | null = null;
   const gate: ReadyEngine = new ReadyEngine({
     onError: options.onError,
     open: async () => {
@@ -61,10 +63,14 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
       engine.onUp((event) => upListeners.forEach((l) => l(event)));
       if (crashed && !quitting) {
         crashed = false;
+        engine.getState().then((state) => gate.notify({ type: 'state', state }), () => undefined);
         options.onRestarted?.(engine);
       }
       return engine;
     },
+  });
+  gate.api.subscribe((event) => {
+    if (event.type === 'state') lastState = event.state;
   });
 
   function onExit(engine: ApiBackend | null, exit: EngineExit): void {
@@ -81,6 +87,7 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
         message: `The engine stopped unexpectedly (${exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code ?? 'none'}`}). ${restarting ? 'Restarting it.' : 'It keeps stopping: it will start again at your next action.'}`,
       },
     });
+    if (lastState) gate.notify({ type: 'state', state: withoutEngine(lastState) });
     if (restarting) restart = restartNow();
   }
 
@@ -116,5 +123,13 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
       upListeners.add(listener);
       return () => void upListeners.delete(listener);
     },
+  };
+}
+
+/** The state the UI should show while no engine runs: nothing connected, no bridge, no system proxy. */
+function withoutEngine(state: State): State {
+  return {
+    ...state, phase: 'idle', progress: { ...state.progress, running: false }, current: null, offlineReason: null,
+    bridge: null, lan: null, systemProxy: false, retryAt: null, portConflict: null, since: new Date().toISOString(),
   };
 }
