@@ -3,7 +3,8 @@
 // the process spawn to its `ready` event (a working server chosen, the bridge carrying traffic) and
 // to the first contentful paint of the headless UI in Chromium (launched beforehand, as a user's
 // browser would be). Runs the CLI from the sources, as `npm run cli` does (Node strips the types).
-// STARTUP_DEBUG=1 echoes the CLI's JSON events.
+// STARTUP_DEBUG=1 echoes the CLI's JSON events; STARTUP_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p")
+// go to the CLI's Node, for profiling.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -85,7 +86,8 @@ interface Run {
 async function once(dir: string, probeUrl: string, page: Page): Promise<Run> {
   const port = await freePort();
   const t0 = Date.now();
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', CLI, 'up', '--ui', '--json', '--data-dir', path.join(dir, 'client'),
+  const flags = (process.env.STARTUP_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', ...flags, CLI, 'up', '--ui', '--json', '--data-dir', path.join(dir, 'client'),
     '--listen', `127.0.0.1:${port}`, '--probe-url', probeUrl], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORTHOLE_QUIET: '1' } });
   try {
     let buffer = '';

@@ -1,7 +1,8 @@
 // Results of the UI's actions that are more than a snapshot: imports, sharing, opening a browser;
 // plus the error shape every transport uses.
 import { z } from 'zod';
-import { FingerprintSchema, FingerprintWordsSchema, IsoDateSchema, ServerIdSchema } from './api-models.ts';
+import { FingerprintSchema, FingerprintWordsSchema, IsoDateSchema } from './api-models.ts';
+import { ServerIdSchema } from './server-id.ts';
 
 const Count = z.number().int().min(0);
 

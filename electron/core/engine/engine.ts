@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { isBridged } from '../../../shared/entry.ts';
 import type { Bridge } from '../bridge/index.ts';
-import type { CatalogServer } from '../catalog/catalog.ts';
+import type { Catalog, CatalogServer } from '../catalog/catalog.ts';
 import type { ImportOptions, ImportOutcome } from '../catalog/import.ts';
 import type { ServersOutcome } from '../catalog/import-servers.ts';
 import { LiveCatalog } from '../catalog/live.ts';
@@ -26,8 +26,11 @@ import { ProbeRounds } from './probe-rounds.ts';
 import { SearchDriver } from './search-driver.ts';
 import { EngineStatus } from './status.ts';
 import { UnbridgedServers } from './unbridged.ts';
+import { Trailing } from './trailing.ts';
 
 export type { EngineEvents, EngineOptions, EngineState, Phase } from './engine-types.ts';
+
+const PROBE_REFRESH_MS = 100; // see onProbe
 
 export class Engine extends EventEmitter<EngineEvents> {
   readonly options: EngineOptions;
@@ -39,6 +42,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly rounds: ProbeRounds;
   private readonly search: SearchDriver;
   private readonly status: EngineStatus;
+  private readonly upstreamsSoon = new Trailing(PROBE_REFRESH_MS, () => this.updateUpstreams());
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private opened = false;
@@ -127,6 +131,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.stopped = true;
     this.search.stop();
     for (const t of this.timers) clearTimeout(t);
+    this.upstreamsSoon.cancel();
     this.catalog.stop();
     this.rounds.cancel();
     await this.memory?.save();
@@ -173,7 +178,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.catalog.publishers();
   }
 
-  lists(): ReturnType<LiveCatalog['lists']> {
+  lists(): Catalog['lists'] {
     return this.catalog.lists();
   }
 
@@ -191,6 +196,11 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   state(): EngineState {
     return this.status.snapshot();
+  }
+
+  /** A full probe round is running (cheaper than state(), which explains the selection). */
+  get probing(): boolean {
+    return this.rounds.busy;
   }
 
   // ---------------------------------------------------------------- actions
@@ -262,17 +272,23 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private onProbe(result: ProbeResult, tested: number, total: number): void {
+    const before = this.selection.current()?.id ?? null;
     this.selection.recordProbe(result);
     // Passed: done; worked but not trusted yet (recovering, degraded): again soon; failed: backoff.
     const trusted = this.selection.statusOf(result.id) === 'ok';
     if (result.error?.kind !== 'aborted') this.search.note(result.id, result.ok ? (trusted ? true : 'confirm') : false);
-    this.updateUpstreams();
+    // Re-ranking every server per result was most of a round's CPU: the bridge's candidates follow at once when the
+    // current server changed or was probed, for a working server while not connected and the last result; else per 100 ms.
+    const now = this.selection.current()?.id ?? null;
+    if (now !== before || result.id === now || (result.ok && this.status.current !== 'connected') || tested === total) this.upstreamsSoon.now();
+    else this.upstreamsSoon.soon();
     this.emit('progress', { tested, total, result });
     if (!result.ok) this.emit('failure', { server: result.id, kind: result.error?.kind ?? 'other', message: result.error?.message ?? 'failed' });
   }
 
   /** The bridge's candidates (see bridge-link.ts), and the phase and 'ready' that follow from them. */
   private updateUpstreams(): void {
+    this.upstreamsSoon.cancelPending();
     this.status.candidates(this.link.refresh());
   }
 
