@@ -2,7 +2,7 @@
 // the channels; TLS codes are a bad reply; local resource codes are this computer's trouble.
 import { describe, expect, it } from 'vitest';
 import { PortholeError } from '../../../shared/errors.ts';
-import { errnoFailure, errnoOf, isInterferenceCode, isLocalError, isTimeoutCode, systemCodeOf } from './errno.ts';
+import { errnoFailure, errnoOf, isAbort, isInterferenceCode, isLocalError, isTimeoutCode, systemCodeOf } from './errno.ts';
 
 const coded = (code: string): NodeJS.ErrnoException => Object.assign(new Error(code), { code });
 
@@ -33,5 +33,38 @@ describe('errno table', () => {
     expect(systemCodeOf(wrapped)).toBe('EMFILE');
     expect(systemCodeOf(Object.assign(new Error('got'), { code: 'ERR_GOT_REQUEST_ERROR', cause: coded('ECONNRESET') }), ['ERR_GOT_REQUEST_ERROR'])).toBe('ECONNRESET');
     expect(systemCodeOf(new PortholeError('timeout'))).toBeUndefined();
+  });
+});
+
+describe('reading codes off errors', () => {
+  it('any TLS or SSL code of Node is a bad reply, not only the ones listed', () => {
+    expect(errnoFailure('ERR_TLS_INVALID_PROTOCOL_VERSION')).toBe('bad-reply');
+    expect(errnoFailure('ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC')).toBe('bad-reply');
+    expect(errnoFailure('MY_ERR_TLS_')).toBeUndefined();
+  });
+
+  it('the system code is looked for at most `depth` causes deep, and never in what is not an error object', () => {
+    const chain = (levels: number, code: string): unknown => {
+      let e: unknown = coded(code);
+      for (let i = 0; i < levels; i++) e = new Error(`wrapper ${i}`, { cause: e });
+      return e;
+    };
+    expect(systemCodeOf(chain(4, 'ECONNRESET'))).toBe('ECONNRESET'); // the fifth link
+    expect(systemCodeOf(chain(5, 'ECONNRESET'))).toBeUndefined(); // the sixth is too deep
+    expect(systemCodeOf(chain(2, 'ECONNRESET'), [], 2)).toBeUndefined();
+    expect(systemCodeOf(chain(1, 'ECONNRESET'), [], 2)).toBe('ECONNRESET');
+    for (const nothing of [null, undefined, 'ECONNRESET', 42]) expect(systemCodeOf(nothing)).toBeUndefined();
+    const loop = new Error('loop') as Error & { cause?: unknown };
+    loop.cause = loop; // a cause chain that points back at itself ends too
+    expect(systemCodeOf(loop)).toBeUndefined();
+  });
+
+  it('a cancelled operation: an AbortError by name or ABORT_ERR by code, nothing else', () => {
+    expect(isAbort(Object.assign(new Error('x'), { name: 'AbortError' }))).toBe(true);
+    expect(isAbort(coded('ABORT_ERR'))).toBe(true);
+    expect(isAbort(coded('ECONNRESET'))).toBe(false);
+    expect(isAbort(new Error('AbortError'))).toBe(false);
+    expect(isAbort(null)).toBe(false);
+    expect(isAbort(undefined)).toBe(false);
   });
 });
