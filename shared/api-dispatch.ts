@@ -1,7 +1,8 @@
 // Server side of any transport (Electron IPC, loopback HTTP): validates a raw request against the
 // contract, calls the implementation, validates its response. Transports stay generic over methods.
+import { PortholeError } from './errors.ts';
 import type { z } from 'zod';
-import { API_METHODS, ApiError, isMethodName } from './api.ts';
+import { API_METHODS, isMethodName } from './api.ts';
 import type { Api, ApiErrorPayload, MethodName } from './api.ts';
 import { toErrorPayload } from './api-results.ts';
 
@@ -17,14 +18,14 @@ export function describeIssues(error: z.ZodError): string {
 
 /** Validates and runs one call; throws ApiError for a bad method, request or response. */
 export async function callApi(api: Api, method: string, rawRequest: unknown): Promise<unknown> {
-  if (!isMethodName(method)) throw new ApiError('bad-request', 'unknown method');
+  if (!isMethodName(method)) throw new PortholeError('bad-request', 'unknown method');
   const spec = API_METHODS[method];
   const request = spec.request.safeParse(rawRequest ?? {});
-  if (!request.success) throw new ApiError('bad-request', describeIssues(request.error));
+  if (!request.success) throw new PortholeError('bad-request', describeIssues(request.error));
   const fn = api[method] as (req: unknown) => Promise<unknown>;
   const raw = await fn.call(api, request.data);
   const response = spec.response.safeParse(raw);
-  if (!response.success) throw new ApiError('internal', `invalid ${method} response: ${describeIssues(response.error)}`);
+  if (!response.success) throw new PortholeError('internal', `invalid ${method} response: ${describeIssues(response.error)}`);
   return response.data;
 }
 

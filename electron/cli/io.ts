@@ -1,14 +1,14 @@
 // Small helpers shared by CLI commands: reading inputs, printing results.
+import { PortholeError } from '../../shared/errors.ts';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CommandContext } from './command.ts';
-import { CliError } from './command.ts';
 
 /** Reads FILE, or standard input for "-". */
 export async function readInputFile(path: string, ctx: CommandContext): Promise<Buffer> {
   if (path === '-') return ctx.readStdin();
   return readFile(path).catch((err: NodeJS.ErrnoException) => {
-    throw new CliError(`cannot read ${resolve(path)}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a folder' : err.message}`);
+    throw new PortholeError('other', `cannot read ${resolve(path)}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a folder' : err.message}`);
   });
 }
 

@@ -1,6 +1,7 @@
+import { PortholeError } from '../../../shared/errors.ts';
 import { fromUtf8 } from '../../../shared/base64url.ts';
 import { extractArmored } from '../../../shared/armor.ts';
-import { CliError, jsonOption, requireStr, type Command } from '../command.ts';
+import { jsonOption, requireStr, type Command } from '../command.ts';
 import { printJson, readInputFile } from '../io.ts';
 import { readPublisherFile } from '../../core/lists/keyfiles.ts';
 import { verifyList } from '../../core/lists/verify.ts';
@@ -16,7 +17,7 @@ Prints publisher, version, expiry and entry count; exits 3 with the reason when 
   positionals: true,
   async run(values, positionals, ctx) {
     const file = positionals[0];
-    if (!file || positionals.length > 1) throw new CliError('verify takes exactly one FILE', 2);
+    if (!file || positionals.length > 1) throw new PortholeError('usage', 'verify takes exactly one FILE');
     const chain = await readPublisherFile(requireStr(values, 'trust'));
     const raw = await readInputFile(file, ctx);
     const bytes = raw.subarray(0, 1).toString() === '{' ? raw : firstListBlock(raw);
@@ -35,10 +36,10 @@ function firstListBlock(raw: Buffer): Uint8Array {
   try {
     text = fromUtf8(raw);
   } catch {
-    throw new CliError('the file is neither a signed list nor text with an armored block');
+    throw new PortholeError('other', 'the file is neither a signed list nor text with an armored block');
   }
   const block = extractArmored(text).find((b) => b.kind === 'LIST');
-  if (!block) throw new CliError('no signed list or armored list block found');
-  if (!block.ok) throw new CliError(block.error);
+  if (!block) throw new PortholeError('other', 'no signed list or armored list block found');
+  if (!block.ok) throw new PortholeError('other', block.error);
   return block.bytes;
 }

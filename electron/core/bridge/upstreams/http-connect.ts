@@ -1,7 +1,7 @@
 // HTTP and HTTPS (TLS to the proxy) CONNECT upstreams (RFC 9110 §9.3.6) with Basic authentication.
 // The destination goes to the proxy as given (names stay names: the proxy resolves them).
 // Bytes the proxy sends after the response head belong to the tunnel and are put back (unshift).
-import { PortholeError } from '../../../../shared/errors.ts';
+import { failure } from '../../../../shared/errors.ts';
 import type net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { checkDestination } from './destination.ts';
@@ -101,28 +101,28 @@ export class HttpConnectUpstream implements Upstream {
         try {
           head = parseResponseHead(buffered);
         } catch (err) {
-          fail(new PortholeError('bad-reply', `${upstream}: ${(err as Error).message}`, { upstream, hop: 'proxy' }));
+          fail(failure('bad-reply', `${upstream}: ${(err as Error).message}`, { upstream, hop: 'proxy' }));
           return;
         }
         if (!head) return;
         // 407 is the standard answer; tinyproxy answers 401 to wrong credentials.
         if (head.status === 407 || head.status === 401) {
           const why = sentCredentials ? 'the proxy rejected the username or password' : 'the proxy requires authentication';
-          fail(new PortholeError('auth', `${upstream}: ${why} (${head.status} ${head.reason})`.trimEnd(), { upstream, hop: 'proxy' }));
+          fail(failure('auth', `${upstream}: ${why} (${head.status} ${head.reason})`.trimEnd(), { upstream, hop: 'proxy' }));
           return;
         }
         if (head.status < 200 || head.status > 299) {
           // 500-504 answers to CONNECT are how proxies say they could not reach the destination
           // (tinyproxy: 500 "Unable to connect", squid: 503, others 502/504).
           const stage = head.status >= 500 && head.status <= 504 ? 'destination' : 'proxy';
-          fail(new PortholeError('bad-reply', `${upstream}: CONNECT answered ${head.status} ${head.reason}`.trimEnd(), { upstream, hop: stage }));
+          fail(failure('bad-reply', `${upstream}: CONNECT answered ${head.status} ${head.reason}`.trimEnd(), { upstream, hop: stage }));
           return;
         }
         cleanup();
         handOff(socket, [buffered.subarray(head.length)]);
         resolve();
       };
-      const onEnd = (): void => fail(new PortholeError('bad-reply', `${upstream}: the proxy closed the connection without answering CONNECT`, { upstream, hop: 'proxy' }));
+      const onEnd = (): void => fail(failure('bad-reply', `${upstream}: the proxy closed the connection without answering CONNECT`, { upstream, hop: 'proxy' }));
       // Socket errors are classified by the guard (the socket is tracked there).
       const onError = (err: Error): void => {
         cleanup();
