@@ -13,9 +13,11 @@ export interface RequestFailure {
   cause: string;
   /** Bytes of the response body received before the failure. */
   received: number;
-  /** When the retry on a new connection got its response (null: the retry failed too). */
+  /** When the retry on a new connection got its response (null: every retry failed). */
   retryOkAt: number | null;
   retryCause?: string;
+  /** Retries that failed before one worked (each on a new connection, at once): a retry can meet a dying server too. */
+  failedRetries?: { at: number; cause: string }[];
 }
 
 export interface LoadOptions {
@@ -85,6 +87,8 @@ function longDownload(o: LoadOptions, open: Set<Socket>): Promise<number> {
   }));
 }
 
+const RETRIES = 3;
+
 /** Runs the load until stop(); returns the stats then. */
 export function startLoad(o: LoadOptions, random: () => number): { stats: LoadStats; stop: () => Promise<LoadStats> } {
   const stats: LoadStats = { ok: 0, failed: [], bytes: 0 };
@@ -101,12 +105,16 @@ export function startLoad(o: LoadOptions, random: () => number): { stats: LoadSt
         worker, path, startedAt, failedAt: Date.now(), cause: (err as Error).message, received: (err as { received?: number }).received ?? 0, retryOkAt: null,
       };
       stats.failed.push(failure);
-      // The retry a browser (or the user) makes: a new connection at once, timed to its response.
-      try {
-        await fetchPage(o, '/hello');
-        failure.retryOkAt = Date.now();
-      } catch (e) {
-        failure.retryCause = (e as Error).message;
+      // The retry a browser (or the user) makes: a new connection at once, timed to its response; up to
+      // RETRIES times, as a retry may itself be in flight on a server that dies.
+      for (let attempt = 0; attempt < RETRIES && failure.retryOkAt === null && !stopped; attempt++) {
+        try {
+          await fetchPage(o, '/hello');
+          failure.retryOkAt = Date.now();
+        } catch (e) {
+          failure.retryCause = (e as Error).message;
+          (failure.failedRetries ??= []).push({ at: Date.now(), cause: failure.retryCause });
+        }
       }
     }
   };

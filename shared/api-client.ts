@@ -4,7 +4,8 @@
 import { PortholeError } from './errors.ts';
 import { API_METHODS, ApiErrorPayloadSchema, ApiEventSchema, METHOD_NAMES } from './api.ts';
 import type { Api, ApiEvent, ApiMethods, Unsubscribe } from './api.ts';
-import { describeIssues } from './api-dispatch.ts';
+import { API_ISSUES } from './api-dispatch.ts';
+import { zodMessage } from './zod-message.ts';
 import type { DispatchResult } from './api-dispatch.ts';
 
 export type RawInvoke = (method: string, request: unknown) => Promise<unknown>;
@@ -32,10 +33,10 @@ export function createApiClient(invoke: RawInvoke, subscribeRaw: RawSubscribe): 
     const spec = API_METHODS[name];
     methods[name] = async (request?: unknown) => {
       const req = spec.request.safeParse(request ?? {});
-      if (!req.success) throw new PortholeError('bad-request', describeIssues(req.error));
+      if (!req.success) throw new PortholeError('bad-request', zodMessage(req.error, API_ISSUES));
       const raw = await invoke(name, req.data);
       const res = spec.response.safeParse(raw);
-      if (!res.success) throw new PortholeError('internal', `invalid ${name} response: ${describeIssues(res.error)}`);
+      if (!res.success) throw new PortholeError('internal', `invalid ${name} response: ${zodMessage(res.error, API_ISSUES)}`);
       return res.data;
     };
   }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { PROTOCOLS } from './entry.ts';
 import { SERVER_FAILURES } from './failures.ts';
+import { ServerIdSchema } from './server-id.ts';
 
 const IsoDate = z.iso.datetime({ offset: true });
 const Count = z.number().int().min(0);
@@ -20,7 +21,6 @@ export const BROWSERS = ['firefox', 'chrome', 'telegram'] as const;
 export const BrowserSchema = z.enum(BROWSERS);
 export type Browser = z.infer<typeof BrowserSchema>;
 
-export const ServerIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:@-]+$/, 'server id characters');
 
 // ---------------------------------------------------------------- state
 

@@ -2,7 +2,8 @@
 // plus the error shape every transport uses.
 import { apiCodeOf, PortholeError, type Failure } from './errors.ts';
 import { z } from 'zod';
-import { FingerprintSchema, FingerprintWordsSchema, IsoDateSchema, ServerIdSchema } from './api-models.ts';
+import { FingerprintSchema, FingerprintWordsSchema, IsoDateSchema } from './api-models.ts';
+import { ServerIdSchema } from './server-id.ts';
 
 const Count = z.number().int().min(0);
 

@@ -4,9 +4,10 @@
 // are typed by `Api`.
 import { z } from 'zod';
 import {
-  BrowserSchema, FingerprintSchema, LogEntrySchema, ProgressSchema, PublisherSchema, ServerIdSchema, ServerSchema,
+  BrowserSchema, FingerprintSchema, LogEntrySchema, ProgressSchema, PublisherSchema, ServerSchema,
   SettingsPatchSchema, SettingsSchema, SourcesSchema, StateSchema,
 } from './api-models.ts';
+import { ServerIdSchema } from './server-id.ts';
 import { BatchResultSchema, ImportOutcomeSchema, OpenBrowserResultSchema, RemovedSchema, ShareResultSchema } from './api-results.ts';
 
 export * from './api-models.ts';

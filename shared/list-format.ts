@@ -94,10 +94,3 @@ export const ListInputSchema = z.strictObject({
 });
 export type ListInput = z.infer<typeof ListInputSchema>;
 
-/** Turns a zod error into "FIELD: message" naming the first bad field. */
-export function describeZodError(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid';
-  const path = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
-  return `${path}: ${issue.message}`;
-}

@@ -2,10 +2,15 @@
 // "<entry id>@<publisher id>" for a server of a publisher's list or code, "<entry id>@user" for a
 // person's own. Entry ids never hold '@' or ':' (shared/entry.ts), so both parts read back
 // unambiguously. The bridge names each port of a server "<server id>:<port>" (an upstream id).
+// The Api checks the ids it is given with ServerIdSchema (a bounded character check, no parsing).
+import { z } from 'zod';
 
 declare const serverIdBrand: unique symbol;
 /** A server's id in the catalog (and in the Api): only made by serverIdFor. */
 export type ServerId = string & { readonly [serverIdBrand]: true };
+
+/** A server id as the Api accepts it from the UI (the engine then looks it up). */
+export const ServerIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:@-]+$/, 'server id characters');
 
 /** The source part of the ids of a person's own servers. */
 const USER = 'user';

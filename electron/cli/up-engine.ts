@@ -6,7 +6,6 @@ import { PortholeError } from '../../shared/errors.ts';
 import type { Api } from '../../shared/api.ts';
 import { realHost } from '../core/browsers/real-host.ts';
 import { createSystemProxy } from '../core/browsers/system-proxy/index.ts';
-import { ApiService } from '../core/engine/api/service.ts';
 import type { ApiServiceOptions } from '../core/engine/api/service.ts';
 import { runCliRequest } from '../core/engine-host/cli-requests.ts';
 import { forkSpawner } from '../core/engine-host/fork-spawner.ts';
@@ -35,6 +34,8 @@ function typed<R extends CliRequest>(request: R, result: CliResult): Extract<Cli
 }
 
 export async function startInProcess(dataDir: string, options: HostedOptions, onUp: (event: UpEvent) => void): Promise<UpEngine> {
+  // Loaded here only: with the engine in a child (`up --ui`), this process never loads it.
+  const { ApiService } = await import('../core/engine/api/service.ts');
   const api = new ApiService({ dataDir, secrets: NO_KEYCHAIN }, { ...(options as ApiServiceOptions), onCore: (core) => followCore(core, onUp) });
   try {
     await api.start();
@@ -49,6 +50,8 @@ export interface HostedHooks {
   onUp(event: UpEvent): void;
   /** The engine process died; `restarting` is false once it keeps dying (the host stops trying). */
   onCrash(exit: EngineExit, restarting: boolean): void;
+  /** The new engine process died while starting too; `retrying` is false once it keeps dying. */
+  onRestartFailed(err: unknown, retrying: boolean): void;
   /** A new engine process runs after a crash and its bridge is up again (or could not be). */
   onRestarted(result: { ok: true; connected: Extract<CliResult, { op: 'connect' }>; pid: number | undefined } | { ok: false; error: unknown }): void;
   /** A message from the engine process failed its checks. */
@@ -61,6 +64,7 @@ export async function startHosted(dataDir: string, options: HostedOptions, env: 
     spawn: forkSpawner({ env, stdio: 'stderr' }),
     init: () => ({ t: 'init', dataDir, secretKey: null, options: { ...options, ...(listen ? { listen } : {}) }, followCore: true }),
     onCrash: (exit, restarting) => hooks.onCrash(exit, restarting),
+    onRestartFailed: (err, retrying) => hooks.onRestartFailed(originalError(err), retrying),
     onRestarted: (engine) => {
       engine.cli({ op: 'connect' }).then(
         (result) => hooks.onRestarted({ ok: true, connected: typed({ op: 'connect' }, result), pid: engine.pid }),

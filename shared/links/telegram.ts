@@ -66,15 +66,3 @@ export function mtprotoSecret(raw: string): string {
   if (!valid) throw new LinkError('the MTProto secret has the wrong length (16 bytes, or dd/ee followed by 16 bytes)');
   return hex;
 }
-
-/** The fake-TLS front name an ee-secret carries (the bytes after the 16-byte key), if printable. */
-export function mtprotoFrontName(secretHex: string): string | null {
-  if (!secretHex.startsWith('ee') || secretHex.length <= 34) return null;
-  let name = '';
-  for (let i = 34; i + 1 < secretHex.length; i += 2) {
-    const c = parseInt(secretHex.slice(i, i + 2), 16);
-    if (c < 0x21 || c > 0x7e) return null;
-    name += String.fromCharCode(c);
-  }
-  return name;
-}

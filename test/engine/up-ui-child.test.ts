@@ -2,7 +2,8 @@
 // (a utilityProcess there), for real: the same --json events as `up`, the bridge and the UI's Api
 // served from the engine process; a SIGKILLed engine is reported and restarted on the same port,
 // and the system proxy it left on is restored (real gsettings/dconf on a private D-Bus); SIGTERM,
-// Ctrl-C to the process group and a killed parent all leave no engine, no port and no proxy behind.
+// Ctrl-C to the process group and a killed parent all leave no engine, no port and no proxy behind;
+// the UI in Chromium follows the engine through a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,6 +11,8 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../e2e/harness.ts';
 import { porthole } from '../helpers/cli.ts';
 import { startUp, type UpEvent, type UpProcess } from '../helpers/up-process.ts';
 import { startGnomeSession, type GnomeSession } from '../ui/shell/gnome-session.ts';
@@ -155,6 +158,32 @@ describe('porthole up --ui: the engine in a forked child', () => {
     }
   }, 360_000);
 
+  it('the UI in Chromium follows the engine process: connected, then after a SIGKILL connected again without a reload', async () => {
+    const up = startUp(['--ui', '--demo', '--listen', '127.0.0.1:0'], gnome.env);
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+    try {
+      const start = await up.waitFor('start', 180_000);
+      const ui = new URL(String(start.ui));
+      const context = await browser.newContext({ locale: 'en-US' });
+      await context.route((url) => url.origin !== ui.origin, (route) => route.abort());
+      const tab = await context.newPage();
+      await tab.goto(ui.href);
+      await tab.waitForSelector('main#main');
+      const connected = tab.getByRole('status').filter({ hasText: /Connected through Demo-(Frankfurt|Almaty)/ });
+      await connected.waitFor({ timeout: 30_000 });
+      const [engine] = await engineChildren(up.child.pid!);
+      process.kill(engine!, 'SIGKILL');
+      // The page's event stream goes on through the restart: it sees the bridge go and come back.
+      await connected.waitFor({ state: 'detached', timeout: 30_000 });
+      await up.waitFor('restarted', 90_000);
+      await connected.waitFor({ timeout: 30_000 });
+      expect(await page(String(start.http), String(start.demoPage))).toContain('You are through.');
+    } finally {
+      await browser.close();
+      expect(await up.stop('SIGTERM')).toBe(0);
+    }
+  }, 300_000);
+
   it('Ctrl-C in a terminal (SIGINT to the whole process group) stops the engine cleanly: no crash, no port, no proxy left', async () => {
     const up = startUp(['--ui', '--demo', '--listen', '127.0.0.1:0'], gnome.env, undefined, { detached: true });
     try {
@@ -189,6 +218,40 @@ describe('porthole up --ui: the engine in a forked child', () => {
       await until(() => !alive(engine!), 30_000);
       expect(await portFree(String(start.socks))).toBe(true);
       expect(gnome.proxy().mode).toBe("'manual'");
+    } finally {
+      if (up.child.exitCode === null) await up.stop('SIGKILL');
+    }
+  }, 300_000);
+
+  it('an engine that keeps dying: restarted 3 times, then `up` gives up with exit code 1, the proxy put back and nothing left running', async () => {
+    const up = startUp(['--ui', '--demo', '--listen', '127.0.0.1:0'], gnome.env);
+    try {
+      const start = await up.waitFor('start', 180_000);
+      await up.waitFor('ready', 30_000);
+      await uiCall(String(start.ui), 'setSettings', { systemProxy: true });
+      expect(gnome.proxy().mode).toBe("'auto'");
+      // Kill every engine process as soon as it appears (whether it finished starting or not).
+      const killed: number[] = [];
+      while (up.child.exitCode === null && killed.length < 10) {
+        let next: number | undefined;
+        await until(async () => up.child.exitCode !== null || (next = (await engineChildren(up.child.pid!)).find((p) => !killed.includes(p))) !== undefined, 60_000);
+        if (next === undefined) break;
+        killed.push(next);
+        process.kill(next, 'SIGKILL');
+      }
+      expect(await up.exited).toBe(1);
+      expect(killed).toHaveLength(4);
+      expect(up.stderr()).toMatch(/giving up/);
+      expect(up.stderr()).toMatch(/porthole: the engine process keeps stopping \(see the messages above\); the system proxy was put back\n$/);
+      // Each death is reported: as a crash, or (killed while starting) as a restart that failed.
+      const crashes = up.events.filter((e) => e.event === 'crash');
+      const failedStarts = up.events.filter((e) => e.event === 'log' && /did not start again/.test(String(e.message)));
+      expect(crashes.length + failedStarts.length).toBe(4);
+      expect(crashes[0]).toMatchObject({ signal: 'SIGKILL', restarting: true });
+      expect(up.events.at(-1)?.event).toBe('stopped');
+      expect(gnome.proxy().mode).toBe("'manual'");
+      expect(await portFree(String(start.socks))).toBe(true);
+      expect(killed.filter(alive)).toEqual([]);
     } finally {
       if (up.child.exitCode === null) await up.stop('SIGKILL');
     }

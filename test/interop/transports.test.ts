@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bridge } from '../../electron/core/bridge/index.ts';
 import { upstreamFor, type UpstreamError } from '../../electron/core/bridge/upstreams/index.ts';
 import type { Upstream } from '../../electron/core/bridge/upstreams/index.ts';
-import { probeOne } from '../../electron/core/probe/index.ts';
+import { probeOne } from '../helpers/probe-one.ts';
 import type { ProbeOptions } from '../../electron/core/probe/index.ts';
 import type { Entry } from '../../shared/entry.ts';
 import { parseProxyLink } from '../../shared/proxy-link.ts';

@@ -18,6 +18,7 @@ export const MUTATION_TESTS = [
   'test/bridge/auth.test.ts',
   // Selection policy.
   'electron/core/selection/policy.test.ts',
+  'electron/core/selection/rank.test.ts',
   'electron/core/selection/selection.test.ts',
   // System-proxy ownership.
   'test/browsers/system-proxy-ownership.test.ts',

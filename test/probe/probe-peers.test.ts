@@ -4,7 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Entry } from '../../shared/entry.ts';
-import { probeOne } from '../../electron/core/probe/index.ts';
+import { probeOne } from '../helpers/probe-one.ts';
 import type { ProbeOptions } from '../../electron/core/probe/index.ts';
 import {
   freePort, startBlackhole, startMicrosocks, startSsServer, startTinyproxy, testCertificate,

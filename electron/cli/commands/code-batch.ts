@@ -7,6 +7,7 @@ import { jsonOption, requireStr, str, type Command } from '../command.ts';
 import { printJson } from '../io.ts';
 import { utf8 } from '../../../shared/base64url.ts';
 import { smsCount } from '../../../shared/code-bytes.ts';
+import { looksLikeJson } from '../../../shared/sniff.ts';
 import { parseExpiryTime } from '../../../shared/duration.ts';
 import { writeFileAtomic } from '../../core/fs/atomic.ts';
 import { readSecretKey } from '../../core/lists/keyfiles.ts';
@@ -28,7 +29,7 @@ async function readServerFile(file: string): Promise<string[]> {
   const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new PortholeError('other', `cannot read ${resolve(file)}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
   });
-  if (text.trimStart().startsWith('{')) {
+  if (looksLikeJson(text)) {
     let json: { entries?: { url?: unknown }[] };
     try {
       json = JSON.parse(text) as typeof json;

@@ -1,10 +1,8 @@
 import { PortholeError } from '../../../shared/errors.ts';
-import { fromUtf8 } from '../../../shared/base64url.ts';
-import { extractArmored } from '../../../shared/armor.ts';
 import type { Entry } from '../../../shared/entry.ts';
 import { entryIdFor, formatProxyLink, LinkError, parseProxyLink } from '../../../shared/proxy-link.ts';
 import { jsonOption, str, strs, type Command, type CommandContext, type OptionValues } from '../command.ts';
-import { printJson, readInputFile, table } from '../io.ts';
+import { listInInputFile, printJson, readInputFile, table } from '../io.ts';
 import { readPublisherFile } from '../../core/lists/keyfiles.ts';
 import { verifyList } from '../../core/lists/verify.ts';
 import { startProbe } from '../../core/probe/index.ts';
@@ -66,7 +64,7 @@ async function collectEntries(values: OptionValues, ctx: CommandContext): Promis
     if (!trust) throw new PortholeError('usage', '--list needs --trust PUB (the publisher file to check it against)');
     const chain = await readPublisherFile(trust);
     const raw = await readInputFile(listFile, ctx);
-    const bytes = raw.subarray(0, 1).toString() === '{' ? raw : armoredList(raw);
+    const bytes = listInInputFile(raw, 'the --list file');
     // Expired lists are still worth testing: people may be offline for weeks (verify says so too).
     const v = verifyList(bytes, { trusted: [chain], now: new Date(), allowExpired: true });
     if (v.expired) ctx.stderr.write(`porthole: warning: the list expired on ${v.payload.expires}; probing it anyway\n`);
@@ -83,19 +81,6 @@ async function collectEntries(values: OptionValues, ctx: CommandContext): Promis
     }
   }
   return [...out.values()];
-}
-
-function armoredList(raw: Buffer): Uint8Array {
-  let text: string;
-  try {
-    text = fromUtf8(raw);
-  } catch {
-    throw new PortholeError('other', 'the --list file is neither a signed list nor text with an armored block');
-  }
-  const block = extractArmored(text).find((b) => b.kind === 'LIST');
-  if (!block) throw new PortholeError('other', 'no signed list or armored list block found in the --list file');
-  if (!block.ok) throw new PortholeError('other', block.error);
-  return block.bytes;
 }
 
 function int(values: OptionValues, name: string, min: number, max: number): number | undefined {

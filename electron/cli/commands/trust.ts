@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fromUtf8 } from '../../../shared/base64url.ts';
 import { extractArmored } from '../../../shared/armor.ts';
+import { looksLikeJson } from '../../../shared/sniff.ts';
 import { dataDirOption, jsonOption, str, type Command } from '../command.ts';
 import { printJson, table } from '../io.ts';
 import { openClientFor } from '../client-dir.ts';
@@ -36,7 +37,7 @@ async function readTrustArgument(arg: string): Promise<RootChain> {
     throw new PortholeError('other', `cannot read ${resolve(arg)}: ${err.code === 'ENOENT' ? 'no such file (and not a 43-character key)' : err.message}`);
   });
   const text = fromUtf8(bytes);
-  if (text.trimStart().startsWith('{')) return parsePublisherFile(bytes);
+  if (looksLikeJson(text)) return parsePublisherFile(bytes);
   const block = extractArmored(text).find((b) => b.kind === 'KEY');
   if (!block) throw new PortholeError('other', `${resolve(arg)} holds no publisher file or armored KEY block`);
   if (!block.ok) throw new PortholeError('other', block.error);

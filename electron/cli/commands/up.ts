@@ -79,7 +79,7 @@ included in the ready event as "ui").`,
       // With the UI, the engine runs in its own process (as in the desktop app); a crash of it is
       // reported, and the engine restarted with its bridge on the same port.
       engine = values.ui
-        ? await startHosted(dataDir, options, ctx.env, hostedHooks(out, dataDir, (err) => gaveUp?.(err)))
+        ? await startHosted(dataDir, options, ctx.env, hostedHooks(out, dataDir, ctx.env, (err) => gaveUp?.(err)))
         : await startInProcess(dataDir, options, out.engine);
       if (demo) await engine.request({ op: 'import', data: await readFile(demo.listFile), acceptNewKey: false });
       for (const code of strs(values, 'code')) {
@@ -113,8 +113,11 @@ included in the ready event as "ui").`,
 };
 
 /** What `up --ui` says when the engine process crashes and comes back. */
-function hostedHooks(out: UpOutput, dataDir: string, giveUp: (err: Error) => void): HostedHooks {
+function hostedHooks(out: UpOutput, dataDir: string, env: NodeJS.ProcessEnv, giveUp: (err: Error) => void): HostedHooks {
   let invalid = 0;
+  // The last engine may have left the system proxy pointing at its dead bridge.
+  const stopTrying = () => void repairSystemProxy(dataDir, env).catch(() => undefined)
+    .then(() => giveUp(new PortholeError('other', 'the engine process keeps stopping (see the messages above); the system proxy was put back')));
   return {
     onUp: out.engine,
     onCrash: (exit, restarting) => {
@@ -122,10 +125,13 @@ function hostedHooks(out: UpOutput, dataDir: string, giveUp: (err: Error) => voi
       out.emit('crash', { code: exit.code, signal: exit.signal ?? null, restarting });
       out.emit('log', { level: 'error', message: `the engine process stopped unexpectedly (${how})` });
       out.warn('error', `the engine process stopped unexpectedly (${how}); ${restarting ? 'restarting it' : 'it keeps stopping, giving up'}`);
-      if (!restarting) {
-        // The last engine may have left the system proxy pointing at its dead bridge.
-        void repairSystemProxy(dataDir, process.env).catch(() => undefined).then(() => giveUp(new PortholeError('other', 'the engine process keeps stopping (see the messages above); the system proxy was put back')));
-      }
+      if (!restarting) stopTrying();
+    },
+    onRestartFailed: (err, retrying) => {
+      const message = `the engine process did not start again: ${err instanceof Error ? err.message : String(err)}`;
+      out.emit('log', { level: 'error', message });
+      out.warn('error', `${message}; ${retrying ? 'trying again' : 'it keeps stopping, giving up'}`);
+      if (!retrying) stopTrying();
     },
     onRestarted: (r) => {
       if (!r.ok) {

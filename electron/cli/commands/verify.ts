@@ -1,8 +1,6 @@
 import { PortholeError } from '../../../shared/errors.ts';
-import { fromUtf8 } from '../../../shared/base64url.ts';
-import { extractArmored } from '../../../shared/armor.ts';
 import { jsonOption, requireStr, type Command } from '../command.ts';
-import { printJson, readInputFile } from '../io.ts';
+import { listInInputFile, printJson, readInputFile } from '../io.ts';
 import { readPublisherFile } from '../../core/lists/keyfiles.ts';
 import { verifyList } from '../../core/lists/verify.ts';
 
@@ -20,7 +18,7 @@ Prints publisher, version, expiry and entry count; exits 3 with the reason when 
     if (!file || positionals.length > 1) throw new PortholeError('usage', 'verify takes exactly one FILE');
     const chain = await readPublisherFile(requireStr(values, 'trust'));
     const raw = await readInputFile(file, ctx);
-    const bytes = raw.subarray(0, 1).toString() === '{' ? raw : firstListBlock(raw);
+    const bytes = listInInputFile(raw);
     const v = verifyList(bytes, { trusted: [chain], now: new Date() });
     const p = v.payload;
     if (values.json) {
@@ -30,16 +28,3 @@ Prints publisher, version, expiry and entry count; exits 3 with the reason when 
     }
   },
 };
-
-function firstListBlock(raw: Buffer): Uint8Array {
-  let text: string;
-  try {
-    text = fromUtf8(raw);
-  } catch {
-    throw new PortholeError('other', 'the file is neither a signed list nor text with an armored block');
-  }
-  const block = extractArmored(text).find((b) => b.kind === 'LIST');
-  if (!block) throw new PortholeError('other', 'no signed list or armored list block found');
-  if (!block.ok) throw new PortholeError('other', block.error);
-  return block.bytes;
-}

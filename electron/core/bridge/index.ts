@@ -11,13 +11,10 @@ import { resolveLimits, type BridgeLimits } from './limits.ts';
 import { MixedListener } from './mixed-listener.ts';
 import type { Upstream } from './upstreams/types.ts';
 
-export type { BridgeStats, UpstreamStats } from './counters.ts';
+export type { BridgeStats } from './counters.ts';
 export type { UpstreamFailure, UpstreamSuccess } from './dial.ts';
 export type { BridgeLimits } from './limits.ts';
 export type { ShareCredentials } from './auth.ts';
-export { DEFAULT_LIMITS } from './limits.ts';
-export { generateShareCredentials, isLoopback } from './auth.ts';
-export { pacScript } from './pac.ts';
 
 export const DEFAULT_BRIDGE_PORT = 1080;
 

@@ -39,29 +39,28 @@ export class HeldLists {
     const trusted = this.trust.listChains();
     const out: HeldList[] = [];
     for (const [publisher, h] of held) {
-      const anchor = anchorOf(trusted, publisher);
-      const have = this.state.highestVersion(publisher);
-      if (!h.verified || h.verified.anchor !== anchor || (have !== undefined && h.verified.list.payload.version < have)) {
-        try {
-          h.verified = { list: this.verify(publisher, h.bytes, trusted, now), anchor };
-        } catch (err) {
-          h.verified = null;
-          out.push({ publisher, problem: err instanceof Error ? err.message : String(err) });
-          continue;
-        }
+      let list: VerifiedList;
+      try {
+        list = this.verified(publisher, h, trusted, now);
+      } catch (err) {
+        out.push({ publisher, problem: err instanceof Error ? err.message : String(err) });
+        continue;
       }
-      const list = h.verified.list;
       const floor = this.state.issuedAtFloor(publisher)?.getTime() ?? 0;
       out.push({ publisher, list: { ...list, expired: Date.parse(list.payload.expires) <= Math.max(now.getTime(), floor) } });
     }
     return out;
   }
 
-  /** The held bytes of a publisher that still verify as they did (an identical arrival needs no new check). */
+  /** The held list these very bytes are, verified (once), or null (an identical arrival needs no new check). */
   async holds(bytes: Uint8Array): Promise<VerifiedList | null> {
-    const trusted = this.trust.listChains();
     for (const [publisher, h] of await this.load()) {
-      if (h.verified && h.verified.anchor === anchorOf(trusted, publisher) && sameBytes(h.bytes, bytes)) return h.verified.list;
+      if (!sameBytes(h.bytes, bytes)) continue;
+      try {
+        return this.verified(publisher, h, this.trust.listChains(), new Date());
+      } catch {
+        return null; // the arrival is checked in full, and refused with its own reason
+      }
     }
     return null;
   }
@@ -87,6 +86,17 @@ export class HeldLists {
       return this.held;
     });
     return this.loading;
+  }
+
+  /** A held list as verified, verified again only when what that depended on changed; throws a Rejection when it does not verify. */
+  private verified(publisher: string, h: Held, trusted: readonly RootChain[], now: Date): VerifiedList {
+    const anchor = anchorOf(trusted, publisher);
+    const have = this.state.highestVersion(publisher);
+    if (!h.verified || h.verified.anchor !== anchor || (have !== undefined && h.verified.list.payload.version < have)) {
+      h.verified = null;
+      h.verified = { list: this.verify(publisher, h.bytes, trusted, now), anchor };
+    }
+    return h.verified.list;
   }
 
   private verify(publisher: string, bytes: Uint8Array, trusted: readonly RootChain[], now: Date): VerifiedList {

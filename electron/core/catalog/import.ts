@@ -4,6 +4,7 @@
 // only what verified; a rejected input changes nothing that was stored before.
 import { fromUtf8 } from '../../../shared/base64url.ts';
 import { extractArmored } from '../../../shared/armor.ts';
+import { looksLikeJson } from '../../../shared/sniff.ts';
 import { entryIdFor } from '../../../shared/proxy-link.ts';
 import type { Entry } from '../../../shared/entry.ts';
 import type { ClientStores } from './open.ts';
@@ -36,8 +37,8 @@ export async function importInput(stores: ClientStores, input: string | Uint8Arr
   } catch {
     return [{ kind: 'input', status: 'rejected', reason: 'malformed', message: 'the input is not text: expected a signed list, a page with a Porthole block, or a code' }];
   }
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{')) {
+  if (looksLikeJson(text)) {
+    const trimmed = text.trimStart();
     if (/"format"\s*:\s*"porthole-publisher\/1"/.test(trimmed)) {
       return [{ kind: 'key', status: 'rejected', reason: 'publisher-key', message: 'this is a publisher key, not a list: add it with `porthole trust add`' }];
     }

@@ -29,10 +29,6 @@ export class ListCache {
     return had;
   }
 
-  async get(publisher: string): Promise<Uint8Array | null> {
-    return readFile(this.fileFor(publisher)).catch(() => null);
-  }
-
   /** Every cached list's bytes; the caller re-verifies them. */
   async all(): Promise<{ publisher: string; bytes: Uint8Array }[]> {
     const names = await readdir(this.dir).catch(() => [] as string[]);

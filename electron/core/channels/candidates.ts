@@ -2,20 +2,12 @@
 // is, or the bytes of every LIST armored block found in a text or a page.
 import { createHash } from 'node:crypto';
 import { extractArmored } from '../../../shared/armor.ts';
+import { looksLikeJson } from '../../../shared/sniff.ts';
 
 export interface Candidates {
   blobs: Uint8Array[];
   /** Armored LIST blocks found but damaged (body not base64url). */
   damaged: number;
-}
-
-const BOM = [0xef, 0xbb, 0xbf];
-
-/** True when the bytes look like the raw signed-list file: JSON whose first non-blank byte is `{`. */
-export function looksLikeRawList(bytes: Uint8Array): boolean {
-  let i = bytes[0] === BOM[0] && bytes[1] === BOM[1] && bytes[2] === BOM[2] ? 3 : 0;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
-  return bytes[i] === 0x7b;
 }
 
 /** The bytes of every armored LIST block in `text` (plain text or HTML), in order, without duplicates. */
@@ -35,7 +27,7 @@ export function candidatesFromText(text: string): Candidates {
  * any other body is read as UTF-8 text and searched for armored blocks.
  */
 export function candidatesFromBytes(bytes: Uint8Array): Candidates {
-  if (looksLikeRawList(bytes)) return { blobs: [bytes], damaged: 0 };
+  if (looksLikeJson(bytes)) return { blobs: [bytes], damaged: 0 };
   return candidatesFromText(new TextDecoder('utf-8', { fatal: false }).decode(bytes));
 }
 

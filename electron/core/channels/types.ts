@@ -15,8 +15,6 @@ import type { Agent as HttpsAgent } from 'node:https';
  */
 export type ChannelStatus = 'ok' | 'not-modified' | 'timeout' | 'blocked' | 'too-large' | 'http-error' | 'error';
 
-export const CHANNEL_STATUSES: readonly ChannelStatus[] = ['ok', 'not-modified', 'timeout', 'blocked', 'too-large', 'http-error', 'error'];
-
 export interface ChannelFetchResult {
   /** The channel's canonical spec. */
   channel: string;

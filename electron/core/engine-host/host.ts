@@ -3,7 +3,7 @@
 // restarted at once, which also repairs a system proxy the dead engine left pointing at its port.
 // A crash loop stops the automatic restarts; the next call tries again. Electron-free: the shell
 // passes Electron's utilityProcess in as the spawner, Node passes forkSpawner().
-import type { Unsubscribe } from '../../../shared/api.ts';
+import type { State, Unsubscribe } from '../../../shared/api.ts';
 import type { ApiBackend } from '../../../shared/api-backend.ts';
 import { launchEngine } from './process-engine.ts';
 import type { EngineExit, ProcessEngine, ProcessEngineOptions, Spawner } from './process-engine.ts';
@@ -18,6 +18,8 @@ export interface EngineHostOptions {
   onCrash?(exit: EngineExit, restarting: boolean): void;
   /** A start failed. */
   onError?(err: unknown): void;
+  /** The restart after a crash failed too; `retrying` is false once it keeps failing (the host stops trying). */
+  onRestartFailed?(err: unknown, retrying: boolean): void;
   /** A new engine process started after a crash (the CLI reconnects its bridge). */
   onRestarted?(engine: ProcessEngine): void;
   /** A message from the engine process failed the protocol's checks and was dropped. */
@@ -48,6 +50,8 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
   const upListeners = new Set<(event: UpEvent) => void>();
 
   let current: ProcessEngine | null = null;
+  // What the UI last heard; after a crash it must hear that the bridge is gone, then the new state.
+  let lastState: State | null = null;
   const gate: ReadyEngine = new ReadyEngine({
     onError: options.onError,
     open: async () => {
@@ -59,10 +63,14 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
       engine.onUp((event) => upListeners.forEach((l) => l(event)));
       if (crashed && !quitting) {
         crashed = false;
+        engine.getState().then((state) => gate.notify({ type: 'state', state }), () => undefined);
         options.onRestarted?.(engine);
       }
       return engine;
     },
+  });
+  gate.api.subscribe((event) => {
+    if (event.type === 'state') lastState = event.state;
   });
 
   function onExit(engine: ApiBackend | null, exit: EngineExit): void {
@@ -70,9 +78,7 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
     gate.lost(engine);
     crashed = true;
     const now = Date.now();
-    crashes.push(now);
-    while (crashes.length && now - crashes[0]! > 60_000) crashes.shift();
-    const restarting = crashes.length <= (options.maxRestartsPerMinute ?? 3);
+    const restarting = withinBudget(now);
     options.onCrash?.(exit, restarting);
     gate.notify({
       type: 'log',
@@ -81,7 +87,27 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
         message: `The engine stopped unexpectedly (${exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code ?? 'none'}`}). ${restarting ? 'Restarting it.' : 'It keeps stopping: it will start again at your next action.'}`,
       },
     });
-    if (restarting) restart = gate.ready().catch(() => undefined);
+    if (lastState) gate.notify({ type: 'state', state: withoutEngine(lastState) });
+    if (restarting) restart = restartNow();
+  }
+
+  /** Counts one more death; false once there were more than the restarts allowed in a minute. */
+  function withinBudget(now: number): boolean {
+    crashes.push(now);
+    while (crashes.length && now - crashes[0]! > 60_000) crashes.shift();
+    return crashes.length <= (options.maxRestartsPerMinute ?? 3);
+  }
+
+  /** A new engine process; one that dies while starting counts as a crash too and is tried again. */
+  function restartNow(): Promise<unknown> {
+    return gate.ready().catch(async (err: unknown) => {
+      if (quitting) return;
+      const again = withinBudget(Date.now());
+      options.onRestartFailed?.(err, again);
+      if (!again) return;
+      await new Promise((r) => setTimeout(r, 500));
+      if (!quitting) await restartNow();
+    });
   }
 
   const stop = gate.api.stop;
@@ -97,5 +123,13 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
       upListeners.add(listener);
       return () => void upListeners.delete(listener);
     },
+  };
+}
+
+/** The state the UI should show while no engine runs: nothing connected, no bridge, no system proxy. */
+function withoutEngine(state: State): State {
+  return {
+    ...state, phase: 'idle', progress: { ...state.progress, running: false }, current: null, offlineReason: null,
+    bridge: null, lan: null, systemProxy: false, retryAt: null, portConflict: null, since: new Date().toISOString(),
   };
 }

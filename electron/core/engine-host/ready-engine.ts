@@ -6,7 +6,7 @@ import { PortholeError, failure } from '../../../shared/errors.ts';
 import { type ApiError, METHOD_NAMES, isApiError } from '../../../shared/api.ts';
 import type { ApiEvent, ApiMethods, Unsubscribe } from '../../../shared/api.ts';
 import type { ApiBackend } from '../../../shared/api-backend.ts';
-import { looksImportable } from './importable.ts';
+import { looksImportable } from '../../../shared/sniff.ts';
 
 export interface ReadyEngineOptions {
   /** Loads (or spawns) the engine and starts it; called again after a failure. */

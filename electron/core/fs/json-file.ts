@@ -1,6 +1,7 @@
 // A JSON document on disk with a schema, atomic writes and previous-good-copy recovery.
 import { PortholeError } from '../../../shared/errors.ts';
 import type { z } from 'zod';
+import { firstIssue } from '../../../shared/zod-message.ts';
 import { readWithRecovery, writeFileAtomic } from './atomic.ts';
 
 export interface Loaded<T> {
@@ -23,7 +24,7 @@ export class JsonFile<T> {
   private parse = (data: Buffer): T => {
     const json: unknown = JSON.parse(data.toString('utf8'));
     const parsed = this.schema.safeParse(json);
-    if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'invalid');
+    if (!parsed.success) throw new Error(firstIssue(parsed.error).message);
     return parsed.data;
   };
 

@@ -5,7 +5,7 @@
 import { PortholeError } from '../../../shared/errors.ts';
 import { utf8 } from '../../../shared/base64url.ts';
 import { DOMAIN, RootSchema, type Root, type Signed } from '../../../shared/list-format.ts';
-import { keyIdOf, publisherIdFor, type SecretKey } from '../crypto/ed25519.ts';
+import { publisherIdFor, type SecretKey } from '../crypto/ed25519.ts';
 import { parsePayload, payloadBytes, signDocument, validSigners } from './signed.ts';
 
 export interface RootChain {
@@ -33,10 +33,6 @@ export function newRoot(input: { rootKeys: string[]; threshold: number; listKeys
 
 export function signRoot(root: Root, keys: SecretKey[]): Signed {
   return signDocument(utf8(JSON.stringify(root)), DOMAIN.root, keys);
-}
-
-export function describeKeys(keys: string[]): string {
-  return keys.map(keyIdOf).join(', ');
 }
 
 /** Verifies a root chain from v1. Throws a Rejection naming the first problem. */

@@ -2,7 +2,8 @@
 import { PortholeError } from '../../../shared/errors.ts';
 import { utf8 } from '../../../shared/base64url.ts';
 import { EntrySchema, type Entry } from '../../../shared/entry.ts';
-import { DOMAIN, describeZodError, ListInputSchema, ListPayloadSchema, type ListEnvelope, type ListPayload } from '../../../shared/list-format.ts';
+import { DOMAIN, ListInputSchema, ListPayloadSchema, type ListEnvelope, type ListPayload } from '../../../shared/list-format.ts';
+import { zodMessage } from '../../../shared/zod-message.ts';
 import { entryIdFor, LinkError, parseProxyLink } from '../../../shared/proxy-link.ts';
 import type { SecretKey } from '../crypto/ed25519.ts';
 import type { RootChain } from './roots.ts';
@@ -25,7 +26,7 @@ export function normalizeEntry(raw: Record<string, unknown>, index: number): Ent
     base.id = entryIdFor(base as Parameters<typeof entryIdFor>[0]);
   }
   const parsed = EntrySchema.safeParse(base);
-  if (!parsed.success) throw new PortholeError('malformed', `malformed at entries.${index}.${describeZodError(parsed.error)}`);
+  if (!parsed.success) throw new PortholeError('malformed', `malformed at entries.${index}.${zodMessage(parsed.error)}`);
   return parsed.data;
 }
 
@@ -73,7 +74,7 @@ export function buildPayload(inputText: string | Uint8Array, opts: BuildOptions)
   if (input.name) payload.name = input.name;
   if (input.revoked?.length) payload.revoked = input.revoked;
   const checked = ListPayloadSchema.safeParse(payload);
-  if (!checked.success) throw new PortholeError('malformed', `malformed at list.${describeZodError(checked.error)}`);
+  if (!checked.success) throw new PortholeError('malformed', `malformed at list.${zodMessage(checked.error)}`);
   return checked.data;
 }
 

@@ -3,7 +3,8 @@
 import { LIST_REJECTIONS, type ListRejectionCode } from '../../../shared/failures.ts';
 import { PortholeError, type Failure } from '../../../shared/errors.ts';
 import { decodeBase64Url, encodeBase64Url, fromUtf8 } from '../../../shared/base64url.ts';
-import { describeZodError, type Signed } from '../../../shared/list-format.ts';
+import type { Signed } from '../../../shared/list-format.ts';
+import { zodMessage } from '../../../shared/zod-message.ts';
 import type { z } from 'zod';
 import { keyIdOf, signBytes, verifyBytes, type SecretKey } from '../crypto/ed25519.ts';
 
@@ -51,7 +52,7 @@ export function parsePayload<T>(bytes: Uint8Array, schema: z.ZodType<T>, what: s
     throw new PortholeError('malformed', `malformed at ${what}: not JSON`);
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new PortholeError('malformed', `malformed at ${what}.${describeZodError(parsed.error)}`);
+  if (!parsed.success) throw new PortholeError('malformed', `malformed at ${what}.${zodMessage(parsed.error)}`);
   return parsed.data;
 }
 
@@ -63,6 +64,6 @@ export function parseJsonWith<T>(text: string | Uint8Array, schema: z.ZodType<T>
     throw new PortholeError('malformed', `malformed ${what}: not JSON`);
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new PortholeError('malformed', `malformed at ${describeZodError(parsed.error)}`);
+  if (!parsed.success) throw new PortholeError('malformed', `malformed at ${zodMessage(parsed.error)}`);
   return parsed.data;
 }

@@ -188,9 +188,3 @@ function crashed(entry: Entry, err: unknown): ProbeResult {
 export function startProbe(entries: readonly Entry[], options: ProbeOptions = {}): ProbeRun {
   return new ProbeRun(entries, options);
 }
-
-/** Probes one server (e.g. a re-test after the bridge reported a failure). */
-export async function probeOne(entry: Entry, options: ProbeOptions = {}): Promise<ProbeResult> {
-  const [result] = await startProbe([entry], options).done;
-  return result!;
-}

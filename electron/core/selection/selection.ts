@@ -182,13 +182,6 @@ export class Selection extends EventEmitter<SelectionEvents> {
     this.evaluate();
   }
 
-  /** Drops both pick and pin: back to automatic selection. */
-  release(): void {
-    this.pinnedId = null;
-    this.pickedId = null;
-    this.evaluate();
-  }
-
   get pinned(): string | null {
     return this.pinnedId;
   }

@@ -1,4 +1,4 @@
-// English. The reference: ru and kk must have the same keys (checked by test/ui/i18n.test.ts).
+// English. The reference: ru and kk must have the same keys (checked by renderer/src/i18n/i18n.test.ts).
 import { failureEn } from './failure-text.ts';
 export const en = {
   app: {

@@ -1,4 +1,4 @@
-// Қазақша. Same keys as en.ts (plural forms: _one, _other); checked by test/ui/i18n.test.ts.
+// Қазақша. Same keys as en.ts (plural forms: _one, _other); checked by renderer/src/i18n/i18n.test.ts.
 import { failureKk } from './failure-text.ts';
 export const kk = {
   app: {

@@ -1,4 +1,4 @@
-// Русский. Same keys as en.ts (plural forms: _one, _few, _many, _other); checked by test/ui/i18n.test.ts.
+// Русский. Same keys as en.ts (plural forms: _one, _few, _many, _other); checked by renderer/src/i18n/i18n.test.ts.
 import { failureRu } from './failure-text.ts';
 export const ru = {
   app: {

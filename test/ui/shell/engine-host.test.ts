@@ -69,6 +69,8 @@ describe('engine host (forked child)', () => {
     await until(() => crashes.length === 1);
     expect(crashes[0]).toEqual({ code: null, signal: 'SIGKILL', expected: false });
     expect(events.some((e) => e.type === 'log' && e.entry.level === 'error' && /stopped unexpectedly/.test(e.entry.message))).toBe(true);
+    // The UI hears at once that the bridge is gone (the dead engine cannot say so).
+    expect(events.filter((e) => e.type === 'state').at(-1)).toMatchObject({ state: { phase: 'idle', bridge: null, current: null, systemProxy: false } });
     await host.restarting();
     const second = host.pid()!;
     expect(second).not.toBe(first);

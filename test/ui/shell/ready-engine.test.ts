@@ -12,7 +12,7 @@ import type { ApiBackend } from '../../../shared/api-backend.ts';
 import { dispatch } from '../../../shared/api-dispatch.ts';
 import { ApiService } from '../../../electron/core/engine/api/service.ts';
 import { ReadyEngine } from '../../../electron/core/engine-host/ready-engine.ts';
-import { looksImportable } from '../../../electron/core/engine-host/importable.ts';
+import { looksImportable } from '../../../shared/sniff.ts';
 
 const NO_KEYCHAIN = { available: false, seal: (s: string) => s, open: (s: string) => s };
 const dataDir = () => mkdtempSync(join(tmpdir(), 'porthole-ready-'));

@@ -1,5 +1,5 @@
 // The PAC URL that system settings point at (the bridge serves the script, with its local/private bypass,
-// at /proxy.pac), and the same bypass list in Windows' ProxyOverride syntax for the manual-proxy fallback.
+// at /proxy.pac).
 import type { ProxyTarget } from './types.ts';
 
 export function pacUrlFor(port: number, host = '127.0.0.1'): string {
@@ -16,15 +16,3 @@ const PORTHOLE_PAC = /^http:\/\/(?:127\.0\.0\.1|localhost|\[::1\]):\d{1,5}\/prox
 export function isPortholePacUrl(url: unknown): boolean {
   return typeof url === 'string' && PORTHOLE_PAC.test(url);
 }
-
-/** Windows ProxyOverride: `<local>` = names without a dot. */
-export const WINDOWS_BYPASS = [
-  '<local>',
-  'localhost',
-  '127.*',
-  '10.*',
-  ...Array.from({ length: 16 }, (_, i) => `172.${16 + i}.*`),
-  '192.168.*',
-  '169.254.*',
-  '[::1]',
-].join(';');

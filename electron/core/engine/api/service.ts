@@ -4,8 +4,7 @@
 import { PortholeError } from '../../../../shared/errors.ts';
 import { type ApiEvent, type ImportOutcome as UiImportOutcome, type LogEntry, type Publisher, type Settings, type SettingsPatch, type Sources, type State } from '../../../../shared/api.ts';
 import type { ApiBackend, EngineHost } from '../../../../shared/api-backend.ts';
-import { findCode } from '../../../../shared/code-format.ts';
-import { extractArmored } from '../../../../shared/armor.ts';
+import { looksImportable } from '../../../../shared/sniff.ts';
 import { BatchError } from '../../codes/batch.ts';
 import { batchLinks, codeLinks, shareBatch, shareCode } from './share.ts';
 import type { ImportOutcome } from '../../catalog/import.ts';
@@ -64,13 +63,7 @@ export class ApiService implements ApiBackend {
   }
 
   isImportable(text: string): boolean {
-    if (text.length > 64 * 1024) return false;
-    try {
-      if (findCode(text)) return true;
-    } catch {
-      return true; // a damaged code is still worth offering: the outcome says it is damaged
-    }
-    return extractArmored(text).length > 0;
+    return looksImportable(text);
   }
 
   subscribe(listener: (event: ApiEvent) => void): () => void {

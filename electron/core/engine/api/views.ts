@@ -40,7 +40,7 @@ export function failureKind(kind: string): FailureKind {
 export function serverView(core: CoreEngine, s: CatalogServer): Server {
   if (s.entry.protocol === 'mtproto' || s.entry.protocol === 'unsupported') return unbridgedView(core, s);
   const v = core.serverStats(s.id);
-  const running = core.state().probing && !v?.lastTested;
+  const running = core.probing && !v?.lastTested;
   return {
     id: s.id,
     label: (s.entry.label ?? s.entry.host).slice(0, 100),

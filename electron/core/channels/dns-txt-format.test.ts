@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   assembleChunks, DEFAULT_MAX_ANSWER_BYTES, dnsPointerRecord, dnsTxtRecords, dnsZoneFragment, listId, parseTxtRecord,
   type TxtItem, type TxtRecord,
-} from '../../electron/core/channels/dns-txt-format.ts';
-import { fakeSignedList } from '../fixtures/channels/lists.ts';
+} from './dns-txt-format.ts';
+import { fakeSignedList } from '../../../test/fixtures/channels/lists.ts';
 
 type Chunk = Extract<TxtItem, { kind: 'chunk' }>;
 

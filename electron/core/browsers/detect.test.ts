@@ -1,9 +1,9 @@
 // Browser detection on each OS, from fixtures of the filesystem, the environment and `reg query` output.
 import { describe, expect, it } from 'vitest';
-import { describeSearch, detectBrowsers, pickBrowser } from '../../electron/core/browsers/detect.ts';
-import type { HostEnv } from '../../electron/core/browsers/host-env.ts';
-import { fakeRunner } from './helpers/fake-runner.ts';
-import { memoryFs } from './helpers/memory-fs.ts';
+import { describeSearch, detectBrowsers, pickBrowser } from './detect.ts';
+import type { HostEnv } from './host-env.ts';
+import { fakeRunner } from '../../../test/browsers/helpers/fake-runner.ts';
+import { memoryFs } from '../../../test/browsers/helpers/memory-fs.ts';
 
 const summary = (found: Awaited<ReturnType<typeof detectBrowsers>>) => found.map((b) => [b.id, b.command, b.baseArgs.join(' '), b.source]);
 

@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
-import { decodeQrPixels } from '../../renderer/src/qr-decode.ts';
+import { decodeQrPixels } from './qr-decode.ts';
 
 /** Draws a QR code as RGBA pixels (dark on light, quiet zone, `scale` pixels per module). */
 function render(text: string, scale = 4, invert = false): { data: Uint8ClampedArray; size: number } {

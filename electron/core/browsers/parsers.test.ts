@@ -1,12 +1,12 @@
 // The small text formats: reg query output, .desktop Exec lines, profiles.ini, GVariant strings, networksetup output.
 import { describe, expect, it } from 'vitest';
-import { parseDesktopEntry, splitExec } from '../../electron/core/browsers/desktop-entry.ts';
-import { listFirefoxProfiles, profilesFromIni } from '../../electron/core/browsers/firefox-profiles-ini.ts';
-import { fakeRunner } from './helpers/fake-runner.ts';
-import { memoryFs } from './helpers/memory-fs.ts';
-import { expandWindowsVars, parseRegQuery, programOfCommandLine } from '../../electron/core/browsers/reg-query.ts';
-import { gvariantString, parseGvariantString } from '../../electron/core/browsers/system-proxy/gnome.ts';
-import { parseAutoProxy, parseServices } from '../../electron/core/browsers/system-proxy/macos.ts';
+import { parseDesktopEntry, splitExec } from './desktop-entry.ts';
+import { listFirefoxProfiles, profilesFromIni } from './firefox-profiles-ini.ts';
+import { fakeRunner } from '../../../test/browsers/helpers/fake-runner.ts';
+import { memoryFs } from '../../../test/browsers/helpers/memory-fs.ts';
+import { expandWindowsVars, parseRegQuery, programOfCommandLine } from './reg-query.ts';
+import { gvariantString, parseGvariantString } from './system-proxy/gnome.ts';
+import { parseAutoProxy, parseServices } from './system-proxy/macos.ts';
 
 describe('reg query output', () => {
   it('parses keys, typed values, empty data and the localised default name', () => {

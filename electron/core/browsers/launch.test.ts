@@ -3,14 +3,14 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DetectedBrowser } from '../../electron/core/browsers/catalog.ts';
-import { BROWSERS } from '../../electron/core/browsers/catalog.ts';
-import type { HostEnv } from '../../electron/core/browsers/host-env.ts';
-import { launchBrowser, planLaunch } from '../../electron/core/browsers/launch.ts';
-import { BrowserNotFoundError, openOnBridge } from '../../electron/core/browsers/open-browser.ts';
-import { openTelegramProxy, telegramProxyLink } from '../../electron/core/browsers/telegram.ts';
-import { fakeRunner } from './helpers/fake-runner.ts';
-import { memoryFs } from './helpers/memory-fs.ts';
+import type { DetectedBrowser } from './catalog.ts';
+import { BROWSERS } from './catalog.ts';
+import type { HostEnv } from './host-env.ts';
+import { launchBrowser, planLaunch } from './launch.ts';
+import { BrowserNotFoundError, openOnBridge } from './open-browser.ts';
+import { openTelegramProxy, telegramProxyLink } from './telegram.ts';
+import { fakeRunner } from '../../../test/browsers/helpers/fake-runner.ts';
+import { memoryFs } from '../../../test/browsers/helpers/memory-fs.ts';
 
 let dataDir: string;
 beforeEach(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RESOURCES, createI18n, detectLanguage, resolveLanguage } from '../../renderer/src/i18n/index.ts';
+import { RESOURCES, createI18n, detectLanguage, resolveLanguage } from './index.ts';
 
 type Tree = { [k: string]: string | Tree };
 const PLURAL = /_(zero|one|two|few|many|other)$/;
@@ -93,7 +93,7 @@ describe('language choice', () => {
 
 describe('formatting', () => {
   it('relative times come from our translations, with plurals', async () => {
-    const { relativeTime } = await import('../../renderer/src/format.ts');
+    const { relativeTime } = await import('../format.ts');
     const now = Date.parse('2025-03-14T12:00:00Z');
     const ago = (sec: number) => new Date(now - sec * 1000).toISOString();
     const kk = createI18n('kk').t;
@@ -106,7 +106,7 @@ describe('formatting', () => {
   });
 
   it('country names in the UI language, Russian ones when Kazakh data is missing', async () => {
-    const { countryName } = await import('../../renderer/src/format.ts');
+    const { countryName } = await import('../format.ts');
     expect(countryName('ru', 'DE')).toBe('Германия');
     // Kazakh where the ICU data has it, Russian otherwise: Cyrillic either way, never English.
     expect(countryName('kk', 'NL')).toMatch(/^Нидерланд/);

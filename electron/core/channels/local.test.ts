@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { armor } from '../../shared/armor.ts';
-import { fromBytes, fromText, parseChannelSpec, type ChannelFetchResult } from '../../electron/core/channels/index.ts';
-import { fakeSignedList } from '../fixtures/channels/lists.ts';
+import { armor } from '../../../shared/armor.ts';
+import { fromBytes, fromText, parseChannelSpec, type ChannelFetchResult } from './index.ts';
+import { fakeSignedList } from '../../../test/fixtures/channels/lists.ts';
 
 const list = fakeSignedList(3_000, 'a');
 const list2 = fakeSignedList(2_000, 'b');

@@ -1,8 +1,8 @@
 // Porthole's user.js block: added with markers, removed leaving every other byte identical.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatUserPref, prefNameOfLine, proxyPrefs, renderUserJs } from '../../electron/core/browsers/firefox-prefs.ts';
-import { BLOCK_BEGIN, BLOCK_END, hasBlock, insertBlock, removeBlock } from '../../electron/core/browsers/user-js-block.ts';
+import { formatUserPref, prefNameOfLine, proxyPrefs, renderUserJs } from './firefox-prefs.ts';
+import { BLOCK_BEGIN, BLOCK_END, hasBlock, insertBlock, removeBlock } from './user-js-block.ts';
 
 const body = renderUserJs(proxyPrefs('127.0.0.1', 1080));
 
