@@ -25,6 +25,7 @@ export default {
     // Probe classification.
     'electron/core/probe/classify.ts',
     'electron/core/probe/tcp-check.ts',
+    'electron/core/net/errno.ts',
     // Selection policy.
     'electron/core/selection/policy.ts',
     'electron/core/selection/rank.ts',

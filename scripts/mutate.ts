@@ -11,7 +11,7 @@ export const MODULES: Record<string, string[]> = {
   'codes': ['electron/core/codes/codes.ts'],
   'roots and thresholds': ['electron/core/lists/roots.ts', 'electron/core/lists/signed.ts'],
   'bridge auth and the loopback exemption': ['electron/core/bridge/auth.ts'],
-  'probe classification': ['electron/core/probe/classify.ts', 'electron/core/probe/tcp-check.ts'],
+  'probe classification': ['electron/core/probe/classify.ts', 'electron/core/probe/tcp-check.ts', 'electron/core/net/errno.ts'],
   'selection policy': ['electron/core/selection/policy.ts', 'electron/core/selection/rank.ts'],
   'system-proxy ownership': ['electron/core/browsers/system-proxy/manager.ts', 'electron/core/browsers/system-proxy/state-machine.ts', 'electron/core/browsers/system-proxy/journal.ts'],
 };

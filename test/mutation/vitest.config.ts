@@ -7,15 +7,22 @@ export const MUTATION_TESTS = [
   // List verification and state (rollback, freeze, floors); roots and thresholds.
   'test/trust/list-import.test.ts',
   'test/trust/verify-roots.test.ts',
+  'electron/core/lists/verify.test.ts',
+  'electron/core/catalog/state-store.test.ts',
   // Codes.
   'test/foundation/codes.test.ts',
   'test/trust/code-rules.test.ts',
+  'test/foundation/code-problems.test.ts',
+  'test/foundation/codes-new-kinds.test.ts',
+  'electron/core/codes/codes.test.ts',
   // Probe classification.
   'test/probe/classify.test.ts',
   'test/probe/tcp-check.test.ts',
+  'electron/core/net/errno.test.ts',
   // Bridge auth and the loopback exemption.
   'test/bridge/auth-lan.test.ts',
   'test/bridge/auth.test.ts',
+  'electron/core/bridge/auth.test.ts',
   // Selection policy.
   'electron/core/selection/policy.test.ts',
   'electron/core/selection/rank.test.ts',

@@ -32,7 +32,8 @@ const MAX_CODES = 1000;
 export class StateStore {
   private readonly file: JsonFile<State>;
   private data: State = empty();
-  recovered?: string;
+  /** Set when the state file was damaged and its previous good copy was read instead. */
+  recovered: string | undefined;
 
   constructor(dataDir: string) {
     this.file = new JsonFile(join(dataDir, 'state.json'), StateSchema, empty);
@@ -41,7 +42,7 @@ export class StateStore {
   async load(): Promise<this> {
     const loaded = await this.file.load();
     this.data = loaded.value;
-    if (loaded.recovered) this.recovered = loaded.recovered;
+    this.recovered = loaded.recovered;
     return this;
   }
 
@@ -66,6 +67,7 @@ export class StateStore {
     next.highestVersion[publisher] = Math.max(version, next.highestVersion[publisher] ?? 0);
     const floors = { ...next.issuedAtFloor };
     const had = floors[publisher];
+    // Stryker disable next-line EqualityOperator: `>=` only swaps the floor for another spelling of the same instant.
     if (!had || Date.parse(issuedAt) > Date.parse(had)) floors[publisher] = issuedAt;
     next.issuedAtFloor = floors;
     await this.save(next);

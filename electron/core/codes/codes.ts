@@ -102,14 +102,13 @@ export function verifyCode(code: DecodedCode, trusted: readonly RootChain[], now
         + 'codes must be signed with one of its list keys — ask the sender for a new code');
     }
   }
-  let isTrusted = chain !== undefined;
+  const isTrusted = chain !== undefined;
   if (!chain) {
     if (!content.publicKey) {
       throw new PortholeError('unknown-key', `this code is from a sender you do not trust yet (key ${keyId}): ask for the full code, or it is damaged`);
     }
     key = content.publicKey;
     chain = bareKeyChain(key);
-    isTrusted = false;
   }
   if (!verifyBytes(key!, DOMAIN.code, code.signedBytes, code.signature)) {
     throw new PortholeError('damaged', new CodeDamaged(looksCaseChanged(code.text.slice(CODE_PREFIX.length)) ? 'wrong-case' : 'damaged', 'signature does not match').message);

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { isBridged } from '../../../shared/entry.ts';
 import type { Bridge } from '../bridge/index.ts';
-import type { CatalogServer } from '../catalog/catalog.ts';
+import type { Catalog, CatalogServer } from '../catalog/catalog.ts';
 import type { ImportOptions, ImportOutcome } from '../catalog/import.ts';
 import type { ServersOutcome } from '../catalog/import-servers.ts';
 import { LiveCatalog } from '../catalog/live.ts';
@@ -178,7 +178,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.catalog.publishers();
   }
 
-  lists(): ReturnType<LiveCatalog['lists']> {
+  lists(): Catalog['lists'] {
     return this.catalog.lists();
   }
 

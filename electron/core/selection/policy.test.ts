@@ -96,6 +96,8 @@ describe('the rules as functions', () => {
     expect(clearlyBetter(score({ effectiveMs: 700, samples: 3 }), cur, P)).toBe(true);
     expect(clearlyBetter(score({ effectiveMs: Infinity }), score({ effectiveMs: Infinity }), P)).toBe(false);
     expect(clearlyBetter(score({ effectiveMs: 5000 }), score({ effectiveMs: Infinity }), P)).toBe(true);
+    // A current server with no usable latency at all is beaten by any timed challenger.
+    expect(clearlyBetter(score({ effectiveMs: 5000 }), score({ effectiveMs: NaN }), P)).toBe(true);
     expect(clearlyBetter(score({ effectiveMs: 50 }), score({ effectiveMs: 100 }), P)).toBe(true);
     expect(clearlyBetter(score({ effectiveMs: 51 }), score({ effectiveMs: 100 }), P)).toBe(false);
   });
@@ -111,6 +113,10 @@ describe('the rules as functions', () => {
     expect(statusOf(score({ effectiveMs: 100, failedInWindow: true, consecutiveOk: 2 }), P)).toBe('recovering');
     expect(statusOf(score({ effectiveMs: 100, failedInWindow: true, consecutiveOk: 3 }), P)).toBe('ok');
     expect(statusOf(score({ effectiveMs: 100, failedInWindow: false, consecutiveOk: 0 }), P)).toBe('ok');
+    // The proxy answers but no probe URL came through: degraded, unless it is failing outright.
+    expect(statusOf(score({ effectiveMs: 100, degraded: true }), P)).toBe('degraded');
+    expect(statusOf(score({ effectiveMs: 100, degraded: true, failedInWindow: true, consecutiveOk: 1 }), P)).toBe('degraded');
+    expect(statusOf(score({ effectiveMs: 100, degraded: true, last: sample(false) }), P)).toBe('failing');
   });
 
   it('near-equal servers are those within the margin of the best; with none timed, all are', () => {

@@ -75,6 +75,7 @@ export function nearBest<T extends { score: Score }>(servers: readonly T[], poli
 
 /** Uniform choice with an injectable RNG in [0, 1). */
 export function chooseOne<T>(items: readonly T[], rng: () => number): T | undefined {
+  // Stryker disable next-line ConditionalExpression: without it an empty list reads items[-1], which is undefined too; this says it plainly.
   if (items.length === 0) return undefined;
   const i = Math.min(items.length - 1, Math.floor(rng() * items.length));
   return items[i];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ChannelSpecError, fetchAll, parseChannelSpec, type Channel, type ChannelFetchResult } from '../../electron/core/channels/index.ts';
-import { raceStaggered, type AllFailedError } from '../../electron/core/channels/race.ts';
-import { PortholeError } from '../../shared/errors.ts';
-import { classifyError } from '../../electron/core/channels/result.ts';
+import { ChannelSpecError, fetchAll, parseChannelSpec, type Channel, type ChannelFetchResult } from './index.ts';
+import { raceStaggered, type AllFailedError } from './race.ts';
+import { PortholeError } from '../../../shared/errors.ts';
+import { classifyError } from './result.ts';
 
 describe('parseChannelSpec', () => {
   it.each([

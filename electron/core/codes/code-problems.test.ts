@@ -2,13 +2,13 @@
 // damaged, cut off, wrong letter case, or made by a newer version. Old (v1) codes still read.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BASE64URL_CHARS } from '../../shared/base64url.ts';
-import { CODE_PREFIX, isGsm7Basic } from '../../shared/code-format.ts';
-import { smsCount } from '../../shared/code-bytes.ts';
-import { parseProxyLink } from '../../shared/proxy-link.ts';
-import { generateKey } from '../../electron/core/crypto/ed25519.ts';
-import { bareKeyChain } from '../../electron/core/lists/roots.ts';
-import { codeProblem, createCode, readCode, verifyCode } from '../../electron/core/codes/codes.ts';
+import { BASE64URL_CHARS } from '../../../shared/base64url.ts';
+import { CODE_PREFIX, isGsm7Basic } from '../../../shared/code-format.ts';
+import { smsCount } from '../../../shared/code-bytes.ts';
+import { parseProxyLink } from '../../../shared/proxy-link.ts';
+import { generateKey } from '../crypto/ed25519.ts';
+import { bareKeyChain } from '../lists/roots.ts';
+import { codeProblem, createCode, readCode, verifyCode } from './codes.ts';
 
 const key = generateKey();
 const trusted = [bareKeyChain(key.publicKey)];

@@ -2,10 +2,10 @@
 // prefix or over WebSocket/TLS); a code for one such server on an IP address fits one SMS in the
 // key-id form. A kind Porthole cannot speak is refused with a clear message.
 import { describe, expect, it } from 'vitest';
-import { findCode } from '../../shared/code-format.ts';
-import { parseProxyLink } from '../../shared/proxy-link.ts';
-import { createCode } from '../../electron/core/codes/codes.ts';
-import { generateKey } from '../../electron/core/crypto/ed25519.ts';
+import { findCode } from '../../../shared/code-format.ts';
+import { parseProxyLink } from '../../../shared/proxy-link.ts';
+import { createCode } from './codes.ts';
+import { generateKey } from '../crypto/ed25519.ts';
 
 const UUID = 'b831381d-6324-4d53-ad4f-8cda48b30811';
 const key = generateKey();
