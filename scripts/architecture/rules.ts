@@ -48,6 +48,8 @@ const APPS_PATH = '^electron/(cli|main)/';
 const UI_PATH = '^(electron/preload|renderer)/';
 const ELECTRON_PKG = '^electron$|node_modules/electron/';
 const BUILD_CONFIG = '(^|/)vite\\.config\\.ts$';
+/** Test helpers that start processes (the real CLI, `porthole up`) or network namespaces. */
+const INTEGRATION_HELPERS = ['cli', 'up-process', 'lan'];
 /** Folders under test/ that hold helpers, peers and fixtures rather than tests. */
 const TEST_SUPPORT = ['helpers', 'peers', 'fixtures'];
 
@@ -109,8 +111,8 @@ export const moduleRules: IConfiguration = {
       { path: '^renderer/', pathNot: BUILD_CONFIG }, { dependencyTypes: ['core'] }),
     rule('src-never-imports-tests', 'product code never imports tests, test helpers, benches or scripts.',
       { path: SRC, pathNot: TEST }, { path: `${OUTSIDE_SRC}|${TEST}` }),
-    rule('unit-test-no-peers', 'a unit test beside its code starts no real peer (test/peers/): that is an integration test, for test/<module>/.',
-      { path: `${SRC}.*${TEST}` }, { path: '^test/peers/' }),
+    rule('unit-test-no-peers', 'a unit test beside its code starts no real peer, CLI process or network namespace: that is an integration test, for test/<module>/.',
+      { path: `${SRC}.*${TEST}` }, { path: `^test/peers/|^test/helpers/${any(INTEGRATION_HELPERS)}\\.ts$` }),
     rule('test-placement', 'tests live beside their code (unit) or in test/<module>/ (integration), nowhere else.',
       { path: TEST, pathNot: `${SRC}|^test/(?!${any(TEST_SUPPORT)}/)[^/]+/` }, { path: '(^|/)vitest(/|$)' }),
   ],

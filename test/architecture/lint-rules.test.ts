@@ -47,6 +47,7 @@ const PLANTS: { file: string; imports: string[]; rule: string }[] = [
   { file: 'bench/planted-bench.test.ts', imports: ['vitest'], rule: 'test-placement' },
   { file: 'electron/core/lists/planted-stray.test.ts', imports: ['vitest', '../../../shared/planted-target.ts'], rule: 'unit-test-beside-its-code' },
   { file: 'electron/core/lists/planted-peer.test.ts', imports: ['vitest', './planted-target.ts', '../../../test/peers/planted-target.ts'], rule: 'unit-test-no-peers' },
+  { file: 'electron/core/lists/planted-cli.test.ts', imports: ['vitest', './planted-target.ts', '../../../test/helpers/cli.ts'], rule: 'unit-test-no-peers' },
 ];
 
 /** A loop between two folders of the engine layer, made of four files so no module loop exists. */

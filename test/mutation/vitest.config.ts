@@ -8,6 +8,7 @@ export const MUTATION_TESTS = [
   'test/trust/list-import.test.ts',
   'test/trust/verify-roots.test.ts',
   'electron/core/lists/verify.test.ts',
+  'electron/core/lists/roots.test.ts',
   'electron/core/catalog/state-store.test.ts',
   // Codes.
   'test/foundation/codes.test.ts',
@@ -30,6 +31,7 @@ export const MUTATION_TESTS = [
   // System-proxy ownership.
   'test/browsers/system-proxy-ownership.test.ts',
   'test/browsers/system-proxy-manager.test.ts',
+  'electron/core/browsers/system-proxy/journal.test.ts',
 ];
 
 export default defineConfig({

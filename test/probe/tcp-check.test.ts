@@ -110,6 +110,31 @@ describe('the TCP pre-check against a real far host', () => {
     await expect(tcpCheck(lan.farAddress, DROPPED, { signal: before.signal, timeoutMs: 20_000 })).rejects.toThrow(/^cancelled$/);
   });
 
+  it('leaves nothing pending that would keep the process alive: no timer, no socket, after a success, a refusal, a cancel or a bad port', async () => {
+    // What is pending in this process, by kind (`porthole probe` exits only when nothing is).
+    const pending = (): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const r of process.getActiveResourcesInfo()) if (r === 'Timeout' || r === 'TCPSocketWrap') out[r] = (out[r] ?? 0) + 1;
+      return out;
+    };
+    const before = pending();
+    const signal = new AbortController().signal;
+    await tcpCheck('127.0.0.1', openPort, { signal, timeoutMs: 60_000 });
+    await tcpCheck(lan.farAddress, CLOSED, { signal, timeoutMs: 60_000 }).catch(() => undefined);
+    await tcpCheck('127.0.0.1', 70_000, { signal, timeoutMs: 60_000 }).catch(() => undefined);
+    const during = new AbortController();
+    const cancelled = tcpCheck(lan.farAddress, DROPPED, { signal: during.signal, timeoutMs: 60_000 }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    during.abort();
+    await cancelled;
+    await new Promise((r) => setTimeout(r, 50)); // let the destroyed sockets' handles close
+    // Other tests' timers and sockets may end meanwhile, never more may be pending: each check
+    // here would leave a 60-second timer (and the cancelled one its socket) if it forgot one.
+    const after = pending();
+    expect(after.Timeout ?? 0).toBeLessThanOrEqual(before.Timeout ?? 0);
+    expect(after.TCPSocketWrap ?? 0).toBeLessThanOrEqual(before.TCPSocketWrap ?? 0);
+  });
+
   it('a probe round reports the dropped server as "timeout" and the resetting one as "refused", at the connect stage', async () => {
     const entries: Entry[] = [
       { id: 'dropped', protocol: 'socks5', host: lan.farAddress, ports: [DROPPED] },

@@ -8,6 +8,7 @@ import type { Counters, UpstreamStats } from './counters.ts';
 import type { BridgeLimits } from './limits.ts';
 import { PortholeError, type Failure, failure } from '../../../shared/errors.ts';
 import { DIAL_FAILURES, type DialFailureCode } from '../../../shared/failures.ts';
+import { withinDeadline } from '../net/deadline.ts';
 import { errnoFailure } from '../net/errno.ts';
 import { isUpstreamError, type Destination, type UdpRelay, type Upstream, type UpstreamErrorKind } from './upstreams/types.ts';
 
@@ -145,44 +146,14 @@ export class Dialer {
    * ignores its timeout; a result that arrives after we gave up is disposed of.
    */
   private attempt<T>(outer: AbortSignal, start: (signal: AbortSignal) => Promise<T>, dispose: (value: T) => void = (v) => (v as Duplex).destroy()): Promise<T> {
-    const ctl = new AbortController();
-    const onOuter = (): void => ctl.abort(outer.reason);
-    outer.addEventListener('abort', onOuter, { once: true });
-    return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      const timer = setTimeout(() => {
-        if (settled) return;
-        settled = true;
-        const err = new PortholeError('timeout', `no answer within ${this.opts.limits.connectTimeoutMs} ms`, { upstream: '' });
-        ctl.abort(err);
-        reject(err);
-      }, this.opts.limits.connectTimeoutMs + 250);
-      const done = (): void => {
-        clearTimeout(timer);
-        outer.removeEventListener('abort', onOuter);
-      };
-      let pending: Promise<T>;
-      try {
-        pending = start(ctl.signal);
-      } catch (err) {
-        pending = Promise.reject(err);
-      }
-      pending.then((value) => {
-        done();
-        if (settled || outer.aborted) {
-          settled = true;
-          dispose(value);
-          reject(dialError('aborted', 'client went away'));
-          return;
-        }
-        settled = true;
-        resolve(value);
-      }, (err: unknown) => {
-        done();
-        if (settled) return;
-        settled = true;
-        reject(err);
-      });
+    return withinDeadline(start, {
+      signal: outer,
+      limitMs: this.opts.limits.connectTimeoutMs,
+      slackMs: 250,
+      timeoutError: (ms) => new PortholeError('timeout', `no answer within ${ms} ms`, { upstream: '' }),
+      abortError: () => dialError('aborted', 'client went away'),
+      abortWaits: true,
+      dispose,
     });
   }
 }

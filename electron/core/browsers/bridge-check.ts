@@ -1,8 +1,9 @@
 // After a launch: fetch a URL through the bridge as an HTTP proxy and report whether it worked.
 import http from 'node:http';
 import https from 'node:https';
-import type { Socket } from 'node:net';
+import net from 'node:net';
 import tls from 'node:tls';
+import { exchangeConnect, type ConnectAnswer } from '../net/http-connect.ts';
 
 export interface BridgeCheckOptions {
   host?: string;
@@ -52,32 +53,35 @@ function viaAbsoluteForm(url: URL, o: BridgeCheckOptions, signal: AbortSignal): 
   });
 }
 
-function viaConnect(url: URL, o: BridgeCheckOptions, signal: AbortSignal): Promise<number> {
-  const port = url.port || '443';
+async function viaConnect(url: URL, o: BridgeCheckOptions, signal: AbortSignal): Promise<number> {
+  const socket = net.connect({ host: o.host ?? '127.0.0.1', port: o.port, signal });
+  let answer: ConnectAnswer;
+  try {
+    answer = await exchangeConnect(socket, { host: url.hostname, port: Number(url.port || 443) });
+  } catch (err) {
+    socket.destroy();
+    throw err;
+  }
+  if (!answer.ok || answer.head.status !== 200) {
+    socket.destroy();
+    throw new Error(answer.ok ? `bridge refused CONNECT: HTTP ${answer.head.status}` : `bridge: ${answer.detail}`);
+  }
+  if (answer.rest.length > 0) socket.unshift(answer.rest);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: o.host ?? '127.0.0.1', port: o.port, method: 'CONNECT', path: `${url.hostname}:${port}`, signal, agent: false });
-    req.on('connect', (res, socket: Socket) => {
-      if (res.statusCode !== 200) {
-        socket.destroy();
-        return reject(new Error(`bridge refused CONNECT: HTTP ${res.statusCode}`));
-      }
-      // No agent: with one, Node would ignore createConnection and dial (and resolve) the host itself.
-      const get = https.request(url, {
-        method: 'GET',
-        signal,
-        createConnection: () => tls.connect({ socket, servername: url.hostname, ...(o.ca ? { ca: o.ca } : {}) }),
-      });
-      get.on('response', (r) => {
-        r.resume();
-        r.on('end', () => {
-          socket.destroy();
-          resolve(r.statusCode ?? 0);
-        });
-      });
-      get.on('error', reject);
-      get.end();
+    // No agent: with one, Node would ignore createConnection and dial (and resolve) the host itself.
+    const get = https.request(url, {
+      method: 'GET',
+      signal,
+      createConnection: () => tls.connect({ socket, servername: url.hostname, ...(o.ca ? { ca: o.ca } : {}) }),
     });
-    req.on('error', reject);
-    req.end();
+    get.on('response', (r) => {
+      r.resume();
+      r.on('end', () => {
+        socket.destroy();
+        resolve(r.statusCode ?? 0);
+      });
+    });
+    get.on('error', reject);
+    get.end();
   });
 }

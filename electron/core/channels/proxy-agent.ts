@@ -5,14 +5,14 @@ import { Agent as HttpsAgent, type RequestOptions as HttpsRequestOptions } from 
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { exchangeConnect } from '../net/http-connect.ts';
 import type { ProxyAgentOption } from './types.ts';
-
-const MAX_REPLY_HEAD = 16 * 1024;
 
 interface ProxyTarget {
   host: string;
   port: number;
-  authorization?: string;
+  username?: string;
+  password?: string;
 }
 
 function parseProxyUrl(proxyUrl: string): ProxyTarget {
@@ -21,8 +21,8 @@ function parseProxyUrl(proxyUrl: string): ProxyTarget {
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
   const target: ProxyTarget = { host, port: u.port ? Number(u.port) : 8080 };
   if (u.username) {
-    const cred = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
-    target.authorization = `Basic ${Buffer.from(cred).toString('base64')}`;
+    target.username = decodeURIComponent(u.username);
+    target.password = decodeURIComponent(u.password);
   }
   return target;
 }
@@ -31,42 +31,31 @@ function parseProxyUrl(proxyUrl: string): ProxyTarget {
 export function openTunnel(proxy: ProxyTarget, host: string, port: number, timeoutMs = 30_000): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = netConnect({ host: proxy.host, port: proxy.port });
-    const authority = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-    let head = Buffer.alloc(0);
+    let settled = false;
     const fail = (err: Error): void => {
+      if (settled) return;
+      settled = true;
       socket.destroy();
       reject(err);
     };
     socket.setTimeout(timeoutMs, () => fail(Object.assign(new Error('proxy CONNECT timed out'), { code: 'ETIMEDOUT' })));
-    socket.once('error', fail);
-    const onClose = (): void => fail(Object.assign(new Error('proxy closed the connection'), { code: 'ECONNRESET' }));
-    socket.once('close', onClose);
-    socket.once('connect', () => {
-      const lines = [`CONNECT ${authority} HTTP/1.1`, `Host: ${authority}`];
-      if (proxy.authorization) lines.push(`Proxy-Authorization: ${proxy.authorization}`);
-      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
-    });
-    const onData = (chunk: Buffer): void => {
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf('\r\n\r\n');
-      if (end < 0) {
-        if (head.length > MAX_REPLY_HEAD) fail(new Error('proxy reply head too long'));
+    exchangeConnect(socket, { host, port }, proxy.username, proxy.password).then((answer) => {
+      if (!answer.ok) {
+        if (answer.problem === 'closed') fail(Object.assign(new Error('proxy closed the connection'), { code: 'ECONNRESET' }));
+        else fail(Object.assign(new Error(`proxy refused CONNECT (${answer.detail})`), { code: 'EPROXY' }));
         return;
       }
-      socket.off('data', onData);
-      socket.off('close', onClose);
-      socket.off('error', fail);
+      const { status } = answer.head;
+      if (status < 200 || status > 299) {
+        fail(Object.assign(new Error(`proxy refused CONNECT (${status})`), { code: 'EPROXY' }));
+        return;
+      }
+      if (settled) return;
+      settled = true;
       socket.setTimeout(0);
-      const status = /^HTTP\/1\.[01] (\d{3})/.exec(head.subarray(0, end).toString('latin1'))?.[1];
-      if (!status || !status.startsWith('2')) {
-        fail(Object.assign(new Error(`proxy refused CONNECT (${status ?? 'bad reply'})`), { code: 'EPROXY' }));
-        return;
-      }
-      const rest = head.subarray(end + 4);
-      if (rest.length > 0) socket.unshift(rest);
+      if (answer.rest.length > 0) socket.unshift(answer.rest);
       resolve(socket);
-    };
-    socket.on('data', onData);
+    }, fail);
   });
 }
 

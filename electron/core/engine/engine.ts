@@ -25,24 +25,19 @@ import type { EngineEvents, EngineOptions, EngineState } from './engine-types.ts
 import { ProbeRounds } from './probe-rounds.ts';
 import { SearchDriver } from './search-driver.ts';
 import { EngineStatus } from './status.ts';
-import { UnbridgedServers } from './unbridged.ts';
 import { Trailing } from './trailing.ts';
 
 export type { EngineEvents, EngineOptions, EngineState, Phase } from './engine-types.ts';
 
-const PROBE_REFRESH_MS = 100; // see onProbe
-
 export class Engine extends EventEmitter<EngineEvents> {
   readonly options: EngineOptions;
   private readonly catalog: LiveCatalog;
-  /** MTProto and not-yet-spoken servers: listed and (MTProto) probed, never bridged. */
-  private readonly unbridged = new UnbridgedServers(() => !this.stopped && this.emit('servers', this.catalog.servers()));
   private readonly selection = new Selection();
   private readonly link: BridgeLink;
   private readonly rounds: ProbeRounds;
   private readonly search: SearchDriver;
   private readonly status: EngineStatus;
-  private readonly upstreamsSoon = new Trailing(PROBE_REFRESH_MS, () => this.updateUpstreams());
+  private readonly upstreamsSoon = new Trailing(100, () => this.updateUpstreams()); // see onProbe
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private opened = false;
@@ -80,6 +75,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       roundStarted: () => this.status.roundStarted(),
       roundEnded: () => this.status.roundEnded(),
       nothingToProbe: () => this.status.nothingToProbe(),
+      mtprotoAnswered: () => !this.stopped && this.emit('servers', this.catalog.servers()),
     });
     this.search = new SearchDriver({
       connected: () => this.selection.current() !== null,
@@ -108,11 +104,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.status.set('searching');
     this.testAll();
     void this.refreshNow();
-    this.every(this.options.reprobeEveryMs ?? 5 * 60_000, () => this.testAll());
-    this.every(60_000, () => {
-      this.memory?.refreshNetwork();
-      void this.memory?.save();
-    });
+    const reprobe = setInterval(() => this.testAll(), this.options.reprobeEveryMs ?? 5 * 60_000);
+    reprobe.unref();
+    this.timers.push(reprobe);
+    this.memory?.keepUp();
     this.catalog.schedule();
     this.search.start();
   }
@@ -134,7 +129,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.upstreamsSoon.cancel();
     this.catalog.stop();
     this.rounds.cancel();
-    await this.memory?.save();
+    await this.memory?.close();
     await this.link.close();
     this.status.set('idle');
   }
@@ -160,12 +155,12 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** The latest probe of an MTProto proxy (never bridged, probed apart). */
   mtprotoResult(id: string): ProbeResult | undefined {
-    return this.unbridged.result(id);
+    return this.rounds.mtprotoResult(id);
   }
 
   /** The working MTProto proxy with the lowest latency, if any. */
   bestMtproto(): ProbeResult | null {
-    return this.unbridged.bestMtproto();
+    return this.rounds.bestMtproto();
   }
 
   /** The pinned server's id, or null. */
@@ -208,8 +203,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Probes every server (working ones on this network first). */
   testAll(): ProbeRun | null {
     if (this.stopped) return null;
-    void this.unbridged.probe(this.catalog.servers().map((s) => s.entry), this.options.probe ?? {});
-    return this.rounds.testAll();
+    return this.rounds.testAll(this.catalog.servers().map((s) => s.entry));
   }
 
   pick(id: string): void {
@@ -265,10 +259,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.selection.setEntries(servers.filter((s) => isBridged(s.entry.protocol)).map((s) => s.entry));
     this.updateUpstreams();
     this.emit('servers', servers);
-    this.unbridged.forget(new Set(servers.map((s) => s.id)));
-    if (!this.stopped && this.link.info) void this.unbridged.probe(added.map((s) => s.entry), this.options.probe ?? {});
-    const bridged = added.filter((s) => isBridged(s.entry.protocol)).map((s) => s.id);
-    if (bridged.length > 0) this.rounds.retest(bridged);
+    this.rounds.serversChanged(new Set(servers.map((s) => s.id)), added);
   }
 
   private onProbe(result: ProbeResult, tested: number, total: number): void {
@@ -290,12 +281,6 @@ export class Engine extends EventEmitter<EngineEvents> {
   private updateUpstreams(): void {
     this.upstreamsSoon.cancelPending();
     this.status.candidates(this.link.refresh());
-  }
-
-  private every(ms: number, fn: () => void): void {
-    const t = setInterval(fn, ms);
-    t.unref();
-    this.timers.push(t);
   }
 
   private requireServer(id: string): string {

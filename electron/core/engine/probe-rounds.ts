@@ -1,9 +1,11 @@
 // The engine's probing: one full round at a time over every server (in the selection's order),
 // re-tests of a few servers between rounds (after a full round when one is running), the count of
-// the last round and the latest result per server. What a result means is the engine's business.
-import type { Entry } from '../../../shared/entry.ts';
+// the last round and the latest result per server; MTProto proxies are probed apart (unbridged.ts).
+// What a result means is the engine's business.
+import { isBridged, type Entry } from '../../../shared/entry.ts';
 import { startProbe, type ProbeRun } from '../probe/index.ts';
 import type { ProbeOptions, ProbeResult } from '../probe/types.ts';
+import { UnbridgedServers } from './unbridged.ts';
 
 export interface ProbeRoundsHost {
   options(): ProbeOptions;
@@ -20,6 +22,8 @@ export interface ProbeRoundsHost {
   roundStarted(): void;
   roundEnded(): void;
   nothingToProbe(): void;
+  /** A round over the MTProto proxies ended (their results changed). */
+  mtprotoAnswered(): void;
 }
 
 export class ProbeRounds {
@@ -29,9 +33,12 @@ export class ProbeRounds {
   private lastRound = { tested: 0, total: 0 };
   private readonly results = new Map<string, ProbeResult>();
   private readonly pending = new Set<string>();
+  /** MTProto and not-yet-spoken servers: listed and (MTProto) probed, never bridged. */
+  private readonly unbridged: UnbridgedServers;
 
   constructor(host: ProbeRoundsHost) {
     this.host = host;
+    this.unbridged = new UnbridgedServers(() => host.mtprotoAnswered());
   }
 
   /** A full round is running. */
@@ -48,8 +55,19 @@ export class ProbeRounds {
     return this.results.get(id);
   }
 
-  /** Starts a full round (cancelling a running one); null when there is nothing to probe. */
-  testAll(): ProbeRun | null {
+  /** The latest probe of an MTProto proxy. */
+  mtprotoResult(id: string): ProbeResult | undefined {
+    return this.unbridged.result(id);
+  }
+
+  /** The working MTProto proxy with the lowest latency, if any. */
+  bestMtproto(): ProbeResult | null {
+    return this.unbridged.bestMtproto();
+  }
+
+  /** Starts a full round (cancelling a running one; MTProto proxies of `all` apart); null when there is nothing to probe. */
+  testAll(all: readonly Entry[]): ProbeRun | null {
+    void this.unbridged.probe(all, this.host.options());
     this.run?.cancel();
     const entries = this.host.order();
     if (entries.length === 0) {
@@ -68,6 +86,14 @@ export class ProbeRounds {
       this.host.roundEnded();
     });
     return run;
+  }
+
+  /** The server set changed: results of servers gone are dropped, the servers `added` are probed at once. */
+  serversChanged(ids: ReadonlySet<string>, added: readonly { id: string; entry: Entry }[]): void {
+    this.unbridged.forget(ids);
+    if (!this.host.stopped() && this.host.serving()) void this.unbridged.probe(added.map((s) => s.entry), this.host.options());
+    const bridged = added.filter((s) => isBridged(s.entry.protocol)).map((s) => s.id);
+    if (bridged.length > 0) this.retest(bridged);
   }
 
   /** Probes these servers again soon: now, or after the running full round. */

@@ -26,6 +26,7 @@ export function tcpCheck(host: string, port: number, options: { signal: AbortSig
       cleanup();
       reject(new PortholeError('timeout', `no TCP answer from ${host}:${port} within ${options.timeoutMs} ms`));
     }, options.timeoutMs);
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: 'abort' fires at most once, and every way out removes the listener anyway.
     options.signal.addEventListener('abort', onAbort, { once: true });
     try {
       socket = net.connect({ host, port });

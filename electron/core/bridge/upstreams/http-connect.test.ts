@@ -3,26 +3,8 @@ import { PortholeError } from '../../../../shared/errors.ts';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectRequest, HttpConnectUpstream, parseResponseHead } from './http-connect.ts';
+import { HttpConnectUpstream } from './http-connect.ts';
 import { type UpstreamError } from './types.ts';
-
-describe('CONNECT request and response head', () => {
-  it('asks for host:port with Basic credentials, IPv6 in brackets', () => {
-    expect(connectRequest({ host: 'example.org', port: 443 }, 'user', 'pä:ss')).toBe(
-      `CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\nProxy-Authorization: Basic ${Buffer.from('user:pä:ss').toString('base64')}\r\n\r\n`,
-    );
-    expect(connectRequest({ host: '::1', port: 80 })).toBe('CONNECT [::1]:80 HTTP/1.1\r\nHost: [::1]:80\r\n\r\n');
-  });
-
-  it('parses status lines and rejects garbage', () => {
-    expect(parseResponseHead(Buffer.from('HTTP/1.1 200 Connection established\r\n\r\nrest'))).toEqual({ status: 200, reason: 'Connection established', length: 39 });
-    expect(parseResponseHead(Buffer.from('HTTP/1.0 407\r\nProxy-Authenticate: Basic\r\n\r\n'))?.status).toBe(407);
-    expect(parseResponseHead(Buffer.from('HTTP/1.1 200 OK\r\n'))).toBeNull();
-    expect(() => parseResponseHead(Buffer.from('SSH-2.0-OpenSSH\r\n'))).toThrow(/not HTTP/);
-    expect(() => parseResponseHead(Buffer.from('HTTP/1.1 abc\r\n\r\n'))).toThrow(/bad status line/);
-    expect(() => parseResponseHead(Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nX: '), Buffer.alloc(20_000, 97)]))).toThrow(/exceeds/);
-  });
-});
 
 describe('HttpConnectUpstream with a scripted proxy', () => {
   const servers: net.Server[] = [];

@@ -180,6 +180,7 @@ export function createSystemProxy(options: SystemProxyOptions): SystemProxy {
       for (const it of items) await (all.find((b) => b.name === it.backend) as ProxyBackend).write(it.item, it.applied);
       for (const b of all) await b.commit();
     } catch (err) {
+      // Stryker disable next-line ObjectLiteral,StringLiteral: only how many undo steps failed is read from this stand-in, never what is in it.
       const undo = await restore(journal).catch((e: unknown) => ({ failed: [{ key: '*', error: (e as Error).message }] }));
       const note = undo.failed.length > 0 ? ' (undo incomplete: it is retried on the next start)' : '';
       throw new SystemProxyError(`could not set the system proxy: ${(err as Error).message}${note}`, { cause: err });
