@@ -59,6 +59,8 @@ const { engine } = hostEngine({
     const secretKey = await engineSecretKey(createSecretBox(safeStorage), dataDir).catch(() => null);
     return { t: 'init', dataDir, secretKey };
   },
+  // After a crash the person is connected again as they were (system proxy included).
+  resume: true,
   onCrash: (exit) => console.error(`Porthole: the engine process stopped unexpectedly (exit code ${exit.code ?? 'none'}); restarting it`),
   onError: report('the engine did not start'),
 });

@@ -55,6 +55,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const violations = await checkArchitecture(root);
   for (const violation of violations) console.error(describe(violation));
   if (violations.length > 0) {
+    const rules = [...moduleRules.forbidden ?? [], ...moduleRules.required ?? [], ...folderRules.forbidden ?? []];
+    console.error('');
+    for (const name of new Set(violations.map((violation) => violation.rule))) {
+      console.error(`${name}: ${rules.find((rule) => rule.name === name)?.comment ?? ''}`);
+    }
     console.error(`\n${violations.length} architecture violation(s); the rules and why: scripts/architecture/rules.ts, docs/architecture.md`);
     process.exitCode = 1;
   } else {

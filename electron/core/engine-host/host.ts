@@ -24,6 +24,11 @@ export interface EngineHostOptions {
   onRestarted?(engine: ProcessEngine): void;
   /** A message from the engine process failed the protocol's checks and was dropped. */
   onInvalid?(raw: unknown): void;
+  /**
+   * After a crash, put back what the person had: connected again (and the system proxy on again)
+   * if it was. The desktop app does; `up --ui` reconnects by itself.
+   */
+  resume?: boolean;
   /** At most this many automatic restarts per minute. */
   maxRestartsPerMinute?: number;
 }
@@ -52,6 +57,10 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
   let current: ProcessEngine | null = null;
   // What the UI last heard; after a crash it must hear that the bridge is gone, then the new state.
   let lastState: State | null = null;
+  // Whether the system proxy was on (the settings event can come before the state event says so).
+  let proxyOn = false;
+  // What there was before the first of a run of crashes, to resume from.
+  let beforeCrash: { state: State; proxyOn: boolean } | null = null;
   const gate: ReadyEngine = new ReadyEngine({
     onError: options.onError,
     open: async () => {
@@ -63,6 +72,9 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
       engine.onUp((event) => upListeners.forEach((l) => l(event)));
       if (crashed && !quitting) {
         crashed = false;
+        const was = beforeCrash;
+        beforeCrash = null;
+        if (options.resume && was && was.state.phase !== 'idle') await resume(engine, was.proxyOn);
         engine.getState().then((state) => gate.notify({ type: 'state', state }), () => undefined);
         options.onRestarted?.(engine);
       }
@@ -70,13 +82,15 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
     },
   });
   gate.api.subscribe((event) => {
-    if (event.type === 'state') lastState = event.state;
+    if (event.type === 'state') [lastState, proxyOn] = [event.state, event.state.systemProxy];
+    if (event.type === 'settings') proxyOn = event.settings.systemProxy;
   });
 
   function onExit(engine: ApiBackend | null, exit: EngineExit): void {
     if (exit.expected || quitting || !engine) return;
     gate.lost(engine);
     crashed = true;
+    if (lastState) beforeCrash ??= { state: lastState, proxyOn };
     const now = Date.now();
     const restarting = withinBudget(now);
     options.onCrash?.(exit, restarting);
@@ -124,6 +138,16 @@ export function hostEngine(options: EngineHostOptions): HostedEngine {
       return () => void upListeners.delete(listener);
     },
   };
+}
+
+/** Connects the restarted engine, and turns the system proxy on again, as before the crash. */
+async function resume(engine: ApiBackend, proxyOn: boolean): Promise<void> {
+  try {
+    await engine.connect({});
+    if (proxyOn) await engine.setSettings({ systemProxy: true });
+  } catch {
+    // the person can press Connect: the state they see says it is not connected
+  }
 }
 
 /** The state the UI should show while no engine runs: nothing connected, no bridge, no system proxy. */

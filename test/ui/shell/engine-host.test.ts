@@ -82,6 +82,31 @@ describe('engine host (forked child)', () => {
     expect(crashes).toHaveLength(1);
   }, 90_000);
 
+  it('with resume (the desktop app), a crashed engine comes back connected with the system proxy on again, at the new bridge', async () => {
+    const dir = dataDir();
+    const host = hostEngine({ spawn: forkSpawner({ env: gnome.env }), init: () => ({ t: 'init', dataDir: dir, secretKey: null, options: quiet }), resume: true });
+    const events: ApiEvent[] = [];
+    host.engine.subscribe((e) => events.push(e));
+    await host.engine.connect({});
+    await host.engine.setSettings({ systemProxy: true });
+    expect(gnome.proxy().mode).toBe("'auto'");
+    const first = host.pid()!;
+    process.kill(first, 'SIGKILL');
+    await until(() => host.restarting() !== null);
+    await host.restarting();
+    const state = await host.engine.getState();
+    expect(state.bridge).not.toBeNull();
+    expect(state.systemProxy).toBe(true);
+    expect(gnome.proxy().mode).toBe("'auto'");
+    expect(gnome.proxy().url).toContain(`127.0.0.1:${state.bridge!.socks.port}`);
+    // The page was told: gone at once, then back.
+    const states = events.filter((e) => e.type === 'state').map((e) => e.type === 'state' && e.state);
+    expect(states.some((s) => s && s.bridge === null)).toBe(true);
+    expect(states.at(-1)).toMatchObject({ systemProxy: true });
+    await host.engine.stop();
+    expect(gnome.proxy().mode).toBe("'manual'");
+  }, 90_000);
+
   it('an engine process that dies while starting is answered in words, not "internal error", and tried again', async () => {
     const broken = join(dataDir(), 'no-such-engine.js');
     let spawned = 0;
