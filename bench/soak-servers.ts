@@ -79,7 +79,10 @@ export async function stopFleet(servers: FleetServer[]): Promise<void> {
 }
 
 export interface ChaosEvent {
+  /** For 'down': when the server was signalled to stop (its connections die from then on). */
   at: number;
+  /** For 'down': when its process had exited (on a busy machine, well after `at`). */
+  until?: number;
   server: string;
   what: 'down' | 'up' | 'up-failed';
   detail?: string;
@@ -120,8 +123,9 @@ export function startChaos(servers: FleetServer[], o: ChaosOptions, onEvent: (e:
       const currentLabel = o.current();
       const current = up.find((s) => s.label === currentLabel);
       const victim = current && o.random() < o.hitCurrent ? current : (up[Math.floor(o.random() * up.length)] as FleetServer);
+      const at = Date.now();
       await takeDown(victim);
-      onEvent({ at: Date.now(), server: victim.label, what: 'down' });
+      onEvent({ at, until: Date.now(), server: victim.label, what: 'down' });
       const downFor = o.downMs[0] + o.random() * (o.downMs[1] - o.downMs[0]);
       later(downFor, async () => {
         try {

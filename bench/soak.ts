@@ -54,7 +54,8 @@ const median = (xs: number[]): number => {
 /** Why a failure is allowed: a server that the engine used went down while the request was in flight. */
 function explain(f: RequestFailure, chaos: ChaosEvent[], usedAt: (label: string, from: number, to: number) => boolean): string | null {
   for (const e of chaos) {
-    if (e.what !== 'down' || e.at < f.startedAt - 250 || e.at > f.failedAt + 250) continue;
+    // The take-down, from the signal to the process's exit, overlaps the request (±250 ms).
+    if (e.what !== 'down' || (e.until ?? e.at) < f.startedAt - 250 || e.at > f.failedAt + 250) continue;
     if (usedAt(e.server, f.startedAt - 1000, e.at)) return `${e.server} went down ${e.at - f.startedAt} ms into the request`;
   }
   return null;

@@ -8,6 +8,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { bareHost } from '../../../shared/ip.ts';
 import { isLoopback } from './auth.ts';
 import { closeAfter, type BridgeContext, type Conn } from './context.ts';
 import { CountedStream } from './counted-stream.ts';
@@ -131,7 +132,7 @@ export class HttpFrontend {
       return reply(res, 400, 'bad request target\n');
     }
     if (target.protocol !== 'http:') return reply(res, 400, 'only http:// URLs can be forwarded; use CONNECT for https\n');
-    const dest: Destination = { host: target.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(target.port || 80) };
+    const dest: Destination = { host: bareHost(target.hostname), port: Number(target.port || 80) };
     if (!dest.host) return reply(res, 400, 'no host in the request target\n');
     if (this.isSelf(dest, socket)) return this.serveLocal(req, res, target.pathname + target.search);
     this.forward(req, res, dest, target.pathname + target.search);

@@ -3,7 +3,7 @@
 // our own upstream connectors with remote name resolution, per-upstream failover before payload,
 // exact reply codes and byte counting (the `socks` package is a client only).
 import type { Socket } from 'node:net';
-import { decodeAddress } from '../net/socks5-address.ts';
+import { addressLength, ATYP_DOMAIN, decodeAddress } from '../net/socks5-address.ts';
 import { closeAfter, type BridgeContext, type Conn } from './context.ts';
 import { isDialError } from './dial.ts';
 import { HandshakeReader } from './reader.ts';
@@ -30,14 +30,13 @@ function chooseMethod(methods: Buffer, mustAuth: boolean): number {
 
 /** Reads a SOCKS5 address (ATYP already read); null when the address type is unknown or unusable. */
 async function readAddress(r: HandshakeReader, atyp: number): Promise<Destination | 'bad-atyp' | null> {
-  let rest: Buffer;
-  if (atyp === 0x01) rest = await r.read(4 + 2);
-  else if (atyp === 0x04) rest = await r.read(16 + 2);
-  else if (atyp === 0x03) {
-    const len = await r.read(1);
-    rest = Buffer.concat([len, await r.read((len[0] as number) + 2)]);
-  } else return 'bad-atyp';
-  return decodeAddress(Buffer.concat([Buffer.from([atyp]), rest]), 0)?.dest ?? null;
+  // The length comes from the one codec: a name's length byte first, then the rest.
+  let head = Buffer.from([atyp]);
+  if (atyp === ATYP_DOMAIN) head = Buffer.concat([head, await r.read(1)]);
+  const length = addressLength(head, 0);
+  if (length === 'bad-atyp') return 'bad-atyp';
+  const whole = Buffer.concat([head, await r.read((length as number) - head.length)]);
+  return decodeAddress(whole, 0)?.dest ?? null;
 }
 
 /** Serves one SOCKS5 client; `head` holds the bytes read while sniffing the protocol. */

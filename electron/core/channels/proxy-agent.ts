@@ -5,6 +5,7 @@ import { Agent as HttpsAgent, type RequestOptions as HttpsRequestOptions } from 
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { bareHost } from '../../../shared/ip.ts';
 import { exchangeConnect } from '../net/http-connect.ts';
 import type { ProxyAgentOption } from './types.ts';
 
@@ -18,7 +19,7 @@ interface ProxyTarget {
 function parseProxyUrl(proxyUrl: string): ProxyTarget {
   const u = new URL(proxyUrl);
   if (u.protocol !== 'http:') throw new Error(`proxy must be an http:// URL, got ${u.protocol}`);
-  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  const host = bareHost(u.hostname);
   const target: ProxyTarget = { host, port: u.port ? Number(u.port) : 8080 };
   if (u.username) {
     target.username = decodeURIComponent(u.username);
@@ -62,7 +63,7 @@ export function openTunnel(proxy: ProxyTarget, host: string, port: number, timeo
 type Callback = (err: Error | null, stream: Duplex) => void;
 
 function targetOf(options: ClientRequestArgs, defaultPort: number): { host: string; port: number } {
-  const host = (options.host ?? options.hostname ?? 'localhost').replace(/^\[(.*)\]$/, '$1');
+  const host = bareHost(options.host ?? options.hostname ?? 'localhost');
   return { host, port: Number(options.port ?? defaultPort) };
 }
 

@@ -3,6 +3,7 @@
 // points at this computer (a code's sender is trusted for its servers, not to make the client
 // poke loopback services).
 import { isIP } from 'node:net';
+import { bareHost, parseIPv6 } from '../../../shared/ip.ts';
 import { ChannelSpecSchema, LIMITS } from '../../../shared/list-format.ts';
 
 export interface CheckedChannels {
@@ -40,17 +41,21 @@ export function codeChannelProblem(spec: string): string | null {
 
 /** Loopback, unspecified and link-local addresses, and localhost names (hostname as `new URL` writes it). */
 export function pointsAtThisComputer(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+  const host = bareHost(hostname).toLowerCase().replace(/\.$/, '');
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  const v4 = isIP(host) === 4 ? host : /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host)?.[1];
+  const v6 = isIP(host) === 4 ? null : parseIPv6(host);
+  // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is judged as its IPv4 address.
+  const mapped = v6 !== null && v6.subarray(0, 10).every((b) => b === 0) && v6[10] === 0xff && v6[11] === 0xff;
+  const v4 = isIP(host) === 4 ? host.split('.').map(Number) : mapped ? [...v6.subarray(12)] : null;
   if (v4) {
-    const [a = 0, b = 0] = v4.split('.').map(Number);
+    const [a = 0, b = 0] = v4;
     return a === 127 || a === 0 || (a === 169 && b === 254);
   }
-  if (isIP(host) === 6) {
-    const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
-    if (mapped) return pointsAtThisComputer(`${parseInt(mapped[1]!, 16) >> 8}.${parseInt(mapped[1]!, 16) & 255}.0.0`);
-    return host === '::1' || host === '::' || /^fe[89ab][0-9a-f]?:/.test(host);
+  if (v6) {
+    const zeroHead = v6.subarray(0, 15).every((b) => b === 0);
+    const loopbackOrUnspecified = zeroHead && (v6[15] === 1 || v6[15] === 0);
+    const linkLocal = v6[0] === 0xfe && ((v6[1] as number) & 0xc0) === 0x80; // fe80::/10
+    return loopbackOrUnspecified || linkLocal;
   }
   return false;
 }
