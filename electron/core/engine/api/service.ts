@@ -13,7 +13,7 @@ import { publisherFromFingerprint, serverView, stateView } from './views.ts';
 import { ApiEvents } from './events.ts';
 import { CoreSlot } from './core-slot.ts';
 import { PendingTrust, sourcesView } from './sources.ts';
-import { Desktop } from './desktop.ts';
+import { Desktop, type DesktopHost } from './desktop.ts';
 import { personalKey } from '../personal-key.ts';
 import { serversOutcome, uiImportOutcome } from './import-outcome.ts';
 import { SettingsStore } from '../settings-store.ts';
@@ -24,6 +24,8 @@ export interface ApiServiceOptions extends Omit<EngineOptions, 'dataDir'> {
   autoConnect?: boolean;
   /** Called with each core engine made (the CLI follows its events). */
   onCore?: (core: CoreEngine) => void;
+  /** This computer's browsers and system proxy (default: the real ones). */
+  desktop?: DesktopHost;
 }
 
 export class ApiService implements ApiBackend {
@@ -39,7 +41,7 @@ export class ApiService implements ApiBackend {
   constructor(host: EngineHost, options: ApiServiceOptions = {}) {
     this.host = host;
     this.options = options;
-    this.desktop = new Desktop(host.dataDir);
+    this.desktop = new Desktop(host.dataDir, options.desktop);
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -227,7 +229,7 @@ export class ApiService implements ApiBackend {
   // ---------------------------------------------------------------- apps and settings
 
   async openBrowser(req: { browser: 'firefox' | 'chrome' | 'telegram' }) {
-    return openApp(this.slot.current, req.browser, { dataDir: this.host.dataDir, testUrl: this.settings.get().testUrl, log: (l, m) => this.events.log(l, m) });
+    return openApp(this.slot.current, req.browser, { host: this.desktop.host, dataDir: this.host.dataDir, testUrl: this.settings.get().testUrl, log: (l, m) => this.events.log(l, m) });
   }
 
   async setSettings(patch: SettingsPatch = {}): Promise<Settings> {
