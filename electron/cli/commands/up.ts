@@ -28,7 +28,9 @@ free one). It keeps refreshing and failing over until Ctrl-C (SIGINT) or SIGTERM
 --data-dir is given): the whole loop, offline.
 --json prints events as JSON lines, e.g. {"event":"ready","socks":"127.0.0.1:1080",…}.
 --ui also serves the Porthole UI on 127.0.0.1 (a random token in the URL, which is printed and
-included in the ready event as "ui").`,
+included in the ready event as "ui"). The engine then runs in a process of its own, as in the
+desktop app: if it dies, "crash" and "restarted" events tell it, and the bridge comes back on the
+same port; after 4 deaths within a minute up exits with code 1.`,
   options: {
     ...dataDirOption,
     ...jsonOption,
