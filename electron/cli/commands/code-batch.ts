@@ -1,6 +1,6 @@
 // `porthole code batch` (many one-SMS codes: CSV, printable QR sheets, a ledger) and
 // `porthole code ledger` (which codes of a batch included a server).
-import { PortholeError } from '../../../shared/errors.ts';
+import { PortholeError, isPortholeError } from '../../../shared/errors.ts';
 import { access, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { jsonOption, requireStr, str, type Command } from '../command.ts';
@@ -12,9 +12,9 @@ import { parseExpiryTime } from '../../../shared/duration.ts';
 import { writeFileAtomic } from '../../core/fs/atomic.ts';
 import { readSecretKey } from '../../core/lists/keyfiles.ts';
 import { publisherIdFor } from '../../core/crypto/ed25519.ts';
-import { BatchError, makeBatch } from '../../core/codes/batch.ts';
+import { makeBatch } from '../../core/codes/batch.ts';
 import { readCode } from '../../core/codes/codes.ts';
-import { buildLedger, codesWith, LedgerError, matchServers, readLedger, writeLedger } from '../../core/codes/ledger.ts';
+import { buildLedger, codesWith, matchServers, readLedger, writeLedger } from '../../core/codes/ledger.ts';
 import { batchCsv, batchSheets } from '../../core/codes/sheets.ts';
 import { CODE_MAX_MS, parseServers, senderNameFor } from '../code-helpers.ts';
 
@@ -76,7 +76,7 @@ The CSV and the ledger hold the codes, so they are written readable by you only.
     try {
       batch = makeBatch({ key, servers, count: n, perCode: m, expires, short: Boolean(values.short), maxSms, name: await senderNameFor(keyFile, undefined) });
     } catch (err) {
-      if (err instanceof BatchError) throw new PortholeError('usage', err.message);
+      if (isPortholeError(err, 'bad-batch')) throw new PortholeError('usage', err.message);
       throw err;
     }
     const codesMs = performance.now() - started;
@@ -109,7 +109,7 @@ so you know who to send a new code to.`,
     try {
       ledger = await readLedger(requireStr(values, 'out'));
     } catch (err) {
-      if (err instanceof LedgerError) throw new PortholeError('other', err.message);
+      if (isPortholeError(err, 'bad-ledger')) throw new PortholeError('other', err.message);
       throw err;
     }
     const query = requireStr(values, 'server');

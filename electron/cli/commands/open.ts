@@ -1,9 +1,9 @@
 // `porthole open firefox|chrome|telegram|…`: starts a browser (or Telegram) already set up for the bridge.
-import { PortholeError } from '../../../shared/errors.ts';
+import { PortholeError, isPortholeError } from '../../../shared/errors.ts';
 import { DEFAULT_BRIDGE_PORT } from '../../core/bridge/index.ts';
 import { BROWSER_IDS } from '../../core/browsers/catalog.ts';
 import { detectBrowsers } from '../../core/browsers/detect.ts';
-import { BrowserNotFoundError, isOpenTarget, openOnBridge } from '../../core/browsers/open-browser.ts';
+import { isOpenTarget, openOnBridge } from '../../core/browsers/open-browser.ts';
 import { formatCommand } from '../../core/browsers/runner.ts';
 import { realHost } from '../../core/browsers/real-host.ts';
 import { resolveDataDir } from '../../core/paths.ts';
@@ -75,7 +75,7 @@ Options:
         ...(checkUrl !== undefined ? { checkUrl } : {}),
       });
     } catch (err) {
-      if (err instanceof BrowserNotFoundError) throw new PortholeError('other', err.message);
+      if (isPortholeError(err, 'browser-not-found')) throw new PortholeError('other', err.message);
       throw new PortholeError('other', (err as Error).message);
     }
     if (values.json) {

@@ -1,11 +1,10 @@
 // The Api contract (shared/api.ts) served by the core engine: one object for the Electron shell
 // and for `porthole up --ui`. The core Engine runs while connected; between connections the
 // data dir stays open here (core-slot.ts), so imports, sources and settings work offline too.
-import { PortholeError } from '../../../../shared/errors.ts';
+import { PortholeError, isPortholeError } from '../../../../shared/errors.ts';
 import { type ApiEvent, type ImportOutcome as UiImportOutcome, type LogEntry, type Publisher, type Settings, type SettingsPatch, type Sources, type State } from '../../../../shared/api.ts';
 import type { ApiBackend, EngineHost } from '../../../../shared/api-backend.ts';
 import { looksImportable } from '../../../../shared/sniff.ts';
-import { BatchError } from '../../codes/batch.ts';
 import { batchLinks, codeLinks, shareBatch, shareCode } from './share.ts';
 import type { ImportOutcome } from '../../catalog/import.ts';
 import { openApp } from './apps.ts';
@@ -176,7 +175,7 @@ export class ApiService implements ApiBackend {
     try {
       return shareBatch(await personalKey(this.host.dataDir), links, req);
     } catch (err) {
-      if (err instanceof BatchError) throw new PortholeError('bad-request', err.message);
+      if (isPortholeError(err, 'bad-batch')) throw new PortholeError('bad-request', err.message);
       throw err;
     }
   }

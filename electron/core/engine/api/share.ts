@@ -49,7 +49,7 @@ export async function shareCode(key: SecretKey, links: ParsedLink[]): Promise<Sh
   };
 }
 
-/** Throws BatchError (plain words) when the sets run out or the codes would not fit `maxSms`. */
+/** Throws a PortholeError 'bad-batch' (plain words) when the sets run out or the codes would not fit `maxSms`. */
 export function shareBatch(key: SecretKey, links: ParsedLink[], req: { count: number; perCode: number; short?: boolean }): BatchResult {
   const expires = new Date(Date.now() + WEEK);
   const codes = makeBatch({ key, servers: links, count: req.count, perCode: req.perCode, expires, short: Boolean(req.short), maxSms: 3 });
