@@ -1,9 +1,10 @@
 // `porthole up`: the whole engine, headless. Human lines by default; --json prints one JSON
 // event per line (start, progress, ready, switch, failure, sources, stopped).
+import { PortholeError } from '../../../shared/errors.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliError, dataDirOption, jsonOption, str, strs, type Command } from '../command.ts';
+import { dataDirOption, jsonOption, str, strs, type Command } from '../command.ts';
 import { resolveDataDir } from '../../core/paths.ts';
 import type { HostedOptions } from '../../core/engine-host/protocol.ts';
 import { generateToken, serveApiOverHttp, type UiServer } from '../../core/ui-server/index.ts';
@@ -63,7 +64,7 @@ same port; after 4 deaths within a minute up exits with code 1.`,
     const givenUp = new Promise<never>((_resolve, reject) => (gaveUp = reject));
     givenUp.catch(() => undefined);
     try {
-      if (!Number.isInteger(uiPort) || uiPort < 0 || uiPort > 65535) throw new CliError('--ui-port must be a port number', 2);
+      if (!Number.isInteger(uiPort) || uiPort < 0 || uiPort > 65535) throw new PortholeError('usage', '--ui-port must be a port number');
       const probeUrls = strs(values, 'probe-url');
       const options: HostedOptions = { ...(listen ? { listen } : {}), channels: strs(values, 'channel') };
       if (values.demo) {
@@ -87,7 +88,7 @@ same port; after 4 deaths within a minute up exits with code 1.`,
         for (const o of (await engine.request({ op: 'import', data: code, acceptNewKey: true })).outcomes) {
           emit('import', { status: o.status, message: o.message });
           say(`code: ${o.message}`);
-          if (o.status === 'rejected') throw new CliError(`--code: ${o.message}`, 3);
+          if (o.status === 'rejected') throw new PortholeError('rejected', `--code: ${o.message}`);
         }
       }
       if (values.ui) {
@@ -118,7 +119,7 @@ function hostedHooks(out: UpOutput, dataDir: string, env: NodeJS.ProcessEnv, giv
   let invalid = 0;
   // The last engine may have left the system proxy pointing at its dead bridge.
   const stopTrying = () => void repairSystemProxy(dataDir, env).catch(() => undefined)
-    .then(() => giveUp(new CliError('the engine process keeps stopping (see the messages above); the system proxy was put back', 1)));
+    .then(() => giveUp(new PortholeError('other', 'the engine process keeps stopping (see the messages above); the system proxy was put back')));
   return {
     onUp: out.engine,
     onCrash: (exit, restarting) => {
