@@ -2,7 +2,7 @@
 // contract, calls the implementation, validates its response. Transports stay generic over methods.
 import { PortholeError } from './errors.ts';
 import { API_METHODS, isMethodName } from './api.ts';
-import type { Api, ApiErrorPayload, MethodName } from './api.ts';
+import type { Api, ApiErrorPayload } from './api.ts';
 import { toErrorPayload } from './api-results.ts';
 import { zodMessage } from './zod-message.ts';
 
@@ -32,5 +32,3 @@ export async function dispatch(api: Api, method: string, rawRequest: unknown): P
     return { ok: false, error: toErrorPayload(err) };
   }
 }
-
-export type { MethodName };

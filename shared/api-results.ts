@@ -45,7 +45,6 @@ export const ImportOutcomeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('invalid'), message: z.string().max(500), problems: Problems.optional() }),
 ]);
 export type ImportOutcome = z.infer<typeof ImportOutcomeSchema>;
-export type ImportKind = ImportOutcome['kind'];
 
 export const ShareResultSchema = z.strictObject({
   /** The short code (fits in an SMS). */
