@@ -25,10 +25,3 @@ export interface ApiBackend extends Api {
   /** Cheap, side-effect free: could this text (clipboard, file) contain a code, link or block? */
   isImportable(text: string): boolean;
 }
-
-export type CreateEngine = (host: EngineHost) => ApiBackend | Promise<ApiBackend>;
-
-/** The module the shell loads: electron/core/engine/index.ts must export this. */
-export interface EngineModule {
-  createEngine: CreateEngine;
-}

@@ -1,7 +1,8 @@
 // Client side of any transport: builds a typed Api from a raw `invoke(method, request)` function,
 // validating every response and event against the contract. The object has exactly the contract's
 // methods, nothing generic.
-import { API_METHODS, ApiError, ApiErrorPayloadSchema, ApiEventSchema, METHOD_NAMES } from './api.ts';
+import { PortholeError } from './errors.ts';
+import { API_METHODS, ApiErrorPayloadSchema, ApiEventSchema, METHOD_NAMES } from './api.ts';
 import type { Api, ApiEvent, ApiMethods, Unsubscribe } from './api.ts';
 import { API_ISSUES } from './api-dispatch.ts';
 import { zodMessage } from './zod-message.ts';
@@ -16,9 +17,9 @@ export function unwrapReply(reply: unknown): unknown {
   if (r && r.ok === true && 'result' in r) return r.result;
   if (r && r.ok === false) {
     const error = ApiErrorPayloadSchema.safeParse(r.error);
-    if (error.success) throw new ApiError(error.data.code, error.data.message);
+    if (error.success) throw new PortholeError(error.data.code, error.data.message);
   }
-  throw new ApiError('internal', 'malformed reply');
+  throw new PortholeError('internal', 'malformed reply');
 }
 
 export function parseEvent(raw: unknown): ApiEvent | null {
@@ -32,10 +33,10 @@ export function createApiClient(invoke: RawInvoke, subscribeRaw: RawSubscribe): 
     const spec = API_METHODS[name];
     methods[name] = async (request?: unknown) => {
       const req = spec.request.safeParse(request ?? {});
-      if (!req.success) throw new ApiError('bad-request', zodMessage(req.error, API_ISSUES));
+      if (!req.success) throw new PortholeError('bad-request', zodMessage(req.error, API_ISSUES));
       const raw = await invoke(name, req.data);
       const res = spec.response.safeParse(raw);
-      if (!res.success) throw new ApiError('internal', `invalid ${name} response: ${zodMessage(res.error, API_ISSUES)}`);
+      if (!res.success) throw new PortholeError('internal', `invalid ${name} response: ${zodMessage(res.error, API_ISSUES)}`);
       return res.data;
     };
   }

@@ -1,7 +1,8 @@
 // Server side of any transport (Electron IPC, loopback HTTP): validates a raw request against the
 // contract, calls the implementation, validates its response. Transports stay generic over methods.
-import { API_METHODS, ApiError, isMethodName } from './api.ts';
-import type { Api, ApiErrorPayload, MethodName } from './api.ts';
+import { PortholeError } from './errors.ts';
+import { API_METHODS, isMethodName } from './api.ts';
+import type { Api, ApiErrorPayload } from './api.ts';
 import { toErrorPayload } from './api-results.ts';
 import { zodMessage } from './zod-message.ts';
 
@@ -10,16 +11,16 @@ export const API_ISSUES = { root: '(request)', max: 5, maxChars: 500 } as const;
 
 export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: ApiErrorPayload };
 
-/** Validates and runs one call; throws ApiError for a bad method, request or response. */
+/** Validates and runs one call; throws a PortholeError ('bad-request' or 'internal') for a bad method, request or response. */
 export async function callApi(api: Api, method: string, rawRequest: unknown): Promise<unknown> {
-  if (!isMethodName(method)) throw new ApiError('bad-request', 'unknown method');
+  if (!isMethodName(method)) throw new PortholeError('bad-request', 'unknown method');
   const spec = API_METHODS[method];
   const request = spec.request.safeParse(rawRequest ?? {});
-  if (!request.success) throw new ApiError('bad-request', zodMessage(request.error, API_ISSUES));
+  if (!request.success) throw new PortholeError('bad-request', zodMessage(request.error, API_ISSUES));
   const fn = api[method] as (req: unknown) => Promise<unknown>;
   const raw = await fn.call(api, request.data);
   const response = spec.response.safeParse(raw);
-  if (!response.success) throw new ApiError('internal', `invalid ${method} response: ${zodMessage(response.error, API_ISSUES)}`);
+  if (!response.success) throw new PortholeError('internal', `invalid ${method} response: ${zodMessage(response.error, API_ISSUES)}`);
   return response.data;
 }
 
@@ -31,5 +32,3 @@ export async function dispatch(api: Api, method: string, rawRequest: unknown): P
     return { ok: false, error: toErrorPayload(err) };
   }
 }
-
-export type { MethodName };

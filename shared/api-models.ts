@@ -26,17 +26,14 @@ export type Browser = z.infer<typeof BrowserSchema>;
 
 export const PHASES = ['idle', 'searching', 'connected', 'offline'] as const;
 export const PhaseSchema = z.enum(PHASES);
-export type Phase = z.infer<typeof PhaseSchema>;
 
 /** Why the current server was chosen. */
 export const CHOICE_REASONS = ['fastest', 'pinned', 'picked', 'failover', 'only-working', 'degraded'] as const;
 export const ChoiceReasonSchema = z.enum(CHOICE_REASONS);
-export type ChoiceReason = z.infer<typeof ChoiceReasonSchema>;
 
 /** Why nothing works, when the phase is `offline`. */
 export const OFFLINE_REASONS = ['no-servers', 'all-failed', 'no-sources', 'bridge-failed'] as const;
 export const OfflineReasonSchema = z.enum(OFFLINE_REASONS);
-export type OfflineReason = z.infer<typeof OfflineReasonSchema>;
 
 export const AddressSchema = z.strictObject({ host: z.string().min(1).max(253), port: z.number().int().min(1).max(65535) });
 export type Address = z.infer<typeof AddressSchema>;
@@ -119,7 +116,6 @@ export const CHANNEL_STATUSES = [
   'pending', 'ok', 'not-modified', 'timeout', 'blocked', 'invalid-signature', 'too-large', 'expired', 'error',
 ] as const;
 export const ChannelStatusSchema = z.enum(CHANNEL_STATUSES);
-export type ChannelStatus = z.infer<typeof ChannelStatusSchema>;
 
 export const ChannelSchema = z.strictObject({
   id: z.string().min(1).max(128),

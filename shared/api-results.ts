@@ -1,5 +1,6 @@
 // Results of the UI's actions that are more than a snapshot: imports, sharing, opening a browser;
 // plus the error shape every transport uses.
+import { apiCodeOf, PortholeError, type Failure } from './errors.ts';
 import { z } from 'zod';
 import { FingerprintSchema, FingerprintWordsSchema, IsoDateSchema } from './api-models.ts';
 import { ServerIdSchema } from './server-id.ts';
@@ -44,7 +45,6 @@ export const ImportOutcomeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('invalid'), message: z.string().max(500), problems: Problems.optional() }),
 ]);
 export type ImportOutcome = z.infer<typeof ImportOutcomeSchema>;
-export type ImportKind = ImportOutcome['kind'];
 
 export const ShareResultSchema = z.strictObject({
   /** The short code (fits in an SMS). */
@@ -94,21 +94,20 @@ export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 export const ApiErrorPayloadSchema = z.strictObject({ code: z.enum(API_ERROR_CODES), message: z.string().max(2000) });
 export type ApiErrorPayload = z.infer<typeof ApiErrorPayloadSchema>;
 
-/** Thrown by an Api implementation (and re-thrown by clients) for an expected failure. */
-export class ApiError extends Error {
-  readonly code: ApiErrorCode;
-  constructor(code: ApiErrorCode, message: string) {
-    super(message);
-    this.name = 'ApiError';
-    this.code = code;
-  }
-  toPayload(): ApiErrorPayload {
-    return { code: this.code, message: this.message.slice(0, 2000) };
-  }
+/** An Api implementation's expected failure (re-thrown by clients): the one error class with an Api
+ * code of the failure table (shared/failures.ts), sent as `{ code, message }`. */
+export type ApiError = Failure<ApiErrorCode>;
+
+/** Whether `err` is a failure the Api sends as it is (its code has an Api wire code). */
+export function isApiError(err: unknown): err is PortholeError {
+  return err instanceof PortholeError && apiCodeOf(err.code) !== undefined;
 }
 
 /** Any thrown value as an error payload; unexpected errors don't leak their details. */
 export function toErrorPayload(err: unknown): ApiErrorPayload {
-  if (err instanceof ApiError) return err.toPayload();
+  if (err instanceof PortholeError) {
+    const code = apiCodeOf(err.code);
+    if (code) return { code, message: err.message.slice(0, 2000) };
+  }
   return { code: 'internal', message: 'internal error' };
 }

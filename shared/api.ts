@@ -93,7 +93,6 @@ export const ApiEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('import-request'), text: z.string().min(1).max(MAX_IMPORT_TEXT), origin: z.enum(IMPORT_ORIGINS) }),
 ]);
 export type ApiEvent = z.infer<typeof ApiEventSchema>;
-export type ApiEventType = ApiEvent['type'];
 export type Unsubscribe = () => void;
 
 // ---------------------------------------------------------------- the interface

@@ -1,13 +1,7 @@
 // Durations and expiry times as people type them — "3d", "12h", "30m", "90s", "2w", "500ms", or
 // a date like 2027-01-31 — parsed in this one place for every command and the UI. A number
 // without a unit, zero, a negative amount or a time in the past is refused with a plain reason.
-export class DurationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DurationError';
-  }
-}
-
+import { PortholeError } from './errors.ts';
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const DURATION_RE = /^([+-]?)(\d{1,9}(?:\.\d{1,3})?)\s*(ms|s|m|h|d|w)?$/i;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -23,12 +17,12 @@ export interface DurationOptions {
 export function parseDurationMs(text: string, what: string, opts: DurationOptions = {}): number {
   const t = text.trim();
   const m = DURATION_RE.exec(t);
-  if (!m) throw new DurationError(`${what} "${text}" is not a duration: write it like 3d (days), 12h (hours), 30m (minutes) or 90s (seconds)`);
+  if (!m) throw new PortholeError('usage', `${what} "${text}" is not a duration: write it like 3d (days), 12h (hours), 30m (minutes) or 90s (seconds)`);
   const unit = m[3]?.toLowerCase() ?? opts.bareUnit;
-  if (!unit) throw new DurationError(`${what} "${text}" has no unit: write ${m[2]}d (days), ${m[2]}h (hours) or ${m[2]}m (minutes)`);
+  if (!unit) throw new PortholeError('usage', `${what} "${text}" has no unit: write ${m[2]}d (days), ${m[2]}h (hours) or ${m[2]}m (minutes)`);
   const ms = Number(m[2]) * UNITS[unit]!;
-  if (m[1] === '-' || ms < 1) throw new DurationError(`${what} "${text}" must be more than zero`);
-  if (opts.maxMs !== undefined && ms > opts.maxMs) throw new DurationError(`${what} "${text}" is too long: at most ${describeMs(opts.maxMs)}`);
+  if (m[1] === '-' || ms < 1) throw new PortholeError('usage', `${what} "${text}" must be more than zero`);
+  if (opts.maxMs !== undefined && ms > opts.maxMs) throw new PortholeError('usage', `${what} "${text}" is too long: at most ${describeMs(opts.maxMs)}`);
   return Math.round(ms);
 }
 
@@ -36,14 +30,14 @@ export function parseDurationMs(text: string, what: string, opts: DurationOption
 export function parseExpiryTime(text: string, now: Date, what = '--expires', opts: Omit<DurationOptions, 'bareUnit'> = {}): Date {
   const t = text.trim();
   const m = DURATION_RE.exec(t);
-  if (m && m[1] === '-') throw new DurationError(`${what} "${text}" is in the past: give a time ahead, like 3d`);
-  if (m && Number(m[2]) === 0) throw new DurationError(`${what} "${text}" would expire at once: give a time ahead, like 3d`);
+  if (m && m[1] === '-') throw new PortholeError('usage', `${what} "${text}" is in the past: give a time ahead, like 3d`);
+  if (m && Number(m[2]) === 0) throw new PortholeError('usage', `${what} "${text}" would expire at once: give a time ahead, like 3d`);
   if (m) return new Date(now.getTime() + parseDurationMs(t, what, opts));
-  if (!DATE_RE.test(t)) throw new DurationError(`${what} "${text}" is not a duration (3d, 12h, 30m) or a date (2027-01-31)`);
+  if (!DATE_RE.test(t)) throw new PortholeError('usage', `${what} "${text}" is not a duration (3d, 12h, 30m) or a date (2027-01-31)`);
   const at = Date.parse(t);
-  if (Number.isNaN(at)) throw new DurationError(`${what} "${text}" is not a real date`);
-  if (at <= now.getTime()) throw new DurationError(`${what} "${text}" is in the past: give a time ahead, like 3d`);
-  if (opts.maxMs !== undefined && at - now.getTime() > opts.maxMs) throw new DurationError(`${what} "${text}" is too far ahead: at most ${describeMs(opts.maxMs)}`);
+  if (Number.isNaN(at)) throw new PortholeError('usage', `${what} "${text}" is not a real date`);
+  if (at <= now.getTime()) throw new PortholeError('usage', `${what} "${text}" is in the past: give a time ahead, like 3d`);
+  if (opts.maxMs !== undefined && at - now.getTime() > opts.maxMs) throw new PortholeError('usage', `${what} "${text}" is too far ahead: at most ${describeMs(opts.maxMs)}`);
   return new Date(at);
 }
 

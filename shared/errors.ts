@@ -17,14 +17,14 @@ export interface PortholeErrorOptions {
   errors?: readonly unknown[];
 }
 
-export class PortholeError<C extends FailureCode = FailureCode> extends Error {
-  readonly code: C;
+export class PortholeError extends Error {
+  readonly code: FailureCode;
   readonly upstream: string | undefined;
   readonly hop: FailureHop | undefined;
   readonly errors: readonly unknown[] | undefined;
 
   /** `message`: the one line for people; by default the code's phrase. */
-  constructor(code: C, message?: string, options: PortholeErrorOptions = {}) {
+  constructor(code: FailureCode, message?: string, options: PortholeErrorOptions = {}) {
     super(message ?? FAILURES[code].text, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PortholeError';
     this.code = code;
@@ -34,13 +34,21 @@ export class PortholeError<C extends FailureCode = FailureCode> extends Error {
   }
 
   /** "<phrase of the code>: <detail>" — for failures whose detail alone would not say what happened. */
-  static described<C extends FailureCode>(code: C, detail: string, options?: PortholeErrorOptions): PortholeError<C> {
-    return new PortholeError(code, describeFailure(code, detail), options);
+  static described<C extends FailureCode>(code: C, detail: string, options?: PortholeErrorOptions): Failure<C> {
+    return failure(code, describeFailure(code, detail), options);
   }
 }
 
+/** A PortholeError known to carry one of the codes C (e.g. an upstream's kinds). */
+export type Failure<C extends FailureCode> = PortholeError & { readonly code: C };
+
+/** `new PortholeError(code, …)`, typed by its code. */
+export function failure<C extends FailureCode>(code: C, message?: string, options?: PortholeErrorOptions): Failure<C> {
+  return new PortholeError(code, message, options) as Failure<C>;
+}
+
 /** Whether `err` is a PortholeError, optionally of one of `codes`. */
-export function isPortholeError<C extends FailureCode>(err: unknown, ...codes: C[]): err is PortholeError<C> {
+export function isPortholeError<C extends FailureCode>(err: unknown, ...codes: C[]): err is Failure<C> {
   return err instanceof PortholeError && (codes.length === 0 || (codes as FailureCode[]).includes(err.code));
 }
 

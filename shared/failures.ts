@@ -77,8 +77,11 @@ const ROWS = {
   /** A refusal whose message already says why (the CLI's "rejected: …" lines). */
   rejected: content('rejected'),
   'bad-link': content('not a link Porthole reads', { exit: 2 }),
+  'bad-ledger': content('not a code ledger', { exit: 1 }),
   // ---- what the person typed (CLI flags, Api requests)
   usage: input('bad usage'),
+  'bad-channel': input('not a channel'),
+  'bad-batch': input('these codes cannot be made'),
   'bad-request': input('bad request', { api: 'bad-request' }),
   'not-found': input('not found', { exit: 1, api: 'not-found' }),
   // ---- this computer

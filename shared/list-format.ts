@@ -92,5 +92,4 @@ export const ListInputSchema = z.strictObject({
   channels: z.array(ChannelSpecSchema).max(LIMITS.maxChannels).optional(),
   revoked: z.array(z.string().max(64)).optional(),
 });
-export type ListInput = z.infer<typeof ListInputSchema>;
 

@@ -1,6 +1,6 @@
 // Helpers shared by the `code` commands: server links, the sender's name, the sender line.
+import { PortholeError } from '../../shared/errors.ts';
 import { dirname, join } from 'node:path';
-import { CliError } from './command.ts';
 import { parseProxyLink, LinkError, type ParsedLink } from '../../shared/proxy-link.ts';
 import { MAX_NAME } from '../../shared/code-format.ts';
 import { smsCount } from '../../shared/code-bytes.ts';
@@ -17,7 +17,7 @@ export function parseServers(urls: string[], what = '--server'): ParsedLink[] {
     try {
       return parseProxyLink(u);
     } catch (err) {
-      if (err instanceof LinkError) throw new CliError(`${what} #${i + 1}: ${err.message}`, 2);
+      if (err instanceof LinkError) throw new PortholeError('usage', `${what} #${i + 1}: ${err.message}`);
       throw err;
     }
   });
@@ -27,7 +27,7 @@ export function parseServers(urls: string[], what = '--server'): ParsedLink[] {
 export async function senderNameFor(keyFile: string, given: string | undefined): Promise<string | undefined> {
   const name = given ?? (await readPublisherFile(join(dirname(keyFile), PUB_FILE)).then((c) => c.root.name, () => undefined));
   if (name !== undefined && new TextEncoder().encode(name).length > MAX_NAME) {
-    if (given !== undefined) throw new CliError(`--name is longer than ${MAX_NAME} bytes`, 2);
+    if (given !== undefined) throw new PortholeError('usage', `--name is longer than ${MAX_NAME} bytes`);
     return undefined;
   }
   return name || undefined;

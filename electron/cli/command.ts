@@ -1,4 +1,6 @@
-// The shape of one `porthole` CLI command and the one-line error it may throw.
+// The shape of one `porthole` CLI command. An expected failure is a PortholeError (shared/errors.ts):
+// printed as one line on stderr, its exit code from the code's row of the failure table.
+import { PortholeError } from '../../shared/errors.ts';
 import type { Writable } from 'node:stream';
 import type { ParseArgsOptionsConfig } from 'node:util';
 
@@ -28,16 +30,6 @@ export interface Command {
   run(values: OptionValues, positionals: string[], ctx: CommandContext): Promise<number | void>;
 }
 
-/** An expected failure: printed as one line on stderr, exit code `code`. */
-export class CliError extends Error {
-  readonly code: number;
-  constructor(message: string, code = 1) {
-    super(message);
-    this.name = 'CliError';
-    this.code = code;
-  }
-}
-
 /** Options every client-side command accepts. */
 export const dataDirOption = { 'data-dir': { type: 'string' } } as const satisfies ParseArgsOptionsConfig;
 export const jsonOption = { json: { type: 'boolean' } } as const satisfies ParseArgsOptionsConfig;
@@ -53,6 +45,6 @@ export function strs(values: OptionValues, name: string): string[] {
 }
 export function requireStr(values: OptionValues, name: string): string {
   const v = str(values, name);
-  if (v === undefined || v === '') throw new CliError(`missing --${name}`, 2);
+  if (v === undefined || v === '') throw new PortholeError('usage', `missing --${name}`);
   return v;
 }

@@ -1,15 +1,15 @@
-// Turns any error into the one line the CLI prints, and its exit code.
+// Turns any error into the one line the CLI prints, and its exit code: an expected failure (a
+// PortholeError) prints its message, its exit code from the failure table (a list check's
+// rejection reads "rejected: …"); a file error says which file; anything else is a bug.
 import { resolve } from 'node:path';
-import { CliError } from './command.ts';
-import { Rejection } from '../core/lists/signed.ts';
-import { StorageError } from '../core/fs/atomic.ts';
-import { DurationError } from '../../shared/duration.ts';
+import { exitCodeOf, PortholeError } from '../../shared/errors.ts';
+import { FAILURES } from '../../shared/failures.ts';
+import { isRejection } from '../core/lists/signed.ts';
 
 export function describeError(err: unknown): { message: string; code: number } {
-  if (err instanceof CliError) return { message: err.message, code: err.code };
-  if (err instanceof DurationError) return { message: err.message, code: 2 };
-  if (err instanceof Rejection) return { message: `rejected: ${err.message}`, code: 3 };
-  if (err instanceof StorageError) return { message: err.message, code: 4 };
+  if (err instanceof PortholeError && FAILURES[err.code].category !== 'internal') {
+    return { message: isRejection(err) ? `rejected: ${err.message}` : err.message, code: exitCodeOf(err.code) };
+  }
   const e = err as NodeJS.ErrnoException;
   if (e && typeof e.code === 'string' && typeof e.path === 'string') {
     const what = e.code === 'ENOENT' ? 'no such file or folder' : e.code === 'EACCES' ? 'permission denied' : e.code === 'ENOSPC' ? 'the disk is full' : e.message;

@@ -1,15 +1,15 @@
 // Small helpers shared by CLI commands: reading inputs, printing results.
+import { PortholeError } from '../../shared/errors.ts';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CommandContext } from './command.ts';
-import { CliError } from './command.ts';
 import { listInFile } from '../../shared/sniff.ts';
 
 /** Reads FILE, or standard input for "-". */
 export async function readInputFile(path: string, ctx: CommandContext): Promise<Buffer> {
   if (path === '-') return ctx.readStdin();
   return readFile(path).catch((err: NodeJS.ErrnoException) => {
-    throw new CliError(`cannot read ${resolve(path)}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a folder' : err.message}`);
+    throw new PortholeError('other', `cannot read ${resolve(path)}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a folder' : err.message}`);
   });
 }
 
@@ -25,12 +25,12 @@ export function table(rows: string[][]): string {
 
 /**
  * The signed list in an input file (raw, or the first armored LIST block of a text or page), or a
- * CliError saying why there is none. `name` is how the messages call the file, e.g. "the --list file".
+ * PortholeError saying why there is none. `name` is how the messages call the file, e.g. "the --list file".
  */
 export function listInInputFile(raw: Uint8Array, name?: string): Uint8Array {
   const found = listInFile(raw);
   if (found.ok) return found.bytes;
-  if (found.problem === 'not-text') throw new CliError(`${name ?? 'the file'} is neither a signed list nor text with an armored block`);
-  if (found.problem === 'none') throw new CliError(`no signed list or armored list block found${name ? ` in ${name}` : ''}`);
-  throw new CliError(found.error ?? 'the armored list block is damaged');
+  if (found.problem === 'not-text') throw new PortholeError('other', `${name ?? 'the file'} is neither a signed list nor text with an armored block`);
+  if (found.problem === 'none') throw new PortholeError('other', `no signed list or armored list block found${name ? ` in ${name}` : ''}`);
+  throw new PortholeError('other', found.error ?? 'the armored list block is damaged');
 }

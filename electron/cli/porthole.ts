@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The `porthole` CLI: dispatches to one module per command (electron/cli/commands/).
 // Exit 0 on success; otherwise one clear line on stderr (a stack trace only with --debug).
+import { PortholeError } from '../../shared/errors.ts';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { CliError, type Command, type CommandContext } from './command.ts';
+import { type Command, type CommandContext } from './command.ts';
 import { commands } from './commands/index.ts';
 import { describeError } from './errors.ts';
 import { userCwd } from './user-cwd.ts';
@@ -33,7 +34,7 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
       return 0;
     }
     const found = commands.find((c) => c.name === args[0]);
-    if (!found) throw new CliError(`unknown command "${args[0]}": run \`porthole --help\` for the list`, 2);
+    if (!found) throw new PortholeError('usage', `unknown command "${args[0]}": run \`porthole --help\` for the list`);
     const top = await found.load();
     let cmd = top;
     let rest = args.slice(1);
@@ -45,7 +46,7 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
         return subName === undefined ? 2 : 0;
       }
       const sub = cmd.subcommands.find((s) => s.name === subName);
-      if (!sub) throw new CliError(`unknown subcommand "${path.join(' ')} ${subName}": expected ${cmd.subcommands.map((s) => s.name).join(', ')}`, 2);
+      if (!sub) throw new PortholeError('usage', `unknown subcommand "${path.join(' ')} ${subName}": expected ${cmd.subcommands.map((s) => s.name).join(', ')}`);
       cmd = sub;
       path.push(sub.name);
       rest = rest.slice(1);
@@ -58,7 +59,7 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
     try {
       parsed = parseArgs({ args: joinDashValues(rest, cmd), options: cmd.options, allowPositionals: cmd.positionals ?? false, strict: true });
     } catch (err) {
-      throw new CliError(`${path.join(' ')}: ${(err as Error).message.split('\n')[0]}`, 2);
+      throw new PortholeError('usage', `${path.join(' ')}: ${(err as Error).message.split('\n')[0]}`);
     }
     const code = await cmd.run(parsed.values as Record<string, string | boolean | string[] | undefined>, parsed.positionals, ctx);
     return code ?? 0;

@@ -1,8 +1,8 @@
 // Finds the built renderer for `up --ui`, building it with Vite first when a checkout has none.
+import { PortholeError } from '../../shared/errors.ts';
 import { spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { CliError } from './command.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
@@ -16,7 +16,7 @@ export async function ensureRenderer(log: (line: string) => void): Promise<strin
     child.on('close', resolve);
   });
   if (code !== 0 || !(await access(`${RENDERER_DIR}index.html`).then(() => true, () => false))) {
-    throw new CliError('the UI is not built and could not be built: run `npm run build:renderer`');
+    throw new PortholeError('other', 'the UI is not built and could not be built: run `npm run build:renderer`');
   }
   return RENDERER_DIR;
 }

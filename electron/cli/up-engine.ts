@@ -2,7 +2,7 @@
 // same engine host the desktop app uses (electron/core/engine-host), so the UI's work never waits
 // on the bridge's. Both give `up` the same things: the Api for the UI server, the CLI's own
 // requests (imports, connect) and the core events as `up` prints them.
-import { ApiError } from '../../shared/api.ts';
+import { PortholeError } from '../../shared/errors.ts';
 import type { Api } from '../../shared/api.ts';
 import { realHost } from '../core/browsers/real-host.ts';
 import { createSystemProxy } from '../core/browsers/system-proxy/index.ts';
@@ -29,7 +29,7 @@ export interface UpEngine {
 const NO_KEYCHAIN = { available: false, seal: (s: string) => s, open: (s: string) => s };
 
 function typed<R extends CliRequest>(request: R, result: CliResult): Extract<CliResult, { op: R['op'] }> {
-  if (result.op !== request.op) throw new ApiError('internal', `the engine answered ${result.op} to ${request.op}`);
+  if (result.op !== request.op) throw new PortholeError('internal', `the engine answered ${result.op} to ${request.op}`);
   return result as Extract<CliResult, { op: R['op'] }>;
 }
 

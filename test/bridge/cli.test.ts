@@ -1,8 +1,9 @@
 // `porthole bridge` (the command object; the lead's dispatcher registers it).
+import { PortholeError } from '../../shared/errors.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { bridge, parseListen } from '../../electron/cli/commands/bridge.ts';
-import { CliError, type CommandContext } from '../../electron/cli/command.ts';
+import { type CommandContext } from '../../electron/cli/command.ts';
 import { freePort, HELLO_BODY, startHttpTarget, startMicrosocks, type HttpTarget, type MicrosocksPeer } from '../peers/index.ts';
 import { connectTo, curl } from './helpers.ts';
 
@@ -71,7 +72,7 @@ describe('porthole bridge', () => {
     await running;
   });
 
-  it('rejects bad input with a CliError', async () => {
+  it('rejects bad input with a usage error', async () => {
     const { ctx } = context();
     const cases: Record<string, string | string[] | boolean>[] = [
       {},
@@ -81,7 +82,7 @@ describe('porthole bridge', () => {
       { upstream: ['direct'], listen: 'nowhere' },
       { upstream: ['direct'], listen: '127.0.0.1:70000' },
     ];
-    for (const values of cases) await expect(bridge.run(values, [], ctx)).rejects.toBeInstanceOf(CliError);
+    for (const values of cases) await expect(bridge.run(values, [], ctx)).rejects.toSatisfy((e) => e instanceof PortholeError && e.code === 'usage');
   });
 
   it('parses listen addresses', () => {

@@ -1,8 +1,8 @@
 // `porthole open`: listing the browsers of this machine, and the one-line errors.
+import { PortholeError } from '../../shared/errors.ts';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../electron/cli/command.ts';
-import { CliError } from '../../electron/cli/command.ts';
 import { open } from '../../electron/cli/commands/open.ts';
 
 function ctx(env: NodeJS.ProcessEnv = process.env) {
@@ -24,14 +24,15 @@ describe('porthole open', () => {
 
   it('rejects unknown targets and bad ports with usage errors', async () => {
     await expect(open.run({}, ['netscape'], ctx().c)).rejects.toThrow(/unknown browser "netscape": expected one of firefox, chrome, telegram/);
-    await expect(open.run({}, [], ctx().c)).rejects.toMatchObject({ code: 2 });
+    await expect(open.run({}, [], ctx().c)).rejects.toMatchObject({ name: 'PortholeError', code: 'usage' });
     await expect(open.run({ port: '70000' }, ['firefox'], ctx().c)).rejects.toThrow('--port must be 1-65535, not "70000"');
   });
 
   it('says which browser is missing and where it looked', async () => {
     const { c } = ctx({ PATH: '/nonexistent', HOME: '/nonexistent-home', XDG_DATA_DIRS: '/nonexistent-share' });
     const err = await open.run({ port: '1080', 'data-dir': '/nonexistent-data' }, ['edge'], c).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CliError);
+    expect(err).toBeInstanceOf(PortholeError);
+    expect(err).toMatchObject({ code: 'other' });
     expect((err as Error).message).toMatch(/^Microsoft Edge is not installed: looked in PATH, \/usr\/lib, \/opt, \/snap\/bin and the \.desktop files in \/nonexistent-home\/\.local\/share\/applications/);
   });
 });

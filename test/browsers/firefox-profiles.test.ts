@@ -8,7 +8,6 @@ import { prepareFirefoxProfile, profileDirFor } from '../../electron/core/browse
 import {
   disablePortholeInProfile,
   enablePortholeInProfile,
-  FirefoxRunningError,
   isPortholeInProfile,
   USER_JS_BACKUP,
 } from '../../electron/core/browsers/firefox-usual.ts';
@@ -123,7 +122,7 @@ describe('"use Porthole in my usual Firefox"', () => {
     expect(await read('user.js')).toContain(BLOCK_BEGIN);
     // Firefox's lock names a live process (this test's own pid stands in for it)…
     await symlink(`127.0.0.1:+${process.pid}`, path.join(dir, 'lock'));
-    await expect(disablePortholeInProfile(dir)).rejects.toBeInstanceOf(FirefoxRunningError);
+    await expect(disablePortholeInProfile(dir)).rejects.toMatchObject({ name: 'PortholeError', code: 'firefox-running' });
     // …while a lock left behind by a Firefox that has exited does not block.
     await rm(path.join(dir, 'lock'));
     const gone = spawnSync(process.execPath, ['-e', '0']).pid;

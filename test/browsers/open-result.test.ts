@@ -1,10 +1,11 @@
 // "Open Firefox" reports what happened: a browser that closes right after it started is a failure
 // with a reason in plain words, not a success. Real processes (tiny scripts standing in for browsers).
+import { PortholeError } from '../../shared/errors.ts';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserNotFoundError, BrowserStartError, openOnBridge } from '../../electron/core/browsers/open-browser.ts';
+import { openOnBridge } from '../../electron/core/browsers/open-browser.ts';
 import { realHost } from '../../electron/core/browsers/real-host.ts';
 
 let dir: string;
@@ -29,7 +30,8 @@ describe('open a browser: the result says what happened', () => {
   it('a browser that exits with an error at once is reported as failed to start', async () => {
     const bin = await fakeBrowser('crashing', 'exit 3');
     const err = await openOnBridge(hostFor(bin), 'firefox', { dataDir: join(dir, 'data1'), port: 1080, checkUrl: false }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(BrowserStartError);
+    expect(err).toBeInstanceOf(PortholeError);
+    expect(err).toMatchObject({ code: 'browser-failed' });
     expect((err as Error).message).toBe('Firefox closed right after it started (exit code 3)');
   });
 
@@ -41,6 +43,7 @@ describe('open a browser: the result says what happened', () => {
 
   it('a missing browser is "not installed"', async () => {
     const err = await openOnBridge(hostFor(join(dir, 'empty')), 'edge', { dataDir: join(dir, 'data3'), port: 1080, checkUrl: false }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(BrowserNotFoundError);
+    expect(err).toBeInstanceOf(PortholeError);
+    expect(err).toMatchObject({ code: 'browser-not-found' });
   });
 });

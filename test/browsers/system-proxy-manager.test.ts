@@ -8,7 +8,7 @@ import type { Journal, JournalStore } from '../../electron/core/browsers/system-
 import { fileJournal, journalPath } from '../../electron/core/browsers/system-proxy/journal.ts';
 import { macosBackend } from '../../electron/core/browsers/system-proxy/macos.ts';
 import { createSystemProxy } from '../../electron/core/browsers/system-proxy/manager.ts';
-import { IllegalTransitionError, transition } from '../../electron/core/browsers/system-proxy/state-machine.ts';
+import { transition } from '../../electron/core/browsers/system-proxy/state-machine.ts';
 import type { ProxyBackend } from '../../electron/core/browsers/system-proxy/types.ts';
 import { INTERNET_SETTINGS, windowsBackend } from '../../electron/core/browsers/system-proxy/windows.ts';
 import type { Handler } from './helpers/fake-runner.ts';
@@ -63,9 +63,9 @@ describe('state machine', () => {
     expect(transition('applied', 'begin-restore')).toBe('restoring');
     expect(transition('restoring', 'begin-restore')).toBe('restoring');
     expect(transition('restoring', 'restored')).toBe('idle');
-    expect(() => transition('idle', 'applied')).toThrow(IllegalTransitionError);
-    expect(() => transition('applied', 'journal-intent')).toThrow(IllegalTransitionError);
-    expect(() => transition('idle', 'restored')).toThrow(IllegalTransitionError);
+    expect(() => transition('idle', 'applied')).toThrow(expect.objectContaining({ name: 'PortholeError', code: 'internal' }));
+    expect(() => transition('applied', 'journal-intent')).toThrow(expect.objectContaining({ name: 'PortholeError', code: 'internal' }));
+    expect(() => transition('idle', 'restored')).toThrow(expect.objectContaining({ name: 'PortholeError', code: 'internal' }));
   });
 });
 

@@ -2,6 +2,7 @@
 // back each field that still points at the bridge, leaves every field the user changed since, and
 // never touches a setting it had no reason to change. Shown with a settings panel kept in memory
 // (the real backends' command lines are checked in system-proxy-manager/-backends tests).
+import { PortholeError } from '../../shared/errors.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,8 +11,7 @@ import type { HostEnv } from '../../electron/core/browsers/host-env.ts';
 import { fileJournal, journalPath, type Journal, type JournalStore } from '../../electron/core/browsers/system-proxy/journal.ts';
 import { createSystemProxy, fieldsToRestore } from '../../electron/core/browsers/system-proxy/manager.ts';
 import type { ItemState, ProxyBackend, ProxyTarget } from '../../electron/core/browsers/system-proxy/types.ts';
-import { SystemProxyError } from '../../electron/core/browsers/system-proxy/types.ts';
-import { IllegalTransitionError, transition } from '../../electron/core/browsers/system-proxy/state-machine.ts';
+import { transition } from '../../electron/core/browsers/system-proxy/state-machine.ts';
 import { fakeRunner } from './helpers/fake-runner.ts';
 import { memoryFs } from './helpers/memory-fs.ts';
 
@@ -176,7 +176,7 @@ describe('failures keep the promise for the next start', () => {
   });
 
   it('switching on with nothing to change says so, and changes nothing', async () => {
-    await expect(proxyWith().on(1080)).rejects.toThrow(new SystemProxyError('found no system proxy settings that Porthole can change here (Linux: GNOME gsettings or KDE kwriteconfig5/6)'));
+    await expect(proxyWith().on(1080)).rejects.toThrow(new PortholeError('system-proxy', 'found no system proxy settings that Porthole can change here (Linux: GNOME gsettings or KDE kwriteconfig5/6)'));
     await expect(proxyWith(panel('macos', {})).on(1080)).rejects.toThrow('found no enabled network service to set a proxy for');
     expect(await journal()).toBeUndefined();
   });
@@ -224,8 +224,9 @@ describe('more failures, said plainly', () => {
     wifi.fail.write = 'desktop.enabled';
     const disk = fileJournal(journalPath(dataDir));
     const full: JournalStore = { ...disk, save: (j) => (j.phase === 'restoring' ? Promise.reject(new Error('disk full')) : disk.save(j)) };
-    const err = await createSystemProxy({ dataDir, host, backends: [wifi], journal: full }).on(1080).catch((e: unknown) => e as SystemProxyError);
-    expect(err).toBeInstanceOf(SystemProxyError);
+    const err = await createSystemProxy({ dataDir, host, backends: [wifi], journal: full }).on(1080).catch((e: unknown) => e as PortholeError);
+    expect(err).toBeInstanceOf(PortholeError);
+    expect(err).toMatchObject({ code: 'system-proxy' });
     expect((err as Error).message).toBe('could not set the system proxy: gnome: access denied to desktop.enabled (undo incomplete: it is retried on the next start)');
     expect(((err as Error).cause as Error).message).toBe('gnome: access denied to desktop.enabled');
   });
@@ -263,8 +264,9 @@ describe('more failures, said plainly', () => {
       }
       return null;
     })();
-    expect(err).toBeInstanceOf(IllegalTransitionError);
-    expect(err).toMatchObject({ name: 'IllegalTransitionError', message: 'system proxy: "restored" is not allowed in phase "idle"' });
+    expect(err).toBeInstanceOf(PortholeError);
+    expect(err).toMatchObject({ code: 'internal' });
+    expect(err).toMatchObject({ name: 'PortholeError', code: 'internal', message: 'system proxy: "restored" is not allowed in phase "idle"' });
   });
 });
 

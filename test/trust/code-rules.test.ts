@@ -2,12 +2,12 @@
 // from a new sender carries the key to confirm, a short code from a stranger is refused with the
 // way out, a changed code is "damaged", an expired one says when, a clock set back does not revive
 // it, and a threshold publisher's lone root key cannot speak for it.
+import { isRejection } from '../../electron/core/lists/signed.ts';
 import { describe, expect, it } from 'vitest';
 import type { ParsedLink } from '../../shared/proxy-link.ts';
 import { codeKeysOf, createCode, readCode, verifyCode } from '../../electron/core/codes/codes.ts';
 import { generateKey, keyIdOf } from '../../electron/core/crypto/ed25519.ts';
 import { bareKeyChain } from '../../electron/core/lists/roots.ts';
-import { Rejection } from '../../electron/core/lists/signed.ts';
 import { at, DAY, T0, thresholdPublisher } from './fixtures.ts';
 
 const server: ParsedLink = { protocol: 'socks5', host: '127.0.0.1', ports: [1080], label: 'Home' };
@@ -16,7 +16,7 @@ function refusal(fn: () => unknown): string {
   try {
     fn();
   } catch (err) {
-    if (err instanceof Rejection) return `${err.reason}: ${err.message}`;
+    if (isRejection(err)) return `${err.code}: ${err.message}`;
     throw err;
   }
   throw new Error('accepted');
@@ -97,7 +97,7 @@ describe('verifying a code', () => {
       const d = readCode(broken);
       outcome = d ? refusal(() => verifyCode(d, [chain], T0)) : 'none';
     } catch (err) {
-      outcome = err instanceof Rejection ? `${err.reason}: ${err.message}` : 'other';
+      outcome = isRejection(err) ? `${err.code}: ${err.message}` : 'other';
     }
     expect(outcome).toMatch(/^damaged: /);
   });

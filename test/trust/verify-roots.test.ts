@@ -7,7 +7,7 @@ import { encodeBase64Url, utf8 } from '../../shared/base64url.ts';
 import { DOMAIN, LIMITS } from '../../shared/list-format.ts';
 import { generateKey, keyIdOf, publisherIdFor } from '../../electron/core/crypto/ed25519.ts';
 import { advanceChain, bareKeyChain, newRoot, signRoot, verifyRootChain } from '../../electron/core/lists/roots.ts';
-import { Rejection, signDocument, validSigners } from '../../electron/core/lists/signed.ts';
+import { signDocument, validSigners, isRejection } from '../../electron/core/lists/signed.ts';
 import { verifyList, type VerifyContext } from '../../electron/core/lists/verify.ts';
 import { at, publisher, T0, thresholdPublisher } from './fixtures.ts';
 
@@ -16,7 +16,7 @@ function refusal(fn: () => unknown): string {
   try {
     fn();
   } catch (err) {
-    if (err instanceof Rejection) return `${err.reason}: ${err.message}`;
+    if (isRejection(err)) return `${err.code}: ${err.message}`;
     throw err;
   }
   throw new Error('accepted');

@@ -1,5 +1,6 @@
+import { PortholeError } from '../../shared/errors.ts';
 import { describe, expect, it } from 'vitest';
-import { API_METHODS, ApiError, ApiEventSchema, MAX_IMPORT_TEXT, METHOD_NAMES } from '../../shared/api.ts';
+import { API_METHODS, ApiEventSchema, MAX_IMPORT_TEXT, METHOD_NAMES } from '../../shared/api.ts';
 import type { Api } from '../../shared/api.ts';
 import { createApiClient } from '../../shared/api-client.ts';
 import { callApi, dispatch } from '../../shared/api-dispatch.ts';
@@ -58,7 +59,7 @@ describe('the Api contract', () => {
     const api = new FakeApi();
     const events: unknown[] = [];
     const client: Api = createApiClient(
-      async (method, req) => (await dispatch(api, method, req)).ok ? callApi(api, method, req) : Promise.reject(new ApiError('bad-request', 'x')),
+      async (method, req) => (await dispatch(api, method, req)).ok ? callApi(api, method, req) : Promise.reject(new PortholeError('bad-request', 'x')),
       (listener) => api.subscribe(listener),
     );
     expect(Object.keys(client).sort()).toEqual([...METHOD_NAMES, 'subscribe'].sort());
@@ -68,7 +69,7 @@ describe('the Api contract', () => {
     await api.settled();
     expect(events).toContain('progress');
     expect(events.at(-1)).toBe('state');
-    await expect(client.pin({ id: '' })).rejects.toBeInstanceOf(ApiError);
+    await expect(client.pin({ id: '' })).rejects.toBeInstanceOf(PortholeError);
   });
 
   it('drops malformed events on the client side', () => {

@@ -1,7 +1,8 @@
 // An in-memory Api for component tests and the headless-web e2e tests: plausible behaviour, no
 // network, deterministic data, plus controls (setState, emit, failNext, calls) for tests.
+import { PortholeError, failure } from '../../shared/errors.ts';
 import QRCode from 'qrcode';
-import { ApiError } from '../../shared/api.ts';
+import { type ApiError } from '../../shared/api.ts';
 import type {
   OpenBrowserResult,
   Api, ApiEvent, ImportOutcome, LogEntry, Progress, Publisher, Server, Settings, SettingsPatch, Sources, State,
@@ -59,7 +60,7 @@ export class FakeApi implements Api {
     this.emit({ type: 'state', state: this.state });
   }
   /** The next call of `method` rejects with this error. */
-  failNext(method: keyof Api, error = new ApiError('unavailable', 'engine is busy')): void {
+  failNext(method: keyof Api, error = failure('unavailable', 'engine is busy')): void {
     this.failures.set(method, error);
   }
   /** Resolves when the running probe round has finished. */
@@ -80,7 +81,7 @@ export class FakeApi implements Api {
   }
   private find(id: string): Server {
     const s = this.servers.find((x) => x.id === id);
-    if (!s) throw new ApiError('not-found', `no server ${id}`);
+    if (!s) throw new PortholeError('not-found', `no server ${id}`);
     return s;
   }
   private update(id: string, patch: Partial<Server>): Server {
@@ -266,7 +267,7 @@ export class FakeApi implements Api {
   async trustPublisher(req: { fingerprint: string }): Promise<Publisher> {
     this.record('trustPublisher', req);
     const known = [...this.sources.publishers, PUBLISHER_NEW].find((p) => p.fingerprint === req.fingerprint);
-    if (!known) throw new ApiError('not-found', 'unknown publisher');
+    if (!known) throw new PortholeError('not-found', 'unknown publisher');
     const trusted = { ...known, trusted: true };
     const rest = this.sources.publishers.filter((p) => p.fingerprint !== req.fingerprint);
     this.sources = { ...this.sources, publishers: [...rest, trusted] };
@@ -301,7 +302,7 @@ export class FakeApi implements Api {
   async setSettings(patch: SettingsPatch = {}) {
     this.record('setSettings', patch);
     const next = SettingsSchema.safeParse({ ...this.settings, ...patch });
-    if (!next.success) throw new ApiError('bad-request', next.error.issues[0]?.message ?? 'invalid settings');
+    if (!next.success) throw new PortholeError('bad-request', next.error.issues[0]?.message ?? 'invalid settings');
     this.settings = next.data;
     this.emit({ type: 'settings', settings: this.settings });
     return this.settings;

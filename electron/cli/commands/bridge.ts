@@ -1,12 +1,13 @@
 // `porthole bridge`: runs the local SOCKS5 + HTTP bridge in the foreground over the upstreams given
 // as proxy links, until interrupted.
+import { PortholeError } from '../../../shared/errors.ts';
 import { startBridge, type Bridge } from '../../core/bridge/index.ts';
 import { directUpstream, upstreamFor } from '../../core/bridge/upstreams/index.ts';
 import type { Upstream } from '../../core/bridge/upstreams/types.ts';
 import { parseProxyLink } from '../../../shared/proxy-link.ts';
 import { isBridged } from '../../../shared/entry.ts';
 import type { Entry } from '../../../shared/entry.ts';
-import { CliError, str, strs, type Command, type CommandContext, type OptionValues } from '../command.ts';
+import { str, strs, type Command, type CommandContext, type OptionValues } from '../command.ts';
 
 const DEFAULT_LISTEN = '127.0.0.1:1080';
 
@@ -15,7 +16,7 @@ export function parseListen(text: string): { host: string; port: number } {
   const t = text.trim();
   const m = /^\d{1,5}$/.test(t) ? [t, undefined, '127.0.0.1', t] : /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(t);
   const port = m ? Number(m[3]) : NaN;
-  if (!m || !(port <= 65535)) throw new CliError(`--listen ${JSON.stringify(text)}: expected HOST:PORT, e.g. 127.0.0.1:1080`, 2);
+  if (!m || !(port <= 65535)) throw new PortholeError('usage', `--listen ${JSON.stringify(text)}: expected HOST:PORT, e.g. 127.0.0.1:1080`);
   return { host: (m[1] ?? m[2]) as string, port };
 }
 
@@ -31,10 +32,10 @@ export function upstreamsFromLinks(links: string[]): Upstream[] {
     try {
       entry = { id: `cli-${i + 1}`, ...parseProxyLink(link) };
     } catch (err) {
-      throw new CliError(`--upstream #${i + 1}: ${(err as Error).message}`, 2);
+      throw new PortholeError('usage', `--upstream #${i + 1}: ${(err as Error).message}`);
     }
-    if (entry.protocol === 'mtproto') throw new CliError(`--upstream #${i + 1}: an MTProto proxy is Telegram's own; give it to Telegram (porthole open telegram), the bridge cannot carry it`, 2);
-    if (!isBridged(entry.protocol)) throw new CliError(`--upstream #${i + 1}: needs a protocol Porthole doesn't speak yet (${entry.scheme ?? 'unknown'})`, 2);
+    if (entry.protocol === 'mtproto') throw new PortholeError('usage', `--upstream #${i + 1}: an MTProto proxy is Telegram's own; give it to Telegram (porthole open telegram), the bridge cannot carry it`);
+    if (!isBridged(entry.protocol)) throw new PortholeError('usage', `--upstream #${i + 1}: needs a protocol Porthole doesn't speak yet (${entry.scheme ?? 'unknown'})`);
     for (const port of entry.ports) out.push(upstreamFor(entry, port));
   });
   return out;
@@ -43,9 +44,9 @@ export function upstreamsFromLinks(links: string[]): Upstream[] {
 function shareOption(values: OptionValues): { username?: string; password?: string } | boolean {
   const username = str(values, 'share-user');
   const password = str(values, 'share-pass');
-  if ((username === undefined) !== (password === undefined)) throw new CliError('give both --share-user and --share-pass, or neither', 2);
+  if ((username === undefined) !== (password === undefined)) throw new PortholeError('usage', 'give both --share-user and --share-pass, or neither');
   if (username !== undefined && password !== undefined) {
-    if (username === '' || password === '') throw new CliError('--share-user and --share-pass must not be empty', 2);
+    if (username === '' || password === '') throw new PortholeError('usage', '--share-user and --share-pass must not be empty');
     return { username, password };
   }
   return values.share === true;
@@ -88,7 +89,7 @@ Stops cleanly on Ctrl-C.`,
   },
   async run(values, _positionals, ctx: CommandContext) {
     const links = strs(values, 'upstream');
-    if (links.length === 0) throw new CliError('missing --upstream: give at least one proxy link', 2);
+    if (links.length === 0) throw new PortholeError('usage', 'missing --upstream: give at least one proxy link');
     const candidates = upstreamsFromLinks(links);
     const share = shareOption(values);
     const listenText = str(values, 'listen');
@@ -99,7 +100,7 @@ Stops cleanly on Ctrl-C.`,
     try {
       running = await startBridge({ host: listen.host, port: listen.port, candidates: () => candidates, share, log });
     } catch (err) {
-      throw new CliError(`cannot listen on ${listen.host}:${listen.port}: ${(err as Error).message}`);
+      throw new PortholeError('other', `cannot listen on ${listen.host}:${listen.port}: ${(err as Error).message}`);
     }
     const shown = running.host.includes(':') ? `[${running.host}]` : running.host;
     ctx.stdout.write(`listening on ${shown}:${running.port} (SOCKS5 + HTTP)\n`);

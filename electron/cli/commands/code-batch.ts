@@ -1,8 +1,9 @@
 // `porthole code batch` (many one-SMS codes: CSV, printable QR sheets, a ledger) and
 // `porthole code ledger` (which codes of a batch included a server).
+import { PortholeError, isPortholeError } from '../../../shared/errors.ts';
 import { access, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { CliError, jsonOption, requireStr, str, type Command } from '../command.ts';
+import { jsonOption, requireStr, str, type Command } from '../command.ts';
 import { printJson } from '../io.ts';
 import { utf8 } from '../../../shared/base64url.ts';
 import { smsCount } from '../../../shared/code-bytes.ts';
@@ -11,32 +12,32 @@ import { parseExpiryTime } from '../../../shared/duration.ts';
 import { writeFileAtomic } from '../../core/fs/atomic.ts';
 import { readSecretKey } from '../../core/lists/keyfiles.ts';
 import { publisherIdFor } from '../../core/crypto/ed25519.ts';
-import { BatchError, makeBatch } from '../../core/codes/batch.ts';
+import { makeBatch } from '../../core/codes/batch.ts';
 import { readCode } from '../../core/codes/codes.ts';
-import { buildLedger, codesWith, LedgerError, matchServers, readLedger, writeLedger } from '../../core/codes/ledger.ts';
+import { buildLedger, codesWith, matchServers, readLedger, writeLedger } from '../../core/codes/ledger.ts';
 import { batchCsv, batchSheets } from '../../core/codes/sheets.ts';
 import { CODE_MAX_MS, parseServers, senderNameFor } from '../code-helpers.ts';
 
 function count(values: Record<string, unknown>, name: string, max: number): number {
   const text = requireStr(values as never, name);
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) throw new CliError(`--${name} "${text}" must be a whole number from 1 to ${max}`, 2);
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) throw new PortholeError('usage', `--${name} "${text}" must be a whole number from 1 to ${max}`);
   return Number(text);
 }
 
 /** Server links, one a line (# comments), or a list input file ({"entries":[{"url":…}]}). */
 async function readServerFile(file: string): Promise<string[]> {
   const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new CliError(`cannot read ${resolve(file)}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    throw new PortholeError('other', `cannot read ${resolve(file)}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
   });
   if (looksLikeJson(text)) {
     let json: { entries?: { url?: unknown }[] };
     try {
       json = JSON.parse(text) as typeof json;
     } catch {
-      throw new CliError(`${resolve(file)} looks like JSON but does not parse`);
+      throw new PortholeError('other', `${resolve(file)} looks like JSON but does not parse`);
     }
     const urls = (json.entries ?? []).map((e) => e.url).filter((u): u is string => typeof u === 'string');
-    if (urls.length === 0) throw new CliError(`${resolve(file)} has no entries with a "url"`);
+    if (urls.length === 0) throw new PortholeError('other', `${resolve(file)} has no entries with a "url"`);
     return urls;
   }
   return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
@@ -68,14 +69,14 @@ The CSV and the ledger hold the codes, so they are written readable by you only.
     const key = await readSecretKey(keyFile);
     const servers = parseServers(await readServerFile(requireStr(values, 'servers')), 'server line');
     if (await access(join(out, 'ledger.json')).then(() => true, () => false)) {
-      throw new CliError(`${out} already holds a batch (ledger.json): choose another --out, so no ledger is lost`);
+      throw new PortholeError('other', `${out} already holds a batch (ledger.json): choose another --out, so no ledger is lost`);
     }
     const started = performance.now();
     let batch;
     try {
       batch = makeBatch({ key, servers, count: n, perCode: m, expires, short: Boolean(values.short), maxSms, name: await senderNameFor(keyFile, undefined) });
     } catch (err) {
-      if (err instanceof BatchError) throw new CliError(err.message, 2);
+      if (isPortholeError(err, 'bad-batch')) throw new PortholeError('usage', err.message);
       throw err;
     }
     const codesMs = performance.now() - started;
@@ -108,12 +109,12 @@ so you know who to send a new code to.`,
     try {
       ledger = await readLedger(requireStr(values, 'out'));
     } catch (err) {
-      if (err instanceof LedgerError) throw new CliError(err.message);
+      if (isPortholeError(err, 'bad-ledger')) throw new PortholeError('other', err.message);
       throw err;
     }
     const query = requireStr(values, 'server');
     const servers = matchServers(ledger, query);
-    if (servers.length === 0) throw new CliError(`no server of this batch matches "${query}" (the batch has ${ledger.servers.length}: ${ledger.servers.slice(0, 3).map((s) => s.address).join(', ')}${ledger.servers.length > 3 ? ', …' : ''})`);
+    if (servers.length === 0) throw new PortholeError('other', `no server of this batch matches "${query}" (the batch has ${ledger.servers.length}: ${ledger.servers.slice(0, 3).map((s) => s.address).join(', ')}${ledger.servers.length > 3 ? ', …' : ''})`);
     const codes = codesWith(ledger, servers);
     if (values.json) return printJson(ctx, { servers: servers.map((i) => ledger.servers[i]!.address), codes: codes.map((c) => ({ number: c.number, code: c.code })) });
     ctx.stdout.write(`${servers.map((i) => ledger.servers[i]!.address).join(', ')}: in ${codes.length} of ${ledger.codes.length} codes\n`);

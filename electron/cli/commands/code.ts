@@ -1,5 +1,6 @@
 // `porthole code new|inspect|batch|ledger`: one-time codes for one person, or many at once.
-import { CliError, jsonOption, requireStr, str, strs, type Command } from '../command.ts';
+import { PortholeError } from '../../../shared/errors.ts';
+import { jsonOption, requireStr, str, strs, type Command } from '../command.ts';
 import { printJson } from '../io.ts';
 import { writeQrPng } from '../qr.ts';
 import { formatProxyLink } from '../../../shared/proxy-link.ts';
@@ -33,10 +34,10 @@ characters shorter, for recipients who already trust this key. The code carries 
     const expiresAsked = parseExpiryTime(str(values, 'expires') ?? '3d', now, '--expires', { maxMs: CODE_MAX_MS });
     const key: SecretKey = await readSecretKey(keyFile);
     const urls = strs(values, 'server');
-    if (urls.length === 0) throw new CliError('code new needs at least one --server URL', 2);
+    if (urls.length === 0) throw new PortholeError('usage', 'code new needs at least one --server URL');
     const servers = parseServers(urls);
     const channels = strs(values, 'channel');
-    for (const c of channels) if (!ChannelSpecSchema.safeParse(c).success) throw new CliError(`--channel "${c}" is not a channel (https://…, dns:NAME, doh:URL#NAME)`, 2);
+    for (const c of channels) if (!ChannelSpecSchema.safeParse(c).success) throw new PortholeError('usage', `--channel "${c}" is not a channel (https://…, dns:NAME, doh:URL#NAME)`);
     const name = await senderNameFor(keyFile, str(values, 'name'));
     const short = Boolean(values.short);
     let made: { code: string; named: boolean };
@@ -45,7 +46,7 @@ characters shorter, for recipients who already trust this key. The code carries 
       made = codeWithName({ key, servers, channels, expires: expiresAsked, short }, name);
       shortLength = short ? made.code.length : createCode({ key, servers, channels, expires: expiresAsked, short: true }).length;
     } catch (err) {
-      throw new CliError(`cannot make a code: ${(err as Error).message}`);
+      throw new PortholeError('other', `cannot make a code: ${(err as Error).message}`);
     }
     const { code } = made;
     const expires = readCode(code)!.content.expires;
@@ -71,9 +72,9 @@ const inspect: Command = {
   positionals: true,
   async run(values, positionals, ctx) {
     const input = positionals[0] === '-' ? (await ctx.readStdin()).toString('utf8') : positionals.join(' ');
-    if (!input) throw new CliError('code inspect takes a CODE', 2);
+    if (!input) throw new PortholeError('usage', 'code inspect takes a CODE');
     const code = readCode(input);
-    if (!code) throw new CliError('no code found in the input');
+    if (!code) throw new PortholeError('other', 'no code found in the input');
     const c = code.content;
     const expired = c.expires.getTime() <= Date.now();
     const id = c.publicKey ? publisherIdFor([c.publicKey], 1) : undefined;

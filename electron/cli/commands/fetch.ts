@@ -1,10 +1,11 @@
 // `porthole fetch`: fetches every channel at once (the ones given and the ones the stored lists
 // and codes name), verifies every candidate, stores what verified, and reports each channel: one
 // refresh round of the catalog (catalog/refresh.ts, refreshOnce), as the engine runs them.
+import { PortholeError } from '../../../shared/errors.ts';
 import { readFile } from 'node:fs/promises';
 import { LIMITS } from '../../../shared/list-format.ts';
 import { parseDurationMs } from '../../../shared/duration.ts';
-import { CliError, dataDirOption, jsonOption, str, strs, type Command, type CommandContext } from '../command.ts';
+import { dataDirOption, jsonOption, str, strs, type Command, type CommandContext } from '../command.ts';
 import { openClientFor } from '../client-dir.ts';
 import { printJson } from '../io.ts';
 import { httpProxyAgents, type Channel, type ChannelFetchResult, type ChannelSettings } from '../../core/channels/index.ts';
@@ -26,7 +27,7 @@ async function channelsToFetch(given: string[], stores: ClientStores, only: bool
     for (const c of stored.codes) specs.push(...c.channels);
   }
   return channelsOf(specs, settings, (spec, err) => {
-    if (given.includes(spec)) throw new CliError(`bad channel: ${err.message}`, 2);
+    if (given.includes(spec)) throw new PortholeError('usage', `bad channel: ${err.message}`);
     ctx.stderr.write(`porthole: warning: skipping a channel named by a stored list: ${err.message}\n`);
   });
 }
@@ -83,25 +84,25 @@ Exit codes: 0 a valid list came in (new or already held), 1 none did, 2 bad usag
     const requestMs = Math.min(timeoutMs, parseDuration(str(values, 'request-timeout') ?? '15s', '--request-timeout'));
     const maxText = str(values, 'max-bytes');
     if (maxText !== undefined && (!/^\d+$/.test(maxText) || Number(maxText) < 1 || Number(maxText) > LIMITS.maxListBytes * 8)) {
-      throw new CliError(`--max-bytes "${maxText}": expected a whole number of bytes up to ${LIMITS.maxListBytes * 8}`, 2);
+      throw new PortholeError('usage', `--max-bytes "${maxText}": expected a whole number of bytes up to ${LIMITS.maxListBytes * 8}`);
     }
     const settings: Partial<ChannelSettings> = { timeoutMs: requestMs, dnsServers: strs(values, 'dns-server') };
     const caFile = str(values, 'ca');
     if (caFile) {
       settings.ca = await readFile(caFile, 'utf8').catch(() => {
-        throw new CliError(`cannot read --ca ${caFile}`);
+        throw new PortholeError('other', `cannot read --ca ${caFile}`);
       });
     }
     let proxy;
     try {
       proxy = str(values, 'proxy') ? httpProxyAgents(str(values, 'proxy') ?? '') : undefined;
     } catch (err) {
-      throw new CliError(`--proxy: ${(err as Error).message}`, 2);
+      throw new PortholeError('usage', `--proxy: ${(err as Error).message}`);
     }
 
     const stores = await openClientFor(values, ctx);
     const channels = await channelsToFetch([...strs(values, 'channel'), ...positionals], stores, Boolean(values.only), settings, ctx);
-    if (channels.length === 0) throw new CliError('no channels: give one (e.g. https://…/list.signed) or import a list that names some', 2);
+    if (channels.length === 0) throw new PortholeError('usage', 'no channels: give one (e.g. https://…/list.signed) or import a list that names some');
     const rounds = await refreshOnce(stores, channels, {
       timeoutMs,
       maxBytes: maxText ? Number(maxText) : LIMITS.maxListBytes,
@@ -114,7 +115,7 @@ Exit codes: 0 a valid list came in (new or already held), 1 none did, 2 bad usag
     else printReports(reports, ctx);
     if (!good) {
       if (values.json) return 1;
-      throw new CliError('no channel delivered a valid list', 1);
+      throw new PortholeError('other', 'no channel delivered a valid list');
     }
     return 0;
   },

@@ -1,5 +1,6 @@
+import { PortholeError } from '../../../shared/errors.ts';
 import { readFile, stat } from 'node:fs/promises';
-import { CliError, dataDirOption, jsonOption, type Command, type CommandContext } from '../command.ts';
+import { dataDirOption, jsonOption, type Command, type CommandContext } from '../command.ts';
 import { printJson } from '../io.ts';
 import { openClientFor } from '../client-dir.ts';
 import { importInput, type ImportOutcome } from '../../core/catalog/import.ts';
@@ -24,7 +25,7 @@ Exit codes: 0 all added, 3 something was rejected (or some lines could not be re
   options: { ...dataDirOption, ...jsonOption, yes: { type: 'boolean' } },
   positionals: true,
   async run(values, positionals, ctx) {
-    if (positionals.length === 0) throw new CliError('import takes FILE, CODE or - (stdin)', 2);
+    if (positionals.length === 0) throw new PortholeError('usage', 'import takes FILE, CODE or - (stdin)');
     const input = await readArgument(positionals.join(' '), ctx);
     const stores = await openClientFor(values, ctx);
     const outcomes = await importInput(stores, input, { acceptNewKey: Boolean(values.yes) });
@@ -33,7 +34,7 @@ Exit codes: 0 all added, 3 something was rejected (or some lines could not be re
     if (outcomes.some((o) => o.status === 'rejected')) {
       if (!values.json) {
         const first = outcomes.find((o) => o.status === 'rejected')!;
-        throw new CliError(`rejected: ${first.message}`, 3);
+        throw new PortholeError('rejected', `rejected: ${first.message}`);
       }
       return 3;
     }
@@ -47,7 +48,7 @@ async function readArgument(arg: string, ctx: CommandContext): Promise<Uint8Arra
   if (arg === '-') return ctx.readStdin();
   const info = await stat(arg).catch(() => null);
   if (info?.isFile()) return readFile(arg);
-  if (info?.isDirectory()) throw new CliError(`${arg} is a folder: import a file inside it`);
+  if (info?.isDirectory()) throw new PortholeError('other', `${arg} is a folder: import a file inside it`);
   return arg; // a code or link given on the command line
 }
 

@@ -1,6 +1,7 @@
+import { PortholeError } from '../../../shared/errors.ts';
 import { access, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { CliError, requireStr, str, type Command } from '../command.ts';
+import { requireStr, str, type Command } from '../command.ts';
 import { createSimplePublisher, KEY_FILE, PUB_FILE } from '../../core/lists/keyfiles.ts';
 import { keyIdOf } from '../../core/crypto/ed25519.ts';
 import { publisherCheck } from '../../core/crypto/fingerprint.ts';
@@ -18,7 +19,7 @@ and the list-signing key. For an offline root key set with a threshold, see \`po
     const dir = resolve(requireStr(values, 'out'));
     await mkdir(dir, { recursive: true });
     if (!values.force && (await access(join(dir, KEY_FILE)).then(() => true, () => false))) {
-      throw new CliError(`${join(dir, KEY_FILE)} already exists: refusing to overwrite a key (use --force)`);
+      throw new PortholeError('other', `${join(dir, KEY_FILE)} already exists: refusing to overwrite a key (use --force)`);
     }
     const name = str(values, 'name');
     const { key, chain } = await createSimplePublisher(dir, name);

@@ -1,19 +1,20 @@
 // `porthole open firefox|chrome|telegram|…`: starts a browser (or Telegram) already set up for the bridge.
+import { PortholeError, isPortholeError } from '../../../shared/errors.ts';
 import { DEFAULT_BRIDGE_PORT } from '../../core/bridge/index.ts';
 import { BROWSER_IDS } from '../../core/browsers/catalog.ts';
 import { detectBrowsers } from '../../core/browsers/detect.ts';
-import { BrowserNotFoundError, isOpenTarget, openOnBridge } from '../../core/browsers/open-browser.ts';
+import { isOpenTarget, openOnBridge } from '../../core/browsers/open-browser.ts';
 import { formatCommand } from '../../core/browsers/runner.ts';
 import { realHost } from '../../core/browsers/real-host.ts';
 import { resolveDataDir } from '../../core/paths.ts';
-import { CliError, dataDirOption, jsonOption, str, type Command, type OptionValues } from '../command.ts';
+import { dataDirOption, jsonOption, str, type Command, type OptionValues } from '../command.ts';
 import { printJson, table } from '../io.ts';
 
 /** --port, else PORTHOLE_BRIDGE_PORT, else the bridge's default port. */
 export function bridgePort(values: OptionValues, env: NodeJS.ProcessEnv): number {
   const raw = str(values, 'port') ?? env.PORTHOLE_BRIDGE_PORT ?? String(DEFAULT_BRIDGE_PORT);
   const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) throw new CliError(`--port must be 1-65535, not "${raw}"`, 2);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) throw new PortholeError('usage', `--port must be 1-65535, not "${raw}"`);
   return port;
 }
 
@@ -60,8 +61,8 @@ Options:
       return;
     }
     const target = positionals[0];
-    if (!target || positionals.length > 1) throw new CliError(`open takes one of: ${TARGETS.join(', ')}`, 2);
-    if (!isOpenTarget(target)) throw new CliError(`unknown browser "${target}": expected one of ${TARGETS.join(', ')}`, 2);
+    if (!target || positionals.length > 1) throw new PortholeError('usage', `open takes one of: ${TARGETS.join(', ')}`);
+    if (!isOpenTarget(target)) throw new PortholeError('usage', `unknown browser "${target}": expected one of ${TARGETS.join(', ')}`);
     const port = bridgePort(values, ctx.env);
     const url = str(values, 'url');
     const checkUrl = values['no-check'] ? false : str(values, 'check-url');
@@ -74,8 +75,8 @@ Options:
         ...(checkUrl !== undefined ? { checkUrl } : {}),
       });
     } catch (err) {
-      if (err instanceof BrowserNotFoundError) throw new CliError(err.message);
-      throw new CliError((err as Error).message);
+      if (isPortholeError(err, 'browser-not-found')) throw new PortholeError('other', err.message);
+      throw new PortholeError('other', (err as Error).message);
     }
     if (values.json) {
       const { kind, check } = result;

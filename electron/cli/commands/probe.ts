@@ -1,6 +1,7 @@
+import { PortholeError } from '../../../shared/errors.ts';
 import type { Entry } from '../../../shared/entry.ts';
 import { entryIdFor, formatProxyLink, LinkError, parseProxyLink } from '../../../shared/proxy-link.ts';
-import { CliError, jsonOption, str, strs, type Command, type CommandContext, type OptionValues } from '../command.ts';
+import { jsonOption, str, strs, type Command, type CommandContext, type OptionValues } from '../command.ts';
 import { listInInputFile, printJson, readInputFile, table } from '../io.ts';
 import { readPublisherFile } from '../../core/lists/keyfiles.ts';
 import { verifyList } from '../../core/lists/verify.ts';
@@ -40,7 +41,7 @@ Exits 0 when at least one server works, 1 when none does.`,
   },
   async run(values, _pos, ctx) {
     const entries = await collectEntries(values, ctx);
-    if (entries.length === 0) throw new CliError('nothing to probe: the list has no entries', 1);
+    if (entries.length === 0) throw new PortholeError('other', 'nothing to probe: the list has no entries');
     const options = probeOptions(values, ctx);
     const run = startProbe(entries, options);
     const tty = Boolean((ctx.stderr as { isTTY?: boolean }).isTTY) && !values.json;
@@ -56,11 +57,11 @@ Exits 0 when at least one server works, 1 when none does.`,
 async function collectEntries(values: OptionValues, ctx: CommandContext): Promise<Entry[]> {
   const listFile = str(values, 'list');
   const servers = strs(values, 'server');
-  if (!listFile && servers.length === 0) throw new CliError('give --list FILE --trust PUB, or one or more --server URL', 2);
+  if (!listFile && servers.length === 0) throw new PortholeError('usage', 'give --list FILE --trust PUB, or one or more --server URL');
   const out = new Map<string, Entry>();
   if (listFile) {
     const trust = str(values, 'trust');
-    if (!trust) throw new CliError('--list needs --trust PUB (the publisher file to check it against)', 2);
+    if (!trust) throw new PortholeError('usage', '--list needs --trust PUB (the publisher file to check it against)');
     const chain = await readPublisherFile(trust);
     const raw = await readInputFile(listFile, ctx);
     const bytes = listInInputFile(raw, 'the --list file');
@@ -75,7 +76,7 @@ async function collectEntries(values: OptionValues, ctx: CommandContext): Promis
       const id = entryIdFor(parsed);
       out.set(id, { ...parsed, id });
     } catch (err) {
-      if (err instanceof LinkError) throw new CliError(`--server: ${err.message}`, 2);
+      if (err instanceof LinkError) throw new PortholeError('usage', `--server: ${err.message}`);
       throw err;
     }
   }
@@ -85,7 +86,7 @@ async function collectEntries(values: OptionValues, ctx: CommandContext): Promis
 function int(values: OptionValues, name: string, min: number, max: number): number | undefined {
   const v = str(values, name);
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new CliError(`--${name} "${v}" is not a whole number from ${min} to ${max}`, 2);
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new PortholeError('usage', `--${name} "${v}" is not a whole number from ${min} to ${max}`);
   return Number(v);
 }
 
@@ -93,7 +94,7 @@ function probeOptions(values: OptionValues, ctx: CommandContext): ProbeOptions {
   const options: ProbeOptions = { signal: ctx.signal };
   const urls = strs(values, 'probe-url');
   for (const u of urls) {
-    if (!/^https?:\/\/[^/]/i.test(u) || !URL.canParse(u)) throw new CliError(`--probe-url "${u}" is not an http:// or https:// URL`, 2);
+    if (!/^https?:\/\/[^/]/i.test(u) || !URL.canParse(u)) throw new PortholeError('usage', `--probe-url "${u}" is not an http:// or https:// URL`);
   }
   if (urls.length > 0) options.defaultProbeUrls = urls;
   const timeout = int(values, 'timeout', 50, 120_000);

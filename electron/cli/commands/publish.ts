@@ -1,10 +1,11 @@
 // `porthole publish`: turns a signed list into what each channel carries — the file for HTTPS
 // mirrors, the armored text for Telegram, forums and pastes, and DNS TXT records (docs/dns-txt.md).
+import { PortholeError } from '../../../shared/errors.ts';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { armor } from '../../../shared/armor.ts';
 import { LIMITS, ListEnvelopeSchema } from '../../../shared/list-format.ts';
-import { CliError, jsonOption, str, type Command } from '../command.ts';
+import { jsonOption, str, type Command } from '../command.ts';
 import { printJson, readInputFile } from '../io.ts';
 import { dnsPointerRecord, dnsTxtRecords, dnsZoneFragment, listId, type TxtRecord } from '../../core/channels/index.ts';
 import { writeFileAtomic } from '../../core/fs/atomic.ts';
@@ -17,7 +18,7 @@ import { verifyList } from '../../core/lists/verify.ts';
 function whole(values: Record<string, unknown>, name: string, min: number, max: number): number | undefined {
   const v = values[name];
   if (typeof v !== 'string') return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new CliError(`--${name} "${v}": expected a whole number from ${min} to ${max}`, 2);
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new PortholeError('usage', `--${name} "${v}": expected a whole number from ${min} to ${max}`);
   return Number(v);
 }
 
@@ -53,19 +54,19 @@ Checks the signed list (against the publisher roots it carries, or --trust PUB),
   positionals: true,
   async run(values, positionals, ctx) {
     const file = str(values, 'in') ?? positionals[0];
-    if (!file || positionals.length > (str(values, 'in') ? 0 : 1)) throw new CliError('publish takes exactly one FILE (--in FILE.signed)', 2);
+    if (!file || positionals.length > (str(values, 'in') ? 0 : 1)) throw new PortholeError('usage', 'publish takes exactly one FILE (--in FILE.signed)');
     const outDir = str(values, 'out') ?? str(values, 'out-dir');
     const pointer = str(values, 'pointer');
     const dnsName = str(values, 'dns-name') ?? (outDir ? 'list.example.org' : undefined);
-    if (pointer && !dnsName) throw new CliError('--pointer needs --dns-name', 2);
+    if (pointer && !dnsName) throw new PortholeError('usage', '--pointer needs --dns-name');
     const ttl = whole(values, 'ttl', 1, 604_800) ?? 300;
     const maxAnswerBytes = whole(values, 'max-answer-bytes', 512, 65_000);
 
     const bytes = new Uint8Array(await readInputFile(file, ctx));
-    if (bytes.length > LIMITS.maxListBytes) throw new CliError(`${file} is ${bytes.length} bytes: clients refuse lists over ${LIMITS.maxListBytes}`);
+    if (bytes.length > LIMITS.maxListBytes) throw new PortholeError('other', `${file} is ${bytes.length} bytes: clients refuse lists over ${LIMITS.maxListBytes}`);
     const envelope = parseJsonWith(bytes, ListEnvelopeSchema, 'list file');
     const trustFile = str(values, 'trust');
-    if (!trustFile && envelope.roots.length === 0) throw new CliError(`${file} carries no publisher roots: pass --trust PUB to check it`, 2);
+    if (!trustFile && envelope.roots.length === 0) throw new PortholeError('usage', `${file} carries no publisher roots: pass --trust PUB to check it`);
     const chain = trustFile ? await readPublisherFile(trustFile) : verifyRootChain(envelope.roots);
     const list = verifyList(bytes, { trusted: [chain], now: new Date() });
 
@@ -74,7 +75,7 @@ Checks the signed list (against the publisher roots it carries, or --trust PUB),
       if (dnsName && pointer) records = [dnsPointerRecord(dnsName, pointer)];
       else if (dnsName) records = dnsTxtRecords(dnsName, bytes, maxAnswerBytes ? { maxAnswerBytes } : {});
     } catch (err) {
-      throw new CliError((err as Error).message, 2);
+      throw new PortholeError('usage', (err as Error).message);
     }
     const armored = armor('LIST', bytes);
     const zone = records.length > 0 ? dnsZoneFragment(records, { ttl }) : undefined;

@@ -1,4 +1,5 @@
-import { CliError, requireStr, str, strs, type Command, type OptionValues } from '../command.ts';
+import { PortholeError } from '../../../shared/errors.ts';
+import { requireStr, str, strs, type Command, type OptionValues } from '../command.ts';
 import { readPublisherFile, readSecretKey, writePublisherFile } from '../../core/lists/keyfiles.ts';
 import { newRoot, signRoot, verifyRootChain } from '../../core/lists/roots.ts';
 import { publisherCheck } from '../../core/crypto/fingerprint.ts';
@@ -9,21 +10,21 @@ const KEY43 = /^[A-Za-z0-9_-]{43}$/;
 async function keySet(values: OptionValues, secretFlag: string, pubFlag: string): Promise<{ secrets: SecretKey[]; publics: string[] }> {
   const secrets = await Promise.all(strs(values, secretFlag).map((f) => readSecretKey(f)));
   const extra = strs(values, pubFlag);
-  for (const k of extra) if (!KEY43.test(k)) throw new CliError(`--${pubFlag} "${k}" is not a 43-character public key`, 2);
+  for (const k of extra) if (!KEY43.test(k)) throw new PortholeError('usage', `--${pubFlag} "${k}" is not a 43-character public key`);
   return { secrets, publics: [...new Set([...secrets.map((s) => s.publicKey), ...extra])] };
 }
 
 async function listKeys(values: OptionValues): Promise<string[]> {
   const fromFiles = await Promise.all(strs(values, 'list-key').map(async (f) => (await readSecretKey(f)).publicKey));
   const keys = [...fromFiles, ...strs(values, 'list-pub')];
-  for (const k of keys) if (!KEY43.test(k)) throw new CliError(`list key "${k}" is not a 43-character public key`, 2);
-  if (keys.length === 0) throw new CliError('name at least one list-signing key (--list-key FILE or --list-pub KEY)', 2);
+  for (const k of keys) if (!KEY43.test(k)) throw new PortholeError('usage', `list key "${k}" is not a 43-character public key`);
+  if (keys.length === 0) throw new PortholeError('usage', 'name at least one list-signing key (--list-key FILE or --list-pub KEY)');
   return keys;
 }
 
 function threshold(values: OptionValues, keys: number): number {
   const t = Number(requireStr(values, 'threshold'));
-  if (!Number.isInteger(t) || t < 1 || t > keys) throw new CliError(`--threshold must be between 1 and the number of root keys (${keys})`, 2);
+  if (!Number.isInteger(t) || t < 1 || t > keys) throw new PortholeError('usage', `--threshold must be between 1 and the number of root keys (${keys})`);
   return t;
 }
 
@@ -39,7 +40,7 @@ root keys must be present as secret key files to sign. The list keys sign lists 
   async run(values, _pos, ctx) {
     const { secrets, publics } = await keySet(values, 'key', 'pub');
     const t = threshold(values, publics.length);
-    if (secrets.length < t) throw new CliError(`below threshold: ${secrets.length} secret root keys given, ${t} needed to sign`);
+    if (secrets.length < t) throw new PortholeError('other', `below threshold: ${secrets.length} secret root keys given, ${t} needed to sign`);
     const root = newRoot({ rootKeys: publics, threshold: t, listKeys: await listKeys(values), ...(str(values, 'name') ? { name: str(values, 'name')! } : {}) });
     const chain = [signRoot(root, secrets)];
     verifyRootChain(chain);
@@ -61,10 +62,10 @@ threshold from the new root keys (as in TUF). Clients follow the chain in the ne
     const current = await readPublisherFile(requireStr(values, 'in'));
     const old = await Promise.all(strs(values, 'old-key').map((f) => readSecretKey(f)));
     const oldValid = old.filter((k) => current.root.rootKeys.includes(k.publicKey));
-    if (oldValid.length < current.root.threshold) throw new CliError(`below threshold: ${oldValid.length} of the current root keys given, ${current.root.threshold} needed`);
+    if (oldValid.length < current.root.threshold) throw new PortholeError('other', `below threshold: ${oldValid.length} of the current root keys given, ${current.root.threshold} needed`);
     const { secrets, publics } = await keySet(values, 'key', 'pub');
     const t = threshold(values, publics.length);
-    if (secrets.length < t) throw new CliError(`below threshold: ${secrets.length} new secret root keys given, ${t} needed`);
+    if (secrets.length < t) throw new PortholeError('other', `below threshold: ${secrets.length} new secret root keys given, ${t} needed`);
     const name = str(values, 'name') ?? current.root.name;
     const root = newRoot({ rootKeys: publics, threshold: t, listKeys: await listKeys(values), previous: current.root, ...(name ? { name } : {}) });
     const signers = [...new Map([...oldValid, ...secrets].map((k) => [k.publicKey, k])).values()];

@@ -1,5 +1,6 @@
+import { PortholeError } from '../../../shared/errors.ts';
 import { dirname, join, resolve } from 'node:path';
-import { CliError, requireStr, str, type Command } from '../command.ts';
+import { requireStr, str, type Command } from '../command.ts';
 import { readInputFile } from '../io.ts';
 import { lastSignedVersion, PUB_FILE, readPublisherFile, readSecretKey, recordSignedVersion } from '../../core/lists/keyfiles.ts';
 import { buildPayload, signList } from '../../core/lists/sign.ts';
@@ -22,16 +23,16 @@ The version defaults to one above the last version signed with this key; a lower
     const key = await readSecretKey(keyFile);
     const chain = await readPublisherFile(str(values, 'roots') ?? join(dirname(keyFile), PUB_FILE));
     if (!chain.root.listKeys.includes(key.publicKey)) {
-      throw new CliError(`${keyFile} is not a list-signing key of publisher ${chain.publisher} (root v${chain.root.version})`);
+      throw new PortholeError('other', `${keyFile} is not a list-signing key of publisher ${chain.publisher} (root v${chain.root.version})`);
     }
     const last = await lastSignedVersion(keyFile, chain.publisher);
     const requested = str(values, 'version');
     let version = (last ?? 0) + 1;
     if (requested !== undefined) {
-      if (!/^\d+$/.test(requested) || Number(requested) < 1) throw new CliError(`--version "${requested}" is not a positive whole number`, 2);
+      if (!/^\d+$/.test(requested) || Number(requested) < 1) throw new PortholeError('usage', `--version "${requested}" is not a positive whole number`);
       version = Number(requested);
       if (last !== undefined && version <= last) {
-        throw new CliError(`version ${version} is not above the last version signed for ${chain.publisher} (v${last})`);
+        throw new PortholeError('other', `version ${version} is not above the last version signed for ${chain.publisher} (v${last})`);
       }
     }
     const now = new Date();

@@ -1,8 +1,9 @@
 // `porthole system-proxy on|off|status|repair`: points the system proxy settings at the bridge's PAC file.
+import { PortholeError } from '../../../shared/errors.ts';
 import type { SystemProxy, RestoreResult } from '../../core/browsers/system-proxy/manager.ts';
 import { createSystemProxy } from '../../core/browsers/system-proxy/manager.ts';
 import { resolveDataDir } from '../../core/paths.ts';
-import { CliError, dataDirOption, jsonOption, str, type Command, type CommandContext, type OptionValues } from '../command.ts';
+import { dataDirOption, jsonOption, str, type Command, type CommandContext, type OptionValues } from '../command.ts';
 import { printJson } from '../io.ts';
 import { realHost } from '../../core/browsers/real-host.ts';
 import { bridgePort } from './open.ts';
@@ -31,7 +32,7 @@ previous settings are saved first; "off", quitting Porthole or the next start pu
   async run(values, _pos, ctx) {
     const port = bridgePort(values, ctx.env);
     const status = await manager(values, ctx).on(port).catch((err: Error) => {
-      throw new CliError(err.message);
+      throw new PortholeError('other', err.message);
     });
     if (values.json) return printJson(ctx, status);
     ctx.stdout.write(`system proxy on: ${status.target?.pacUrl} (${status.items.filter((i) => i.pointsAtPorthole).map((i) => `${i.backend}:${i.item}`).join(', ')})\n`);

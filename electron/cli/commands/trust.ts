@@ -1,9 +1,10 @@
+import { PortholeError } from '../../../shared/errors.ts';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fromUtf8 } from '../../../shared/base64url.ts';
 import { extractArmored } from '../../../shared/armor.ts';
 import { looksLikeJson } from '../../../shared/sniff.ts';
-import { CliError, dataDirOption, jsonOption, str, type Command } from '../command.ts';
+import { dataDirOption, jsonOption, str, type Command } from '../command.ts';
 import { printJson, table } from '../io.ts';
 import { openClientFor } from '../client-dir.ts';
 import { publisherCheck, publisherWords } from '../../core/crypto/fingerprint.ts';
@@ -21,7 +22,7 @@ Shows the publisher's ID and check numbers: compare the numbers with the publish
   positionals: true,
   async run(values, positionals, ctx) {
     const arg = positionals[0];
-    if (!arg || positionals.length > 1) throw new CliError('trust add takes exactly one FILE or KEY', 2);
+    if (!arg || positionals.length > 1) throw new PortholeError('usage', 'trust add takes exactly one FILE or KEY');
     const chain = await readTrustArgument(arg);
     const stores = await openClientFor(values, ctx);
     const result = await stores.trust.add(chain, 'manual', str(values, 'label'));
@@ -33,13 +34,13 @@ Shows the publisher's ID and check numbers: compare the numbers with the publish
 async function readTrustArgument(arg: string): Promise<RootChain> {
   if (/^[A-Za-z0-9_-]{43}$/.test(arg) && !(await stat(arg).catch(() => null))) return bareKeyChain(arg);
   const bytes = await readFile(arg).catch((err: NodeJS.ErrnoException) => {
-    throw new CliError(`cannot read ${resolve(arg)}: ${err.code === 'ENOENT' ? 'no such file (and not a 43-character key)' : err.message}`);
+    throw new PortholeError('other', `cannot read ${resolve(arg)}: ${err.code === 'ENOENT' ? 'no such file (and not a 43-character key)' : err.message}`);
   });
   const text = fromUtf8(bytes);
   if (looksLikeJson(text)) return parsePublisherFile(bytes);
   const block = extractArmored(text).find((b) => b.kind === 'KEY');
-  if (!block) throw new CliError(`${resolve(arg)} holds no publisher file or armored KEY block`);
-  if (!block.ok) throw new CliError(block.error);
+  if (!block) throw new PortholeError('other', `${resolve(arg)} holds no publisher file or armored KEY block`);
+  if (!block.ok) throw new PortholeError('other', block.error);
   return parsePublisherFile(block.bytes);
 }
 
@@ -76,7 +77,7 @@ const remove: Command = {
   positionals: true,
   async run(values, positionals, ctx) {
     const id = positionals[0];
-    if (!id || positionals.length > 1) throw new CliError('trust remove takes exactly one publisher ID', 2);
+    if (!id || positionals.length > 1) throw new PortholeError('usage', 'trust remove takes exactly one publisher ID');
     const stores = await openClientFor(values, ctx);
     const result = await untrustPublisher(stores, id);
     ctx.stdout.write(`${result.message}\n`);

@@ -1,9 +1,10 @@
 // `porthole up`: the whole engine, headless. Human lines by default; --json prints one JSON
 // event per line (start, progress, ready, switch, failure, sources, stopped).
+import { PortholeError } from '../../../shared/errors.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliError, dataDirOption, jsonOption, str, strs, type Command } from '../command.ts';
+import { dataDirOption, jsonOption, str, strs, type Command } from '../command.ts';
 import { resolveDataDir } from '../../core/paths.ts';
 import type { HostedOptions } from '../../core/engine-host/protocol.ts';
 import { generateToken, serveApiOverHttp, type UiServer } from '../../core/ui-server/index.ts';
@@ -27,7 +28,9 @@ free one). It keeps refreshing and failing over until Ctrl-C (SIGINT) or SIGTERM
 --data-dir is given): the whole loop, offline.
 --json prints events as JSON lines, e.g. {"event":"ready","socks":"127.0.0.1:1080",…}.
 --ui also serves the Porthole UI on 127.0.0.1 (a random token in the URL, which is printed and
-included in the ready event as "ui").`,
+included in the ready event as "ui"). The engine then runs in a process of its own, as in the
+desktop app: if it dies, "crash" and "restarted" events tell it, and the bridge comes back on the
+same port; after 4 deaths within a minute up exits with code 1.`,
   options: {
     ...dataDirOption,
     ...jsonOption,
@@ -61,7 +64,7 @@ included in the ready event as "ui").`,
     const givenUp = new Promise<never>((_resolve, reject) => (gaveUp = reject));
     givenUp.catch(() => undefined);
     try {
-      if (!Number.isInteger(uiPort) || uiPort < 0 || uiPort > 65535) throw new CliError('--ui-port must be a port number', 2);
+      if (!Number.isInteger(uiPort) || uiPort < 0 || uiPort > 65535) throw new PortholeError('usage', '--ui-port must be a port number');
       const probeUrls = strs(values, 'probe-url');
       const options: HostedOptions = { ...(listen ? { listen } : {}), channels: strs(values, 'channel') };
       if (values.demo) {
@@ -85,7 +88,7 @@ included in the ready event as "ui").`,
         for (const o of (await engine.request({ op: 'import', data: code, acceptNewKey: true })).outcomes) {
           emit('import', { status: o.status, message: o.message });
           say(`code: ${o.message}`);
-          if (o.status === 'rejected') throw new CliError(`--code: ${o.message}`, 3);
+          if (o.status === 'rejected') throw new PortholeError('rejected', `--code: ${o.message}`);
         }
       }
       if (values.ui) {
@@ -116,7 +119,7 @@ function hostedHooks(out: UpOutput, dataDir: string, env: NodeJS.ProcessEnv, giv
   let invalid = 0;
   // The last engine may have left the system proxy pointing at its dead bridge.
   const stopTrying = () => void repairSystemProxy(dataDir, env).catch(() => undefined)
-    .then(() => giveUp(new CliError('the engine process keeps stopping (see the messages above); the system proxy was put back', 1)));
+    .then(() => giveUp(new PortholeError('other', 'the engine process keeps stopping (see the messages above); the system proxy was put back')));
   return {
     onUp: out.engine,
     onCrash: (exit, restarting) => {

@@ -1,4 +1,5 @@
-import { CliError, jsonOption, requireStr, type Command } from '../command.ts';
+import { PortholeError } from '../../../shared/errors.ts';
+import { jsonOption, requireStr, type Command } from '../command.ts';
 import { listInInputFile, printJson, readInputFile } from '../io.ts';
 import { readPublisherFile } from '../../core/lists/keyfiles.ts';
 import { verifyList } from '../../core/lists/verify.ts';
@@ -14,7 +15,7 @@ Prints publisher, version, expiry and entry count; exits 3 with the reason when 
   positionals: true,
   async run(values, positionals, ctx) {
     const file = positionals[0];
-    if (!file || positionals.length > 1) throw new CliError('verify takes exactly one FILE', 2);
+    if (!file || positionals.length > 1) throw new PortholeError('usage', 'verify takes exactly one FILE');
     const chain = await readPublisherFile(requireStr(values, 'trust'));
     const raw = await readInputFile(file, ctx);
     const bytes = listInInputFile(raw);

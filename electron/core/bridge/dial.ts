@@ -6,7 +6,7 @@
 import type { Duplex } from 'node:stream';
 import type { Counters, UpstreamStats } from './counters.ts';
 import type { BridgeLimits } from './limits.ts';
-import { PortholeError } from '../../../shared/errors.ts';
+import { PortholeError, type Failure, failure } from '../../../shared/errors.ts';
 import { DIAL_FAILURES, type DialFailureCode } from '../../../shared/failures.ts';
 import { withinDeadline } from '../net/deadline.ts';
 import { errnoFailure } from '../net/errno.ts';
@@ -22,7 +22,7 @@ export interface UpstreamFailure {
 
 /** Why a whole dial failed: the last upstream's error kind, or a bridge-side reason. */
 export type DialFailureKind = DialFailureCode;
-export type DialError = PortholeError<DialFailureKind>;
+export type DialError = Failure<DialFailureKind>;
 
 /** A failure of the whole dial (not of one upstream): a PortholeError that names no upstream. */
 export function isDialError(err: unknown): err is DialError {
@@ -30,7 +30,7 @@ export function isDialError(err: unknown): err is DialError {
 }
 
 function dialError(kind: DialFailureKind, message: string, cause?: unknown): DialError {
-  return new PortholeError(kind, message, cause === undefined ? {} : { cause });
+  return failure(kind, message, cause === undefined ? {} : { cause });
 }
 
 export interface Dialed {

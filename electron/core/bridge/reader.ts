@@ -1,16 +1,10 @@
 // Reads a handshake from a socket in exact-size pieces. Bytes past the handshake (a client that
 // pipelines its payload) stay buffered and are handed back by detach(); reading pauses once more
 // than MAX_BUFFERED bytes wait, so a client cannot make it buffer without bound.
+import { PortholeError } from '../../../shared/errors.ts';
 import type { Socket } from 'node:net';
 
 const MAX_BUFFERED = 64 * 1024;
-
-export class HandshakeClosedError extends Error {
-  constructor() {
-    super('client closed during handshake');
-    this.name = 'HandshakeClosedError';
-  }
-}
 
 export class HandshakeReader {
   private readonly socket: Socket;
@@ -23,7 +17,7 @@ export class HandshakeReader {
     if (this.buf.length > MAX_BUFFERED) this.socket.pause();
     this.wake();
   };
-  private readonly onEnd = (): void => this.fail(new HandshakeClosedError());
+  private readonly onEnd = (): void => this.fail(new PortholeError('reset', 'client closed during handshake'));
 
   constructor(socket: Socket, head: Buffer) {
     this.socket = socket;

@@ -2,6 +2,7 @@
 //
 // Firefox copies user.js values into prefs.js, so turning off also puts back the prefs.js lines that the
 // profile had for those prefs before Porthole (saved beside the backup when the block was first added).
+import { PortholeError } from '../../../shared/errors.ts';
 import { copyFile, readFile, readlink, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-file.ts';
@@ -48,13 +49,6 @@ export async function isProfileInUse(profileDir: string): Promise<boolean> {
   }
 }
 
-export class FirefoxRunningError extends Error {
-  constructor(profileDir: string) {
-    super(`Firefox has this profile open (${profileDir}): close Firefox first`);
-    this.name = 'FirefoxRunningError';
-  }
-}
-
 export async function isPortholeInProfile(profileDir: string): Promise<boolean> {
   const text = await readOptional(path.join(profileDir, 'user.js'));
   return text !== undefined && findBlock(text) !== undefined;
@@ -86,7 +80,7 @@ export interface DisableResult {
 }
 
 export async function disablePortholeInProfile(profileDir: string, options: { force?: boolean } = {}): Promise<DisableResult> {
-  if (!options.force && (await isProfileInUse(profileDir))) throw new FirefoxRunningError(profileDir);
+  if (!options.force && (await isProfileInUse(profileDir))) throw new PortholeError('firefox-running', `Firefox has this profile open (${profileDir}): close Firefox first`);
   const userJs = path.join(profileDir, 'user.js');
   const text = await readOptional(userJs);
   const savedText = await readOptional(path.join(profileDir, SAVED_PREFS));

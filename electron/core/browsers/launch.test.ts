@@ -1,4 +1,5 @@
 // Launch command lines, Telegram links and the exact commands given to the runner.
+import { PortholeError } from '../../../shared/errors.ts';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +8,7 @@ import type { DetectedBrowser } from './catalog.ts';
 import { BROWSERS } from './catalog.ts';
 import type { HostEnv } from './host-env.ts';
 import { launchBrowser, planLaunch } from './launch.ts';
-import { BrowserNotFoundError, openOnBridge } from './open-browser.ts';
+import { openOnBridge } from './open-browser.ts';
 import { openTelegramProxy, telegramProxyLink } from './telegram.ts';
 import { fakeRunner } from '../../../test/browsers/helpers/fake-runner.ts';
 import { memoryFs } from '../../../test/browsers/helpers/memory-fs.ts';
@@ -93,7 +94,8 @@ describe('openOnBridge', () => {
   it('names the browser and where it looked when it is not installed', async () => {
     const host: HostEnv = { platform: 'linux', env: { PATH: '/usr/bin', HOME: '/home/a' }, fs: memoryFs({}), runner: fakeRunner() };
     const err = await openOnBridge(host, 'firefox', { dataDir, port: 1, checkUrl: false }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(BrowserNotFoundError);
+    expect(err).toBeInstanceOf(PortholeError);
+    expect(err).toMatchObject({ code: 'browser-not-found' });
     expect((err as Error).message).toMatch(/^Firefox is not installed: looked in PATH, .*\/home\/a\/\.local\/share\/applications/);
   });
 

@@ -1,4 +1,5 @@
 // "Open a browser on the bridge": detect, launch with Porthole's profile, then check the bridge.
+import { PortholeError } from '../../../shared/errors.ts';
 import type { BrowserId, DetectedBrowser } from './catalog.ts';
 import { BROWSERS, isBrowserId } from './catalog.ts';
 import type { BridgeCheck } from './bridge-check.ts';
@@ -15,22 +16,9 @@ export function isOpenTarget(s: string): s is OpenTarget {
   return s === 'telegram' || isBrowserId(s);
 }
 
-export class BrowserNotFoundError extends Error {
-  readonly target: string;
-  constructor(target: string, looked: string) {
-    const name = target === 'chrome' ? 'Chrome (or another Chromium-based browser)' : isBrowserId(target) ? BROWSERS[target].name : target;
-    super(`${name} is not installed: looked in ${looked}`);
-    this.name = 'BrowserNotFoundError';
-    this.target = target;
-  }
-}
-
-/** The program was found and started, but closed at once (a crash, no display, a broken profile). */
-export class BrowserStartError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BrowserStartError';
-  }
+/** How people call the browser `target` names. */
+function browserName(target: string): string {
+  return target === 'chrome' ? 'Chrome (or another Chromium-based browser)' : isBrowserId(target) ? BROWSERS[target].name : target;
 }
 
 /** How long a just-started browser is watched for an early exit. */
@@ -62,7 +50,7 @@ export async function openOnBridge(host: HostEnv, target: OpenTarget, options: O
     result = { kind: 'telegram', link: r.link };
   } else {
     const browser = pickBrowser(await detectBrowsers(host), target);
-    if (!browser) throw new BrowserNotFoundError(target, describeSearch(host));
+    if (!browser) throw new PortholeError('browser-not-found', `${browserName(target)} is not installed: looked in ${describeSearch(host)}`);
     const launched = await launchBrowser(browser, options, host.runner);
     await watchStart(launched, browser.name, options.startWatchMs ?? START_WATCH_MS);
     result = { kind: 'browser', browser, launched };
@@ -91,5 +79,5 @@ async function watchStart(launched: Launched, name: string, ms: number): Promise
   clearTimeout(timer);
   if (early === null || early.code === 0) return;
   const how = early.signal ? `it was stopped by ${early.signal}` : early.code === null ? 'it could not run' : `exit code ${early.code}`;
-  throw new BrowserStartError(`${name} closed right after it started (${how})`);
+  throw new PortholeError('browser-failed', `${name} closed right after it started (${how})`);
 }

@@ -2,8 +2,9 @@
 // bootstrap list): verified once against the trust store, the version and the time floor, then
 // held (held-lists.ts), recorded and its root chain kept. Bytes identical to a list already held
 // and still verified need no new check: they are the same list again.
+import { isRejection } from '../lists/signed.ts';
+import { PortholeError } from '../../../shared/errors.ts';
 import type { RejectionReason } from '../lists/signed.ts';
-import { Rejection } from '../lists/signed.ts';
 import { verifyList, type VerifiedList } from '../lists/verify.ts';
 import type { ClientStores } from './open.ts';
 
@@ -67,7 +68,7 @@ async function acceptNow(stores: ClientStores, bytes: Uint8Array, options: Accep
 async function verifyOnce(stores: ClientStores, bytes: Uint8Array, now: Date): Promise<VerifiedList> {
   const held = await stores.lists.holds(bytes);
   const have = held ? stores.state.highestVersion(held.publisher) : undefined;
-  if (held && have === held.payload.version) throw new Rejection('unchanged', `unchanged (already have v${have})`);
+  if (held && have === held.payload.version) throw new PortholeError('unchanged', `unchanged (already have v${have})`);
   return verifyList(bytes, {
     trusted: stores.trust.listChains(),
     codeOnly: stores.trust.codeOnlyChains(),
@@ -79,7 +80,7 @@ async function verifyOnce(stores: ClientStores, bytes: Uint8Array, now: Date): P
 
 /** A Rejection as an outcome ("unchanged" is already-added); anything else is a bug and goes on. */
 export function rejected(kind: 'list' | 'code', err: unknown): NotAccepted {
-  if (err instanceof Rejection && err.reason === 'unchanged') return { kind, status: 'already-added', reason: 'unchanged', message: `already added: ${err.message}` };
-  if (err instanceof Rejection) return { kind, status: 'rejected', reason: err.reason, message: err.message };
+  if (isRejection(err) && err.code === 'unchanged') return { kind, status: 'already-added', reason: 'unchanged', message: `already added: ${err.message}` };
+  if (isRejection(err)) return { kind, status: 'rejected', reason: err.code, message: err.message };
   throw err;
 }

@@ -3,11 +3,11 @@
 // held list is verified again only when what its verification depended on changed (its publisher's
 // trusted chain, a higher version recorded) or when it did not verify before; its expiry is judged
 // anew at each read, against the clock and the publisher's time floor.
+import { PortholeError } from '../../../shared/errors.ts';
 import { ListCache } from './list-cache.ts';
 import type { StateStore } from './state-store.ts';
 import type { TrustStore } from './trust-store.ts';
 import type { RootChain } from '../lists/roots.ts';
-import { Rejection } from '../lists/signed.ts';
 import { verifyList, type VerifiedList } from '../lists/verify.ts';
 
 interface Held {
@@ -109,7 +109,7 @@ export class HeldLists {
       allowEqual: true,
       allowFuture: true,
     });
-    if (v.publisher !== publisher) throw new Rejection('malformed', `cached under ${publisher} but signed by ${v.publisher}`);
+    if (v.publisher !== publisher) throw new PortholeError('malformed', `cached under ${publisher} but signed by ${v.publisher}`);
     return v;
   }
 }

@@ -2,9 +2,10 @@
 // as soon as it arrives, so the first verified list is usable immediately and newer versions
 // that arrive later replace it. The round reports at its deadline; slow channels keep going in
 // the background until their own longer limit and are still accepted when they arrive.
+import { isPortholeError, type PortholeError } from '../../../shared/errors.ts';
 import { createHash } from 'node:crypto';
 import { LIMITS } from '../../../shared/list-format.ts';
-import { ChannelSpecError, parseChannelSpec, type Channel, type ChannelFetchResult, type ChannelSettings, type ProxyAgentOption } from '../channels/index.ts';
+import { parseChannelSpec, type Channel, type ChannelFetchResult, type ChannelSettings, type ProxyAgentOption } from '../channels/index.ts';
 import type { ClientStores } from './open.ts';
 import { acceptList, type ListOutcome } from './accept.ts';
 
@@ -133,14 +134,14 @@ function reportOf(channel: string, round: ChannelRound): ChannelReport {
 }
 
 /** The channels of these specs, once each, in order; a spec that does not parse goes to `onBad` (which may throw). */
-export function channelsOf(specs: readonly string[], settings: Partial<ChannelSettings> | undefined, onBad: (spec: string, err: ChannelSpecError) => void): Channel[] {
+export function channelsOf(specs: readonly string[], settings: Partial<ChannelSettings> | undefined, onBad: (spec: string, err: PortholeError) => void): Channel[] {
   const out = new Map<string, Channel>();
   for (const spec of specs) {
     try {
       const ch = parseChannelSpec(spec, settings);
       if (!out.has(ch.spec)) out.set(ch.spec, ch);
     } catch (err) {
-      if (!(err instanceof ChannelSpecError)) throw err;
+      if (!isPortholeError(err, 'bad-channel')) throw err;
       onBad(spec, err);
     }
   }

@@ -1,4 +1,5 @@
 // The trust store survives a crash mid-write and a corrupt file without losing trusted keys.
+import { PortholeError } from '../../../shared/errors.ts';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, writeFile, rm } from 'node:fs/promises';
@@ -7,7 +8,6 @@ import { join } from 'node:path';
 import { generateKey } from '../crypto/ed25519.ts';
 import { bareKeyChain } from '../lists/roots.ts';
 import { TrustStore } from './trust-store.ts';
-import { StorageError } from '../fs/atomic.ts';
 
 async function tmp(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'porthole-trust-'));
@@ -36,7 +36,7 @@ describe('trust store', () => {
   it('refuses to start from garbage with no good copy, instead of silently trusting nothing', async () => {
     const dir = await tmp();
     await writeFile(join(dir, 'trust.json'), 'garbage');
-    await expect(new TrustStore(dir, []).load()).rejects.toBeInstanceOf(StorageError);
+    await expect(new TrustStore(dir, []).load()).rejects.toBeInstanceOf(PortholeError);
     await rm(dir, { recursive: true });
   });
 

@@ -1,10 +1,10 @@
 // The trust store: pinned publishers shipped in build/ plus publishers the user chose to
 // trust (by a code or by hand). Saved atomically, with the previous good copy kept.
+import { PortholeError } from '../../../shared/errors.ts';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SignedSchema, type Signed } from '../../../shared/list-format.ts';
 import { bareKeyChain, verifyRootChain, type RootChain } from '../lists/roots.ts';
-import { Rejection } from '../lists/signed.ts';
 import { JsonFile } from '../fs/json-file.ts';
 
 const TrustFileSchema = z.strictObject({
@@ -118,10 +118,10 @@ export class TrustStore {
 
   async remove(publisher: string): Promise<void> {
     if (this.pinned.some((p) => p.publisher === publisher)) {
-      throw new Rejection('not-trusted', `publisher ${publisher} is pinned in this build and cannot be removed`);
+      throw new PortholeError('not-trusted', `publisher ${publisher} is pinned in this build and cannot be removed`);
     }
     const next = { ...this.data, publishers: this.data.publishers.filter((r) => chainOf(r)?.publisher !== publisher) };
-    if (next.publishers.length === this.data.publishers.length) throw new Rejection('not-trusted', `publisher ${publisher} is not trusted`);
+    if (next.publishers.length === this.data.publishers.length) throw new PortholeError('not-trusted', `publisher ${publisher} is not trusted`);
     await this.file.save(next, { sameBackup: true }); // a restored backup must not bring it back
     this.data = next;
   }

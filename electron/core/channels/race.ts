@@ -1,9 +1,9 @@
 // Staggered racing ("happy eyeballs"): start the first task; start the next one when the
 // running ones fail or after `staggerMs`; the first success wins and the rest are aborted.
-import { PortholeError } from '../../../shared/errors.ts';
+import { PortholeError, type Failure } from '../../../shared/errors.ts';
 
 /** Every task failed: a PortholeError 'all-failed' whose `errors` holds one error per task, in task order. */
-export type AllFailedError = PortholeError<'all-failed'> & { readonly errors: readonly unknown[] };
+export type AllFailedError = Failure<'all-failed'> & { readonly errors: readonly unknown[] };
 
 export function allFailed(errors: readonly unknown[]): AllFailedError {
   return new PortholeError('all-failed', 'every attempt failed', { errors }) as AllFailedError;

@@ -1,23 +1,23 @@
 // Building results and turning thrown errors into a status and a one-line detail.
-import { PortholeError } from '../../../shared/errors.ts';
+import { PortholeError, type Failure, failure } from '../../../shared/errors.ts';
 import type { FailureCode } from '../../../shared/failures.ts';
 import { isInterferenceCode, isTimeoutCode, systemCodeOf } from '../net/errno.ts';
 import type { ChannelFetchResult, ChannelStatus } from './types.ts';
 
 /** A failure of one fetch, thrown internally: a PortholeError whose code gives the channel status
  * ('timeout', 'blocked', 'too-large', 'http-error'; any other code is 'error') and whose message is the detail. */
-export type ChannelFailure = PortholeError<ChannelFailureCode>;
+export type ChannelFailure = Failure<ChannelFailureCode>;
 export type ChannelFailureCode = Extract<FailureCode, 'timeout' | 'blocked' | 'too-large' | 'http-error' | 'other'>;
 
 /** The failure of an answer over the byte cap. */
 export function tooLarge(maxBytes: number): ChannelFailure {
-  return new PortholeError('too-large', `exceeded ${formatBytes(maxBytes)}`);
+  return failure('too-large', `exceeded ${formatBytes(maxBytes)}`);
 }
 
 /** A failure whose status and detail are already known. `cause` may carry the system code (ENOTFOUND). */
 export function channelFailure(status: ChannelStatus, detail: string, cause?: unknown): ChannelFailure {
   const code: ChannelFailureCode = status === 'ok' || status === 'not-modified' || status === 'error' ? 'other' : status;
-  return new PortholeError(code, detail, cause === undefined ? {} : { cause });
+  return failure(code, detail, cause === undefined ? {} : { cause });
 }
 
 const CHANNEL_CODES: ReadonlySet<FailureCode> = new Set<ChannelFailureCode>(['timeout', 'blocked', 'too-large', 'http-error', 'other']);

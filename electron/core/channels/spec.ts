@@ -4,6 +4,7 @@
 //   dns:NAME   dns:NAME@127.0.0.1:5353,…     DNS TXT (ph1 format) via the system's or given servers
 //   doh:https://host/dns-query[,URL…]#NAME  DNS TXT via DNS-over-HTTPS endpoints
 //   file:PATH  file:///abs/path             a file, or a folder (a USB stick)
+import { PortholeError } from '../../../shared/errors.ts';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dohChannel, systemDnsChannel } from './dns-channel.ts';
@@ -13,21 +14,14 @@ import { FileChannel } from './local.ts';
 import { resolveSettings } from './settings.ts';
 import type { Channel, ChannelSettings } from './types.ts';
 
-export class ChannelSpecError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ChannelSpecError';
-  }
-}
-
 function httpUrl(text: string, what: string): string {
   let u: URL;
   try {
     u = new URL(text);
   } catch {
-    throw new ChannelSpecError(`${what}: "${text}" is not a URL`);
+    throw new PortholeError('bad-channel', `${what}: "${text}" is not a URL`);
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new ChannelSpecError(`${what}: expected an https:// or http:// URL, got ${u.protocol}`);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new PortholeError('bad-channel', `${what}: expected an https:// or http:// URL, got ${u.protocol}`);
   if (u.hash) u.hash = '';
   return u.href;
 }
@@ -36,7 +30,7 @@ function dnsName(text: string): string {
   try {
     return normalizeDnsName(text);
   } catch (err) {
-    throw new ChannelSpecError((err as Error).message);
+    throw new PortholeError('bad-channel', (err as Error).message);
   }
 }
 
@@ -45,10 +39,10 @@ function dnsServer(text: string): string {
   const s = text.trim();
   if (/^\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?$/.test(s) || /^\[[0-9a-fA-F:.]+\](:\d{1,5})?$/.test(s)) return s;
   if (/^[0-9a-fA-F:.]+$/.test(s) && s.includes(':')) return s;
-  throw new ChannelSpecError(`"${text}" is not a DNS server address (IP or IP:PORT)`);
+  throw new PortholeError('bad-channel', `"${text}" is not a DNS server address (IP or IP:PORT)`);
 }
 
-/** Builds the channel a spec names; throws ChannelSpecError with what is wrong. */
+/** Builds the channel a spec names; throws a PortholeError 'bad-channel' saying what is wrong. */
 export function parseChannelSpec(spec: string, settings?: Partial<ChannelSettings>): Channel {
   const s = spec.trim();
   const cfg = resolveSettings(settings);
@@ -66,18 +60,18 @@ export function parseChannelSpec(spec: string, settings?: Partial<ChannelSetting
     case 'doh': {
       const rest = s.slice(4);
       const hash = rest.lastIndexOf('#');
-      if (hash < 0) throw new ChannelSpecError('doh: expected doh:URL[,URL…]#NAME');
+      if (hash < 0) throw new PortholeError('bad-channel', 'doh: expected doh:URL[,URL…]#NAME');
       const endpoints = rest.slice(0, hash).split(',').filter((x) => x !== '').map((u) => httpUrl(u, 'doh'));
-      if (endpoints.length === 0) throw new ChannelSpecError('doh: no endpoint URL');
+      if (endpoints.length === 0) throw new PortholeError('bad-channel', 'doh: no endpoint URL');
       return dohChannel(dnsName(rest.slice(hash + 1)), endpoints, cfg);
     }
     case 'file': {
       const rest = s.slice(5);
       const path = rest.startsWith('//') ? fileURLToPath(s) : rest;
-      if (path === '') throw new ChannelSpecError('file: expected file:PATH');
+      if (path === '') throw new PortholeError('bad-channel', 'file: expected file:PATH');
       return new FileChannel(isAbsolute(path) ? path : resolve(path), cfg);
     }
     default:
-      throw new ChannelSpecError(`"${spec}": expected https://…, http://…, page:URL, dns:NAME, doh:URL#NAME or file:PATH`);
+      throw new PortholeError('bad-channel', `"${spec}": expected https://…, http://…, page:URL, dns:NAME, doh:URL#NAME or file:PATH`);
   }
 }

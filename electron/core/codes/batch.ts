@@ -1,18 +1,12 @@
 // Many one-SMS codes at once, for volunteers answering thousands of requests: N codes, each a
 // different set of M servers out of S, spread evenly (each server in about N·M/S codes), so a
 // blocked server touches few people and the ledger can say which ones.
+import { PortholeError } from '../../../shared/errors.ts';
 import { randomInt } from 'node:crypto';
 import type { ParsedLink } from '../../../shared/proxy-link.ts';
 import { smsCount } from '../../../shared/code-bytes.ts';
 import { readCode, createCode } from './codes.ts';
 import type { SecretKey } from '../crypto/ed25519.ts';
-
-export class BatchError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BatchError';
-  }
-}
 
 export interface BatchCode {
   /** 1-based, as printed on the sheets. */
@@ -52,9 +46,9 @@ export function subsetsAvailable(n: number, k: number, cap = Number.MAX_SAFE_INT
  * servers (random among equals), which keeps every server's use within one of N·M/S.
  */
 export function pickSubsets(serverCount: number, count: number, perCode: number): number[][] {
-  if (perCode < 1 || perCode > serverCount) throw new BatchError(`--per-code must be between 1 and the number of servers (${serverCount})`);
+  if (perCode < 1 || perCode > serverCount) throw new PortholeError('bad-batch', `--per-code must be between 1 and the number of servers (${serverCount})`);
   if (subsetsAvailable(serverCount, perCode, count) < count) {
-    throw new BatchError(`${serverCount} servers make only ${subsetsAvailable(serverCount, perCode)} different sets of ${perCode}: lower --count, or change --per-code, or add servers`);
+    throw new PortholeError('bad-batch', `${serverCount} servers make only ${subsetsAvailable(serverCount, perCode)} different sets of ${perCode}: lower --count, or change --per-code, or add servers`);
   }
   const used = new Array<number>(serverCount).fill(0);
   const seen = new Set<string>();
@@ -85,7 +79,7 @@ function unusedSet(n: number, k: number, seen: Set<string>, used: number[]): num
     if (!seen.has(set.join(','))) return set;
     let i = k - 1;
     while (i >= 0 && idx[i] === n - k + i) i--;
-    if (i < 0) throw new BatchError('no different set of servers is left');
+    if (i < 0) throw new PortholeError('bad-batch', 'no different set of servers is left');
     idx[i]! += 1;
     for (let j = i + 1; j < k; j++) idx[j] = idx[j - 1]! + 1;
   }
@@ -103,7 +97,7 @@ export function makeBatch(opts: BatchOptions): BatchCode[] {
     }
     const sms = smsCount(code, true);
     if (sms > maxSms) {
-      throw new BatchError(`code #${n + 1} (${set.length} servers) is ${code.length} characters, ${sms} SMS: use a smaller --per-code, --max-sms ${sms}, --short (for people who already trust you), or servers with shorter names`);
+      throw new PortholeError('bad-batch', `code #${n + 1} (${set.length} servers) is ${code.length} characters, ${sms} SMS: use a smaller --per-code, --max-sms ${sms}, --short (for people who already trust you), or servers with shorter names`);
     }
     return { number: n + 1, code, servers: set, nonce: readCode(code)!.content.nonce };
   });

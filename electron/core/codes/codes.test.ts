@@ -1,12 +1,12 @@
 // Codes beyond test/trust/code-rules.test.ts: the sender's name travels only in the full form, a
 // new sender's code is never trusted by itself, the reason a UI shows for a pasted code is about
 // the code (not about who sent it), and a signature that fails on letters all of one case says so.
+import { isRejection } from '../lists/signed.ts';
 import { describe, expect, it } from 'vitest';
 import { CODE_PREFIX } from '../../../shared/code-format.ts';
 import type { ParsedLink } from '../../../shared/proxy-link.ts';
 import { generateKey } from '../crypto/ed25519.ts';
 import { bareKeyChain } from '../lists/roots.ts';
-import { Rejection } from '../lists/signed.ts';
 import { at, T0 } from '../../../test/trust/fixtures.ts';
 import { codeProblem, createCode, readCode, verifyCode } from './codes.ts';
 
@@ -24,7 +24,7 @@ function refusal(fn: () => unknown): string {
   try {
     fn();
   } catch (err) {
-    if (err instanceof Rejection) return `${err.reason}: ${err.message}`;
+    if (isRejection(err)) return `${err.code}: ${err.message}`;
     throw err;
   }
   throw new Error('accepted');

@@ -1,4 +1,6 @@
 // Creating, inspecting and verifying one-time codes (format: shared/code-format.ts).
+import { isRejection } from '../lists/signed.ts';
+import { PortholeError } from '../../../shared/errors.ts';
 import { encodeCodeBody, findCode, formatCode, looksCaseChanged, CODE_PREFIX, type CodeContent, type DecodedCode } from '../../../shared/code-format.ts';
 import { CodeDamaged, type CodeProblem } from '../../../shared/code-bytes.ts';
 import { concatBytes } from '../../../shared/base64url.ts';
@@ -6,7 +8,6 @@ import { DOMAIN } from '../../../shared/list-format.ts';
 import type { ParsedLink } from '../../../shared/proxy-link.ts';
 import { keyIdBytes, keyIdOf, signRaw, verifyBytes, type SecretKey } from '../crypto/ed25519.ts';
 import { bareKeyChain, type RootChain } from '../lists/roots.ts';
-import { Rejection } from '../lists/signed.ts';
 
 export interface NewCodeOptions {
   key: SecretKey;
@@ -39,7 +40,7 @@ export function readCode(text: string): DecodedCode | null {
   try {
     return findCode(text);
   } catch (err) {
-    if (err instanceof CodeDamaged) throw new Rejection('damaged', err.message);
+    if (err instanceof CodeDamaged) throw new PortholeError('damaged', err.message);
     throw err;
   }
 }
@@ -58,7 +59,7 @@ export function codeProblem(text: string, trusted: readonly RootChain[]): CodePr
     verifyCode(code, trusted, new Date(0));
     return null;
   } catch (err) {
-    if (err instanceof Rejection && err.reason === 'damaged') return looksCaseChanged(code.text.slice(CODE_PREFIX.length)) ? 'wrong-case' : 'damaged';
+    if (isRejection(err) && err.code === 'damaged') return looksCaseChanged(code.text.slice(CODE_PREFIX.length)) ? 'wrong-case' : 'damaged';
     return null;
   }
 }
@@ -97,24 +98,24 @@ export function verifyCode(code: DecodedCode, trusted: readonly RootChain[], now
       break;
     }
     if (t.root.rootKeys.some((pk) => keyIdOf(pk) === keyId)) {
-      throw new Rejection('below-threshold', `this code is signed by one root key of publisher ${t.publisher}, which needs ${t.root.threshold} of its root keys: `
+      throw new PortholeError('below-threshold', `this code is signed by one root key of publisher ${t.publisher}, which needs ${t.root.threshold} of its root keys: `
         + 'codes must be signed with one of its list keys — ask the sender for a new code');
     }
   }
   const isTrusted = chain !== undefined;
   if (!chain) {
     if (!content.publicKey) {
-      throw new Rejection('unknown-key', `this code is from a sender you do not trust yet (key ${keyId}): ask for the full code, or it is damaged`);
+      throw new PortholeError('unknown-key', `this code is from a sender you do not trust yet (key ${keyId}): ask for the full code, or it is damaged`);
     }
     key = content.publicKey;
     chain = bareKeyChain(key);
   }
   if (!verifyBytes(key!, DOMAIN.code, code.signedBytes, code.signature)) {
-    throw new Rejection('damaged', new CodeDamaged(looksCaseChanged(code.text.slice(CODE_PREFIX.length)) ? 'wrong-case' : 'damaged', 'signature does not match').message);
+    throw new PortholeError('damaged', new CodeDamaged(looksCaseChanged(code.text.slice(CODE_PREFIX.length)) ? 'wrong-case' : 'damaged', 'signature does not match').message);
   }
   const atLeast = floor?.(chain.publisher)?.getTime() ?? 0;
   if (content.expires.getTime() <= Math.max(now.getTime(), atLeast)) {
-    throw new Rejection('expired', `this code expired on ${content.expires.toISOString().slice(0, 16).replace('T', ' ')} UTC — ask the sender for a new one`);
+    throw new PortholeError('expired', `this code expired on ${content.expires.toISOString().slice(0, 16).replace('T', ' ')} UTC — ask the sender for a new one`);
   }
   return { code, content, chain, trusted: isTrusted };
 }

@@ -1,5 +1,6 @@
 // The ledger of a batch of codes (DIR/ledger.json): which servers went into which code, so that
 // when a server gets blocked the volunteer can tell which people to send a new code to.
+import { PortholeError } from '../../../shared/errors.ts';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -43,24 +44,17 @@ export async function writeLedger(dir: string, ledger: Ledger): Promise<void> {
 export async function readLedger(dir: string): Promise<Ledger> {
   const file = resolve(dir, LEDGER_FILE);
   const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new LedgerError(`cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file (is this the --out folder of a `code batch`?)' : err.message}`);
+    throw new PortholeError('bad-ledger', `cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file (is this the --out folder of a `code batch`?)' : err.message}`);
   });
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new LedgerError(`${file} is not a ledger (not JSON)`);
+    throw new PortholeError('bad-ledger', `${file} is not a ledger (not JSON)`);
   }
   const parsed = LedgerSchema.safeParse(json);
-  if (!parsed.success) throw new LedgerError(`${file} is not a Porthole code ledger`);
+  if (!parsed.success) throw new PortholeError('bad-ledger', `${file} is not a Porthole code ledger`);
   return parsed.data;
-}
-
-export class LedgerError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LedgerError';
-  }
 }
 
 /** The ledger's servers that `query` names: a proxy link, host:port, host, an entry id or a label. */

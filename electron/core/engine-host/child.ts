@@ -80,7 +80,7 @@ async function handle(raw: unknown): Promise<void> {
     const engine = starting ? await starting.catch(() => null) : null;
     const reply = engine && !stopping
       ? await runCliRequest(engine, msg.request).then((result) => ({ ok: true as const, result }), (err: unknown) => ({ ok: false as const, error: toErrorWire(err) }))
-      : { ok: false as const, error: { kind: 'api' as const, code: 'unavailable', message: 'the engine is not running' } };
+      : { ok: false as const, error: { kind: 'failure' as const, code: 'unavailable', message: 'the engine is not running' } };
     channel.send({ t: 'cli-reply', id: msg.id, reply });
     return;
   }

@@ -1,7 +1,7 @@
 // What only `porthole up` asks of the engine, answered the same way in-process and in the engine
 // process: import a `--code` or the demo list with the core outcomes, and connect, reporting the
 // bridge's addresses and how many servers are known.
-import { ApiError } from '../../../shared/api.ts';
+import { PortholeError } from '../../../shared/errors.ts';
 import type { ApiService } from '../engine/api/service.ts';
 import type { CliRequest, CliResult } from './protocol.ts';
 
@@ -13,6 +13,6 @@ export async function runCliRequest(api: ApiService, request: CliRequest): Promi
   await api.connect({});
   const core = api.running;
   const b = core?.bridgeInfo();
-  if (!core || !b) throw new ApiError('unavailable', 'the bridge did not start');
+  if (!core || !b) throw new PortholeError('unavailable', 'the bridge did not start');
   return { op: 'connect', socks: `${b.host}:${b.port}`, http: `${b.host}:${b.port}`, servers: core.servers().length };
 }

@@ -1,9 +1,8 @@
 // What arrives from the engine process is checked before anyone uses it: `up` events that do not
 // fit the schema are dropped (and reported), the CLI's replies and a failed start come back as the
 // same kind of error the engine threw (so `up --ui` exits as `up` does).
+import { PortholeError } from '../../../shared/errors.ts';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../shared/api.ts';
-import { StorageError } from '../fs/atomic.ts';
 import { fromErrorWire, toErrorWire } from './error-wire.ts';
 import { launchEngine } from './process-engine.ts';
 import type { ChildHandle } from './process-engine.ts';
@@ -67,22 +66,25 @@ describe('the engine process protocol, on arrival', () => {
     // The process dies with a request in flight: answered in words, not left hanging.
     const late = engine.cli({ op: 'connect' });
     child.exit(null, 'SIGKILL');
-    await expect(late).rejects.toBeInstanceOf(ApiError);
+    await expect(late).rejects.toBeInstanceOf(PortholeError);
+    await expect(late).rejects.toMatchObject({ code: 'unavailable' });
   });
 
   it('a failed start carries the engine\'s own error as its cause', async () => {
     const child = fakeChild();
     const starting = launchEngine(() => child.handle, { init });
-    child.from({ t: 'start-failed', message: 'disk full', error: toErrorWire(new StorageError('disk full')) });
+    child.from({ t: 'start-failed', message: 'disk full', error: toErrorWire(new PortholeError('storage', 'disk full')) });
     const err = await starting.then(() => new Error('started'), (e: unknown) => e as Error);
     expect(err.message).toBe('disk full');
-    expect(err.cause).toBeInstanceOf(StorageError);
+    expect(err.cause).toBeInstanceOf(PortholeError);
+    expect(err.cause).toMatchObject({ code: 'storage' });
   });
 
   it('revives every kind of error it carries', () => {
-    expect(fromErrorWire(toErrorWire(new ApiError('not-found', 'no such server')))).toMatchObject({ name: 'ApiError', code: 'not-found', message: 'no such server' });
-    expect(fromErrorWire(toErrorWire(new StorageError('cannot write')))).toBeInstanceOf(StorageError);
-    expect(fromErrorWire({ kind: 'api', code: 'no-such-code', message: 'm' })).toMatchObject({ code: 'internal' });
+    expect(fromErrorWire(toErrorWire(new PortholeError('not-found', 'no such server')))).toMatchObject({ name: 'PortholeError', code: 'not-found', message: 'no such server' });
+    expect(fromErrorWire(toErrorWire(new PortholeError('storage', 'cannot write')))).toBeInstanceOf(PortholeError);
+    expect(fromErrorWire(toErrorWire(new PortholeError('storage', 'cannot write')))).toMatchObject({ code: 'storage', message: 'cannot write' });
+    expect(fromErrorWire({ kind: 'failure', code: 'no-such-code', message: 'm' })).toMatchObject({ code: 'internal' });
     expect(fromErrorWire(toErrorWire('a string'))).toMatchObject({ message: 'a string' });
   });
 });

@@ -1,7 +1,8 @@
 // The shell's side of the engine process: spawns it (through an injected spawner: Electron's
 // utilityProcess in the app, child_process.fork under Node), waits until the engine has started,
 // and returns an ApiBackend whose Api calls and events travel as messages. Electron-free.
-import { ApiError } from '../../../shared/api.ts';
+import { PortholeError } from '../../../shared/errors.ts';
+import { type ApiError } from '../../../shared/api.ts';
 import type { ApiEvent, Unsubscribe } from '../../../shared/api.ts';
 import type { ApiBackend } from '../../../shared/api-backend.ts';
 import { createApiClient } from '../../../shared/api-client.ts';
@@ -88,7 +89,7 @@ export function launchEngine(spawn: Spawner, options: ProcessEngineOptions): Pro
   child.onExit((code, signal) => {
     exited = true;
     started?.(false, `the engine process ended (${signal ? `killed by ${signal}` : `exit code ${code ?? 'none'}`})`);
-    const gone = new ApiError('unavailable', 'The engine stopped unexpectedly and is being restarted. Try again in a moment.');
+    const gone = new PortholeError('unavailable', 'The engine stopped unexpectedly and is being restarted. Try again in a moment.');
     for (const p of pending.values()) p.reject(gone);
     pending.clear();
     for (const p of cliPending.values()) p.reject(gone);
@@ -100,14 +101,14 @@ export function launchEngine(spawn: Spawner, options: ProcessEngineOptions): Pro
 
   const api = createApiClient(
     (method, request) => new Promise((resolve, reject) => {
-      if (exited) return reject(new ApiError('unavailable', 'The engine is not running. Try again in a moment.'));
+      if (exited) return reject(new PortholeError('unavailable', 'The engine is not running. Try again in a moment.'));
       const id = nextId++;
       pending.set(id, { resolve, reject });
       child.send({ t: 'call', id, method, request });
     }).then((reply) => {
       const r = reply as { ok: boolean; result?: unknown; error?: { code: ApiError['code']; message: string } };
       if (r.ok) return r.result;
-      throw new ApiError(r.error!.code, r.error!.message);
+      throw new PortholeError(r.error!.code, r.error!.message);
     }),
     (listener): Unsubscribe => {
       listeners.add(listener);
@@ -139,7 +140,7 @@ export function launchEngine(spawn: Spawner, options: ProcessEngineOptions): Pro
     isImportable: looksImportable,
     subscribe: (listener: (event: ApiEvent) => void) => api.subscribe(listener),
     cli: (request) => new Promise<CliResult>((resolve, reject) => {
-      if (exited) return reject(new ApiError('unavailable', 'The engine is not running. Try again in a moment.'));
+      if (exited) return reject(new PortholeError('unavailable', 'The engine is not running. Try again in a moment.'));
       const id = nextId++;
       cliPending.set(id, { resolve, reject });
       child.send({ t: 'cli', id, request });

@@ -2,7 +2,8 @@
 // loaded and started, then goes through. A failed start is retried by the next call and reported
 // as "unavailable" in words, never as an internal error. Subscriptions made early are kept and
 // carried over when the engine behind is replaced (the engine process restarted after a crash).
-import { ApiError, METHOD_NAMES } from '../../../shared/api.ts';
+import { PortholeError, failure } from '../../../shared/errors.ts';
+import { type ApiError, METHOD_NAMES, isApiError } from '../../../shared/api.ts';
 import type { ApiEvent, ApiMethods, Unsubscribe } from '../../../shared/api.ts';
 import type { ApiBackend } from '../../../shared/api-backend.ts';
 import { looksImportable } from '../../../shared/sniff.ts';
@@ -20,9 +21,7 @@ export interface ReadyEngineOptions {
  */
 export function startFailure(err: unknown): ApiError {
   const why = err instanceof Error && err.message ? `: ${err.message.slice(0, 300)}` : '';
-  const failure = new ApiError('unavailable', `Porthole's engine could not start${why}. It will try again; if it keeps failing, restart Porthole.`);
-  failure.cause = err;
-  return failure;
+  return failure('unavailable', `Porthole's engine could not start${why}. It will try again; if it keeps failing, restart Porthole.`, { cause: err });
 }
 
 export class ReadyEngine {
@@ -61,21 +60,21 @@ export class ReadyEngine {
 
   /** The started engine; starts it if nobody has yet. Rejects with a person-readable ApiError. */
   ready(): Promise<ApiBackend> {
-    if (this.stopped) return Promise.reject(new ApiError('unavailable', 'Porthole is quitting'));
+    if (this.stopped) return Promise.reject(new PortholeError('unavailable', 'Porthole is quitting'));
     if (this.current) return Promise.resolve(this.current);
     if (!this.opening) {
       this.opening = this.options.open().then((engine) => {
         this.opening = null;
         if (this.stopped) {
           this.lateStop = engine.stop().catch(() => {});
-          throw new ApiError('unavailable', 'Porthole is quitting');
+          throw new PortholeError('unavailable', 'Porthole is quitting');
         }
         this.use(engine);
         return engine;
       }, (err: unknown) => {
         this.opening = null;
         this.options.onError?.(err);
-        throw err instanceof ApiError ? err : startFailure(err);
+        throw isApiError(err) ? err : startFailure(err);
       });
     }
     return this.opening;

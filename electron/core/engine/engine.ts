@@ -27,7 +27,7 @@ import { SearchDriver } from './search-driver.ts';
 import { EngineStatus } from './status.ts';
 import { Trailing } from './trailing.ts';
 
-export type { EngineEvents, EngineOptions, EngineState, Phase } from './engine-types.ts';
+export type { EngineEvents, EngineOptions, EngineState } from './engine-types.ts';
 
 export class Engine extends EventEmitter<EngineEvents> {
   readonly options: EngineOptions;

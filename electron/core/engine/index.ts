@@ -1,6 +1,2 @@
-// What the Electron shell loads: the engine behind the Api contract.
-import type { CreateEngine } from '../../../shared/api-backend.ts';
-import { ApiService } from './api/service.ts';
-
-export const createEngine: CreateEngine = (host) => new ApiService(host);
-export { ApiService };
+// The engine behind the Api contract, as the engine process (engine-host/child.ts) loads it.
+export { ApiService } from './api/service.ts';

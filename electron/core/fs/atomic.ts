@@ -3,17 +3,11 @@
 // write: temp file in the same folder → fsync → copy the current file to FILE.bak when it
 // is still valid → rename temp over FILE → fsync the folder. A crash at any point leaves
 // FILE or FILE.bak holding a complete, valid version.
+import { PortholeError } from '../../../shared/errors.ts';
 import { constants } from 'node:fs';
 import { copyFile, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-
-export class StorageError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StorageError';
-  }
-}
 
 export async function writeFileAtomic(file: string, data: string | Uint8Array, options: { mode?: number; backup?: (current: Buffer) => boolean } = {}): Promise<void> {
   const dir = dirname(file);
@@ -35,7 +29,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     await syncDir(dir);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);
-    throw new StorageError(`could not write ${resolve(file)}: ${describeFsError(err)}`, { cause: err });
+    throw new PortholeError('storage', `could not write ${resolve(file)}: ${describeFsError(err)}`, { cause: err });
   }
 }
 

@@ -1,7 +1,8 @@
 // A JSON document on disk with a schema, atomic writes and previous-good-copy recovery.
+import { PortholeError } from '../../../shared/errors.ts';
 import type { z } from 'zod';
 import { firstIssue } from '../../../shared/zod-message.ts';
-import { readWithRecovery, StorageError, writeFileAtomic } from './atomic.ts';
+import { readWithRecovery, writeFileAtomic } from './atomic.ts';
 
 export interface Loaded<T> {
   value: T;
@@ -34,7 +35,7 @@ export class JsonFile<T> {
       case 'missing': return { value: this.empty() };
       case 'recovered': return { value: out.value, recovered: `${out.problem}: restored the previous good copy` };
       case 'corrupt':
-        throw new StorageError(`${out.problem}, and there is no good previous copy (${this.path})`);
+        throw new PortholeError('storage', `${out.problem}, and there is no good previous copy (${this.path})`);
     }
   }
 

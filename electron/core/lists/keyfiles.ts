@@ -1,5 +1,6 @@
 // Publisher key files: a secret key (mode 0600, never printed) and the public
 // publisher file (the root chain), plus the last version signed, kept beside the key.
+import { PortholeError } from '../../../shared/errors.ts';
 import { readFile, chmod } from 'node:fs/promises';
 import { dirname, join, basename, resolve } from 'node:path';
 import { z } from 'zod';
@@ -7,7 +8,7 @@ import { PublisherFileSchema, type PublisherFile, type Signed } from '../../../s
 import { generateKey, keyIdOf, type SecretKey } from '../crypto/ed25519.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import { newRoot, signRoot, verifyRootChain, type RootChain } from './roots.ts';
-import { parseJsonWith, Rejection } from './signed.ts';
+import { parseJsonWith } from './signed.ts';
 
 const SecretKeyFileSchema = z.strictObject({
   format: z.literal('porthole-secret-key/1'),
@@ -27,7 +28,7 @@ export async function writeSecretKey(file: string, key: SecretKey): Promise<void
 
 export async function readSecretKey(file: string): Promise<SecretKey> {
   const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new Rejection('malformed', `cannot read key ${resolve(file)}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    throw new PortholeError('malformed', `cannot read key ${resolve(file)}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
   });
   const parsed = parseJsonWith(text, SecretKeyFileSchema, `key file ${basename(file)}`);
   return { publicKey: parsed.publicKey, seed: parsed.seed };
@@ -48,7 +49,7 @@ export function parsePublisherFile(text: string | Uint8Array): RootChain {
 
 export async function readPublisherFile(file: string): Promise<RootChain> {
   const text = await readFile(file).catch((err: NodeJS.ErrnoException) => {
-    throw new Rejection('malformed', `cannot read ${resolve(file)}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    throw new PortholeError('malformed', `cannot read ${resolve(file)}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
   });
   return parsePublisherFile(text);
 }

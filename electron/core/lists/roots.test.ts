@@ -1,16 +1,16 @@
 // Publisher roots beyond test/trust/verify-roots.test.ts: the name a root carries, and which of
 // two refusals a root v1 without enough of its own signatures gets (nobody signed it at all, or
 // only keys that are not its own did).
+import { isRejection } from './signed.ts';
 import { describe, expect, it } from 'vitest';
 import { generateKey } from '../crypto/ed25519.ts';
 import { newRoot, signRoot, verifyRootChain } from './roots.ts';
-import { Rejection } from './signed.ts';
 
 function refusal(fn: () => unknown): string {
   try {
     fn();
   } catch (err) {
-    if (err instanceof Rejection) return `${err.reason}: ${err.message}`;
+    if (isRejection(err)) return `${err.code}: ${err.message}`;
     throw err;
   }
   throw new Error('accepted');

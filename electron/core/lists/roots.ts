@@ -2,10 +2,11 @@
 // root keys and threshold that may sign the next root, and the online keys that may sign
 // lists. Root v1 fixes the publisher id. Root vN+1 is valid only when signed by a
 // threshold of vN's root keys AND a threshold of its own.
+import { PortholeError } from '../../../shared/errors.ts';
 import { utf8 } from '../../../shared/base64url.ts';
 import { DOMAIN, RootSchema, type Root, type Signed } from '../../../shared/list-format.ts';
 import { publisherIdFor, type SecretKey } from '../crypto/ed25519.ts';
-import { parsePayload, payloadBytes, Rejection, signDocument, validSigners } from './signed.ts';
+import { parsePayload, payloadBytes, signDocument, validSigners } from './signed.ts';
 
 export interface RootChain {
   publisher: string;
@@ -36,24 +37,24 @@ export function signRoot(root: Root, keys: SecretKey[]): Signed {
 
 /** Verifies a root chain from v1. Throws a Rejection naming the first problem. */
 export function verifyRootChain(chain: Signed[]): RootChain {
-  if (chain.length === 0) throw new Rejection('malformed', 'malformed at roots: empty');
+  if (chain.length === 0) throw new PortholeError('malformed', 'malformed at roots: empty');
   let prev: Root | undefined;
   for (const [i, doc] of chain.entries()) {
     const root = parsePayload(payloadBytes(doc), RootSchema, `roots.${i}`);
     if (!prev) {
-      if (root.version !== 1) throw new Rejection('malformed', `malformed at roots.0.version: the chain must start at v1, found v${root.version}`);
+      if (root.version !== 1) throw new PortholeError('malformed', `malformed at roots.0.version: the chain must start at v1, found v${root.version}`);
       const expected = publisherIdFor(root.rootKeys, root.threshold);
-      if (root.publisher !== expected) throw new Rejection('malformed', `malformed at roots.0.publisher: ${root.publisher} does not match its keys (${expected})`);
+      if (root.publisher !== expected) throw new PortholeError('malformed', `malformed at roots.0.publisher: ${root.publisher} does not match its keys (${expected})`);
     } else {
-      if (root.version !== prev.version + 1) throw new Rejection('malformed', `malformed at roots.${i}.version: expected v${prev.version + 1}, found v${root.version}`);
-      if (root.publisher !== prev.publisher) throw new Rejection('malformed', `malformed at roots.${i}.publisher: changed from ${prev.publisher}`);
+      if (root.version !== prev.version + 1) throw new PortholeError('malformed', `malformed at roots.${i}.version: expected v${prev.version + 1}, found v${root.version}`);
+      if (root.publisher !== prev.publisher) throw new PortholeError('malformed', `malformed at roots.${i}.publisher: changed from ${prev.publisher}`);
       const byOld = validSigners(doc, DOMAIN.root, prev.rootKeys).length;
-      if (byOld < prev.threshold) throw new Rejection('below-threshold', `below threshold: root v${root.version} has ${byOld} of ${prev.threshold} signatures from the v${prev.version} root keys`);
+      if (byOld < prev.threshold) throw new PortholeError('below-threshold', `below threshold: root v${root.version} has ${byOld} of ${prev.threshold} signatures from the v${prev.version} root keys`);
     }
     const byOwn = validSigners(doc, DOMAIN.root, root.rootKeys).length;
     if (byOwn < root.threshold) {
       const kind = byOwn === 0 && doc.signatures.length > 0 && !prev ? 'bad-signature' : 'below-threshold';
-      throw new Rejection(kind, kind === 'bad-signature'
+      throw new PortholeError(kind, kind === 'bad-signature'
         ? `bad signature on root v${root.version}`
         : `below threshold: root v${root.version} has ${byOwn} of ${root.threshold} signatures from its own root keys`);
     }
@@ -70,11 +71,11 @@ export function advanceChain(trusted: RootChain, arrived: Signed[]): RootChain {
   if (arrived.length <= trusted.chain.length) return trusted;
   for (let i = 0; i < trusted.chain.length; i++) {
     if (arrived[i]!.signed !== trusted.chain[i]!.signed) {
-      throw new Rejection('root-conflict', `root v${i + 1} of publisher ${trusted.publisher} differs from the trusted one`);
+      throw new PortholeError('root-conflict', `root v${i + 1} of publisher ${trusted.publisher} differs from the trusted one`);
     }
   }
   const verified = verifyRootChain(arrived);
-  if (verified.publisher !== trusted.publisher) throw new Rejection('root-conflict', `the root chain belongs to ${verified.publisher}, not ${trusted.publisher}`);
+  if (verified.publisher !== trusted.publisher) throw new PortholeError('root-conflict', `the root chain belongs to ${verified.publisher}, not ${trusted.publisher}`);
   return verified;
 }
 

@@ -1,4 +1,5 @@
 // Builds and signs a list from publisher input: entries written as links or in full form.
+import { PortholeError } from '../../../shared/errors.ts';
 import { utf8 } from '../../../shared/base64url.ts';
 import { EntrySchema, type Entry } from '../../../shared/entry.ts';
 import { DOMAIN, ListInputSchema, ListPayloadSchema, type ListEnvelope, type ListPayload } from '../../../shared/list-format.ts';
@@ -6,18 +7,18 @@ import { zodMessage } from '../../../shared/zod-message.ts';
 import { entryIdFor, LinkError, parseProxyLink } from '../../../shared/proxy-link.ts';
 import type { SecretKey } from '../crypto/ed25519.ts';
 import type { RootChain } from './roots.ts';
-import { parseJsonWith, Rejection, signDocument } from './signed.ts';
+import { parseJsonWith, signDocument } from './signed.ts';
 
 /** Normalizes one input entry: `{url, ...extra}` or a full entry; the id defaults to a stable hash. */
 export function normalizeEntry(raw: Record<string, unknown>, index: number): Entry {
   const { url, ...extra } = raw;
   let base: Record<string, unknown> = extra;
   if (url !== undefined) {
-    if (typeof url !== 'string') throw new Rejection('malformed', `malformed at entries.${index}.url: not a string`);
+    if (typeof url !== 'string') throw new PortholeError('malformed', `malformed at entries.${index}.url: not a string`);
     try {
       base = { ...parseProxyLink(url), ...extra };
     } catch (err) {
-      if (err instanceof LinkError) throw new Rejection('malformed', `malformed at entries.${index}.url: ${err.message}`);
+      if (err instanceof LinkError) throw new PortholeError('malformed', `malformed at entries.${index}.url: ${err.message}`);
       throw err;
     }
   }
@@ -25,7 +26,7 @@ export function normalizeEntry(raw: Record<string, unknown>, index: number): Ent
     base.id = entryIdFor(base as Parameters<typeof entryIdFor>[0]);
   }
   const parsed = EntrySchema.safeParse(base);
-  if (!parsed.success) throw new Rejection('malformed', `malformed at entries.${index}.${zodMessage(parsed.error)}`);
+  if (!parsed.success) throw new PortholeError('malformed', `malformed at entries.${index}.${zodMessage(parsed.error)}`);
   return parsed.data;
 }
 
@@ -45,7 +46,7 @@ export function buildPayload(inputText: string | Uint8Array, opts: BuildOptions)
   input.entries.forEach((e, i) => {
     if (e.id === undefined) return;
     const first = written.get(entries[i]!.id);
-    if (first !== undefined) throw new Rejection('malformed', `malformed at entries.${i}.id: "${entries[i]!.id}" is also the id of entries.${first}`);
+    if (first !== undefined) throw new PortholeError('malformed', `malformed at entries.${i}.id: "${entries[i]!.id}" is also the id of entries.${first}`);
     written.set(entries[i]!.id, i);
   });
   const seen = new Set(written.keys());
@@ -54,7 +55,7 @@ export function buildPayload(inputText: string | Uint8Array, opts: BuildOptions)
     if (input.entries[i]!.id !== undefined) continue;
     const key = JSON.stringify({ ...e, id: undefined });
     const twin = sameServer.get(key);
-    if (twin !== undefined) throw new Rejection('malformed', `malformed at entries.${i}: the same server as entries.${twin} (same address, user and password)`);
+    if (twin !== undefined) throw new PortholeError('malformed', `malformed at entries.${i}: the same server as entries.${twin} (same address, user and password)`);
     sameServer.set(key, i);
     let id = e.id;
     for (let n = 2; seen.has(id); n++) id = `${e.id.slice(0, 60)}-${n}`;
@@ -73,7 +74,7 @@ export function buildPayload(inputText: string | Uint8Array, opts: BuildOptions)
   if (input.name) payload.name = input.name;
   if (input.revoked?.length) payload.revoked = input.revoked;
   const checked = ListPayloadSchema.safeParse(payload);
-  if (!checked.success) throw new Rejection('malformed', `malformed at list.${zodMessage(checked.error)}`);
+  if (!checked.success) throw new PortholeError('malformed', `malformed at list.${zodMessage(checked.error)}`);
   return checked.data;
 }
 

@@ -1,21 +1,22 @@
 // Signed documents: payload bytes + signatures over DOMAIN + bytes; and the one-line
 // rejection that every failed check produces.
+import { LIST_REJECTIONS, type ListRejectionCode } from '../../../shared/failures.ts';
+import { PortholeError, type Failure } from '../../../shared/errors.ts';
 import { decodeBase64Url, encodeBase64Url, fromUtf8 } from '../../../shared/base64url.ts';
 import type { Signed } from '../../../shared/list-format.ts';
 import { zodMessage } from '../../../shared/zod-message.ts';
 import type { z } from 'zod';
 import { keyIdOf, signBytes, verifyBytes, type SecretKey } from '../crypto/ed25519.ts';
 
-/** A rejection: `message` is the one line shown to people ("rolled back (have v12, got v9)"). */
-export class Rejection extends Error {
-  readonly reason: RejectionReason;
-  constructor(reason: RejectionReason, message: string) {
-    super(message);
-    this.name = 'Rejection';
-    this.reason = reason;
-  }
+/** A rejection: the one error class with a list-rejection code; `message` is the one line shown to
+ * people ("rolled back (have v12, got v9)"). */
+export type Rejection = Failure<RejectionReason>;
+export type RejectionReason = ListRejectionCode;
+
+/** Whether `err` rejects a list (a PortholeError with one of the list-rejection codes). */
+export function isRejection(err: unknown): err is Rejection {
+  return err instanceof PortholeError && (LIST_REJECTIONS as readonly string[]).includes(err.code);
 }
-export type RejectionReason = 'bad-signature' | 'unknown-key' | 'below-threshold' | 'rolled-back' | 'unchanged' | 'expired' | 'too-large' | 'malformed' | 'root-conflict' | 'damaged' | 'already-added' | 'not-trusted' | 'from-the-future' | 'code-only';
 
 export function signDocument(payload: Uint8Array, domain: string, keys: SecretKey[]): Signed {
   return {
@@ -38,7 +39,7 @@ export function validSigners(doc: Signed, domain: string, allowed: string[]): st
 
 export function payloadBytes(doc: Signed): Uint8Array {
   const bytes = decodeBase64Url(doc.signed);
-  if (!bytes) throw new Rejection('malformed', 'malformed at signed: not base64url');
+  if (!bytes) throw new PortholeError('malformed', 'malformed at signed: not base64url');
   return bytes;
 }
 
@@ -48,10 +49,10 @@ export function parsePayload<T>(bytes: Uint8Array, schema: z.ZodType<T>, what: s
   try {
     json = JSON.parse(fromUtf8(bytes));
   } catch {
-    throw new Rejection('malformed', `malformed at ${what}: not JSON`);
+    throw new PortholeError('malformed', `malformed at ${what}: not JSON`);
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new Rejection('malformed', `malformed at ${what}.${zodMessage(parsed.error)}`);
+  if (!parsed.success) throw new PortholeError('malformed', `malformed at ${what}.${zodMessage(parsed.error)}`);
   return parsed.data;
 }
 
@@ -60,9 +61,9 @@ export function parseJsonWith<T>(text: string | Uint8Array, schema: z.ZodType<T>
   try {
     json = JSON.parse(typeof text === 'string' ? text : fromUtf8(text));
   } catch {
-    throw new Rejection('malformed', `malformed ${what}: not JSON`);
+    throw new PortholeError('malformed', `malformed ${what}: not JSON`);
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new Rejection('malformed', `malformed at ${zodMessage(parsed.error)}`);
+  if (!parsed.success) throw new PortholeError('malformed', `malformed at ${zodMessage(parsed.error)}`);
   return parsed.data;
 }

@@ -8,7 +8,7 @@ import { DOMAIN, LIMITS, type ListPayload, type Signed } from '../../../shared/l
 import { generateKey, type SecretKey } from '../crypto/ed25519.ts';
 import { at, publisher, T0, thresholdPublisher } from '../../../test/trust/fixtures.ts';
 import { newRoot, signRoot, verifyRootChain, type RootChain } from './roots.ts';
-import { Rejection, signDocument } from './signed.ts';
+import { signDocument, isRejection } from './signed.ts';
 import { verifyList, type VerifyContext } from './verify.ts';
 
 /** The rejection a check throws: "reason: message". */
@@ -16,7 +16,7 @@ function refusal(fn: () => unknown): string {
   try {
     fn();
   } catch (err) {
-    if (err instanceof Rejection) return `${err.reason}: ${err.message}`;
+    if (isRejection(err)) return `${err.code}: ${err.message}`;
     throw err;
   }
   throw new Error('accepted');

@@ -1,10 +1,11 @@
 // Verifies a signed list before trusting any field of it: size cap, envelope shape,
 // publisher root chain, signature, then payload, rollback and expiry.
+import { PortholeError } from '../../../shared/errors.ts';
 import { utf8 } from '../../../shared/base64url.ts';
 import { DOMAIN, LIMITS, ListEnvelopeSchema, ListPayloadSchema, RootSchema, type ListPayload, type Signed } from '../../../shared/list-format.ts';
 import { keyIdOf } from '../crypto/ed25519.ts';
 import { advanceChain, type RootChain } from './roots.ts';
-import { parseJsonWith, parsePayload, payloadBytes, Rejection, validSigners } from './signed.ts';
+import { parseJsonWith, parsePayload, payloadBytes, validSigners, isRejection } from './signed.ts';
 
 export interface VerifiedList {
   publisher: string;
@@ -46,35 +47,35 @@ export interface VerifyContext {
 
 export function verifyList(bytes: Uint8Array, ctx: VerifyContext): VerifiedList {
   if (bytes.length > LIMITS.maxListBytes) {
-    throw new Rejection('too-large', `too large: ${bytes.length} bytes (limit ${LIMITS.maxListBytes})`);
+    throw new PortholeError('too-large', `too large: ${bytes.length} bytes (limit ${LIMITS.maxListBytes})`);
   }
   const envelope = parseJsonWith(bytes, ListEnvelopeSchema, 'list file');
   const keyIds = envelope.list.signatures.map((s) => s.keyId);
   const chain = findListPublisher(envelope.roots, keyIds, ctx, () => claimedPublisher(envelope.list));
   const signers = validSigners(envelope.list, DOMAIN.list, chain.root.listKeys);
   if (signers.length === 0) {
-    throw new Rejection('bad-signature', `bad signature: the list does not verify with the keys of publisher ${chain.publisher}`);
+    throw new PortholeError('bad-signature', `bad signature: the list does not verify with the keys of publisher ${chain.publisher}`);
   }
   const payload = parsePayload(payloadBytes(envelope.list), ListPayloadSchema, 'list');
   if (payload.publisher !== chain.publisher) {
-    throw new Rejection('malformed', `malformed at list.publisher: signed by ${chain.publisher} but names ${payload.publisher}`);
+    throw new PortholeError('malformed', `malformed at list.publisher: signed by ${chain.publisher} but names ${payload.publisher}`);
   }
   const have = ctx.highestVersion?.(payload.publisher);
   if (have !== undefined && payload.version < have) {
-    throw new Rejection('rolled-back', `rolled back (have v${have}, got v${payload.version})`);
+    throw new PortholeError('rolled-back', `rolled back (have v${have}, got v${payload.version})`);
   }
   if (payload.version === have && !ctx.allowEqual) {
-    throw new Rejection('unchanged', `unchanged (already have v${have})`);
+    throw new PortholeError('unchanged', `unchanged (already have v${have})`);
   }
   const issued = Date.parse(payload.issuedAt);
   if (!ctx.allowFuture && issued > ctx.now.getTime() + MAX_CLOCK_SKEW_MS) {
-    throw new Rejection('from-the-future', `signed for ${shortTime(payload.issuedAt)}, but this computer's clock says ${shortTime(ctx.now.toISOString())}: `
+    throw new PortholeError('from-the-future', `signed for ${shortTime(payload.issuedAt)}, but this computer's clock says ${shortTime(ctx.now.toISOString())}: `
       + 'check the date, time and time zone of this computer (lists dated more than a day ahead are refused)');
   }
   const floor = ctx.floor?.(payload.publisher)?.getTime() ?? 0;
   const expired = Date.parse(payload.expires) <= Math.max(ctx.now.getTime(), floor);
   if (expired && !ctx.allowExpired) {
-    throw new Rejection('expired', `expired on ${payload.expires.slice(0, 10)} (${payload.expires})`);
+    throw new PortholeError('expired', `expired on ${payload.expires.slice(0, 10)} (${payload.expires})`);
   }
   if (rootsVerified(envelope.roots, chain)) return { publisher: payload.publisher, payload, bytes, chain, expired };
   // The list's signature covers the list, not the roots it carries: keep it, with the chain that verified.
@@ -99,10 +100,10 @@ function findListPublisher(roots: Parameters<typeof advanceChain>[1], keyIds: st
   try {
     return findPublisher(roots, keyIds, ctx.trusted, hint);
   } catch (err) {
-    const limited = err instanceof Rejection && err.reason === 'unknown-key' && ctx.codeOnly
+    const limited = isRejection(err) && err.code === 'unknown-key' && ctx.codeOnly
       ? ctx.codeOnly.find((t) => t.root.listKeys.some((k) => keyIds.includes(keyIdOf(k)))) : undefined;
     if (!limited) throw err;
-    throw new Rejection('code-only', `publisher ${limited.publisher} is trusted only for the servers in its codes, not for lists: `
+    throw new PortholeError('code-only', `publisher ${limited.publisher} is trusted only for the servers in its codes, not for lists: `
       + 'check its numbers with the sender and trust it as a publisher (`porthole trust add`) to accept its lists');
   }
 }
@@ -141,5 +142,5 @@ export function findPublisher(roots: Parameters<typeof advanceChain>[1], keyIds:
   // Name the publisher by the one ID that `trust list`, `lists`, `probe` and the app show.
   if (!claimed && hint) ({ publisher: claimed, name: claimedName } = hint());
   const who = claimed ? `publisher ${claimed}${claimedName ? ` ("${claimedName}", as it calls itself)` : ''}` : 'a publisher whose key you have not added';
-  throw new Rejection('unknown-key', `not trusted: this list is from ${who}; if you trust it, add its publisher file: porthole trust add publisher.pub (check its numbers with the publisher)`);
+  throw new PortholeError('unknown-key', `not trusted: this list is from ${who}; if you trust it, add its publisher file: porthole trust add publisher.pub (check its numbers with the publisher)`);
 }

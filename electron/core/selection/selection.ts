@@ -3,6 +3,7 @@
 // spread among near-equal servers, aware of what worked on this network, with pick/pin overrides.
 import { EventEmitter } from 'node:events';
 import type { Entry } from '../../../shared/entry.ts';
+import { isFailureCode, isServerFault } from '../../../shared/failures.ts';
 import { parseUpstreamId } from '../../../shared/server-id.ts';
 import type { NetworkMemory } from './network-memory.ts';
 import { DEFAULT_SCORING, SampleHistory, type Sample, type ScoringPolicy } from './scoring.ts';
@@ -52,8 +53,10 @@ export interface SelectionEvents {
   retest: [{ ids: string[]; reason: string }];
 }
 
-/** Failure kinds that say nothing about the server. */
-const NOT_THE_SERVERS_FAULT = new Set(['aborted', 'local']);
+/** Failure kinds that say nothing about the server (aborted, local: the table's serverFault is false). */
+function notTheServersFault(kind: string): boolean {
+  return isFailureCode(kind) && !isServerFault(kind);
+}
 
 export class Selection extends EventEmitter<SelectionEvents> {
   private readonly clock: () => number;
@@ -111,7 +114,7 @@ export class Selection extends EventEmitter<SelectionEvents> {
   }
 
   recordProbe(result: ProbeOutcome): void {
-    if (result.error && NOT_THE_SERVERS_FAULT.has(result.error.kind)) return;
+    if (result.error && notTheServersFault(result.error.kind)) return;
     if (!result.ok && result.degraded) {
       const message = result.error?.message ?? 'no probe URL could be fetched through it';
       this.add(result.id, { at: this.clock(), ok: true, latencyMs: null, source: 'probe', degraded: true, kind: result.error?.kind ?? 'blocked', message }, result.port);
@@ -148,7 +151,7 @@ export class Selection extends EventEmitter<SelectionEvents> {
    * ("<entry id>:<port>").
    */
   reportFailure(serverId: string, kind: string, message?: string): void {
-    if (NOT_THE_SERVERS_FAULT.has(kind)) return;
+    if (notTheServersFault(kind)) return;
     const id = this.resolveId(serverId);
     if (id === null) return;
     // A burst of failed connections (a browser opens many at once) is one failure, not twenty.

@@ -318,6 +318,3 @@ export const en = {
     hint: 'Its list or code expired on {{since}}. Porthole still tries it after fresh servers until {{until}}, then drops it.',
   },
 };
-
-/** The shape every language follows (plural keys may vary by language). */
-export type Messages = typeof en;

@@ -1,11 +1,12 @@
 // The shell answers the page's and the tray's first calls whether or not the engine has started:
 // a ReadyEngine in front of a real ApiService (in a temp data dir) and of engines that start slowly,
 // fail to start, or go away.
+import { PortholeError } from '../../../shared/errors.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { API_METHODS, ApiError, MAX_IMPORT_TEXT } from '../../../shared/api.ts';
+import { API_METHODS, MAX_IMPORT_TEXT } from '../../../shared/api.ts';
 import type { ApiEvent } from '../../../shared/api.ts';
 import type { ApiBackend } from '../../../shared/api-backend.ts';
 import { dispatch } from '../../../shared/api-dispatch.ts';
@@ -88,7 +89,7 @@ describe('ReadyEngine', () => {
     release();
     await stopping;
     expect(stops).toBe(1);
-    await expect(call).rejects.toBeInstanceOf(ApiError);
+    await expect(call).rejects.toBeInstanceOf(PortholeError);
     await gate.stop();
     expect(stops).toBe(1);
     expect(await dispatch(gate.api, 'getState', {})).toMatchObject({ ok: false, error: { code: 'unavailable', message: 'Porthole is quitting' } });

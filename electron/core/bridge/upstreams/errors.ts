@@ -1,6 +1,6 @@
 // Wraps low-level failures (socket error codes, TLS errors) as an upstream's PortholeError; what
 // each code means comes from the one errno table (electron/core/net/errno.ts).
-import { PortholeError } from '../../../../shared/errors.ts';
+import { PortholeError, failure } from '../../../../shared/errors.ts';
 import { errnoFailure } from '../../net/errno.ts';
 import { isUpstreamError, type UpstreamError, type UpstreamErrorKind, type UpstreamErrorStage } from './types.ts';
 
@@ -22,5 +22,5 @@ export function toUpstreamError(err: unknown, upstream: string, fallback: Upstre
   const e = err as { code?: unknown } | null;
   let kind = kindForCode(e instanceof PortholeError ? undefined : e?.code);
   if (kind === null && (err as { name?: unknown } | null)?.name === 'AbortError') kind = 'aborted';
-  return new PortholeError(kind ?? fallback, `${upstream}: ${errorMessage(err)}`, { upstream, cause: err, ...(stage ? { hop: stage } : {}) });
+  return failure(kind ?? fallback, `${upstream}: ${errorMessage(err)}`, { upstream, cause: err, ...(stage ? { hop: stage } : {}) });
 }

@@ -1,7 +1,7 @@
 // One connect attempt under a deadline and an abort signal. Every socket the attempt opens is
 // registered with track(); on failure, timeout or abort they are all destroyed and the caller gets one
 // UpstreamError. On success nothing is destroyed and the temporary error listeners are removed.
-import { PortholeError } from '../../../../shared/errors.ts';
+import { failure as failureOf, PortholeError } from '../../../../shared/errors.ts';
 import { once } from 'node:events';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -41,8 +41,8 @@ export async function guardedConnect<T>(upstream: string, options: ConnectOption
     for (const s of tracked) s.destroy();
     rejectStopped(err);
   };
-  const timer = setTimeout(() => fail(new PortholeError('timeout', `${upstream}: no connection within ${timeoutMs} ms`, { upstream })), timeoutMs);
-  const onAbort = (): void => fail(new PortholeError('aborted', `${upstream}: connect aborted`, { upstream, cause: signal?.reason }));
+  const timer = setTimeout(() => fail(failureOf('timeout', `${upstream}: no connection within ${timeoutMs} ms`, { upstream })), timeoutMs);
+  const onAbort = (): void => fail(failureOf('aborted', `${upstream}: connect aborted`, { upstream, cause: signal?.reason }));
   signal?.addEventListener('abort', onAbort, { once: true });
   const guard: Guard = {
     upstream,

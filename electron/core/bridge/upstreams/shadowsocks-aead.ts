@@ -10,6 +10,7 @@
 // The AEAD itself comes from the cipher provider (shadowsocks-crypto.ts: sodium-native, node:crypto or
 // @noble/ciphers); this file only frames. Sealer and opener work on bytes, so the stream can run over
 // any duplex (TCP, WebSocket, ...).
+import { PortholeError } from '../../../../shared/errors.ts';
 import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import type { SsCipher } from '../../../../shared/entry.ts';
 import { getDefaultProvider, TAG_LENGTH } from './shadowsocks-crypto.ts';
@@ -33,14 +34,6 @@ export const CIPHER_SPECS: Readonly<Record<SsCipher, CipherSpec>> = {
   'aes-256-gcm': { name: 'aes-256-gcm', keyLength: 32, saltLength: 32 },
   'aes-128-gcm': { name: 'aes-128-gcm', keyLength: 16, saltLength: 16 },
 };
-
-/** Thrown when a chunk fails authentication: wrong password or cipher, or tampering. */
-export class AeadAuthError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AeadAuthError';
-  }
-}
 
 /** OpenSSL's EVP_BytesToKey with MD5, one iteration, no salt: the Shadowsocks master key. */
 export function evpBytesToKey(password: string, keyLength: number): Buffer {
@@ -219,10 +212,10 @@ export class AeadOpener {
 
   /**
    * Plaintext of the chunks completed by `data`, in order (overwrites `data`, see the class comment).
-   * Throws AeadAuthError on a bad tag or length.
+   * Throws a PortholeError 'auth' on a bad tag or length.
    */
   open(data: Buffer): Buffer[] {
-    if (this.failed) throw new AeadAuthError('stream already failed authentication');
+    if (this.failed) throw new PortholeError('auth', 'stream already failed authentication');
     const out: Buffer[] = [];
     let at = 0;
     // A unit begun in an earlier arrival: completed from the front of this one, opened in a copy.
@@ -267,14 +260,14 @@ export class AeadOpener {
     if (!this.aead.openInPlace(this.nonce, body, unit.subarray(unit.length - TAG_LENGTH))) {
       this.failed = true;
       const what = this.payloadLength < 0 ? 'length' : 'payload';
-      throw new AeadAuthError(`${what} chunk failed authentication (wrong password or cipher, or the data was tampered with)`);
+      throw new PortholeError('auth', `${what} chunk failed authentication (wrong password or cipher, or the data was tampered with)`);
     }
     incrementNonce(this.nonce);
     if (this.payloadLength < 0) {
       const n = body.readUInt16BE(0);
       if (n > MAX_PAYLOAD) {
         this.failed = true;
-        throw new AeadAuthError(`chunk length ${n} exceeds 0x3FFF`);
+        throw new PortholeError('auth', `chunk length ${n} exceeds 0x3FFF`);
       }
       this.payloadLength = n;
       return null;

@@ -150,6 +150,50 @@ describe.each(CASES)('ShadowsocksStream, $method, provider $profile', ({ profile
     expect(createHash('sha256').update(plain.subarray(header.length)).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
   });
 
+  it('keeps concurrent tunnels intact while they share the pool of sealed-batch buffers', async () => {
+    // Every batch here is sealed into a pooled buffer (plain TCP, >= 16 KiB): one handed back before
+    // the kernel took it would show up as another tunnel's bytes.
+    const tunnels = await Promise.all(Array.from({ length: 4 }, () => pair()));
+    const sent = tunnels.map(() => randomBytes(3 * 1024 * 1024 + 123));
+    await Promise.all(tunnels.map(async ({ client, server }, i) => {
+      const data = sent[i] as Buffer;
+      for (let at = 0; at < data.length; at += 64 * 1024) {
+        if (!client.write(data.subarray(at, at + 64 * 1024))) await new Promise((r) => client.once('drain', r));
+      }
+      client.end();
+      await server.ended;
+    }));
+    tunnels.forEach(({ server }, i) => {
+      const plain = server.plain();
+      expect(plain.length).toBe(header.length + (sent[i] as Buffer).length);
+      expect(createHash('sha256').update(plain.subarray(header.length)).digest('hex')).toBe(createHash('sha256').update(sent[i] as Buffer).digest('hex'));
+    });
+  });
+
+  it('reuses a sealed-batch buffer only once the socket has taken it', async () => {
+    const held: { wire: Buffer; done: (err?: Error | null) => void }[] = [];
+    const streams = Array.from({ length: 3 }, () => {
+      // A plain net.Socket (so the stream pools its batches) whose writes wait for us.
+      const socket = new net.Socket();
+      socket.write = ((wire: Buffer, done?: (err?: Error | null) => void) => {
+        held.push({ wire, done: done ?? (() => {}) });
+        return true;
+      }) as net.Socket['write'];
+      const stream = new ShadowsocksStream(socket, { upstream: 'pool test', spec: setup.spec, key: setup.key, header, provider: setup.provider });
+      stream.on('error', () => {});
+      cleanups.push(() => stream.destroy());
+      return stream;
+    });
+    const [a, b, c] = streams as [ShadowsocksStream, ShadowsocksStream, ShadowsocksStream];
+    await new Promise((r) => a.write(randomBytes(64 * 1024), r));
+    await new Promise((r) => b.write(randomBytes(64 * 1024), r));
+    const [first, second] = held as [(typeof held)[0], (typeof held)[0]];
+    expect(second.wire.buffer).not.toBe(first.wire.buffer);
+    first.done();
+    await new Promise((r) => c.write(randomBytes(64 * 1024), r));
+    expect((held[2] as (typeof held)[0]).wire.buffer).toBe(first.wire.buffer);
+  });
+
   it('completes a write that had to wait for the socket to drain (server reads late)', { timeout: 120_000 }, async () => {
     const { client, server } = await pair();
     server.socket.pause();

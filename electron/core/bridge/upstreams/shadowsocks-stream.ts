@@ -9,12 +9,12 @@
 // write within headerDelayMs (a server-speaks-first protocol), the header goes alone.
 // An ss-server that cannot authenticate us says nothing and keeps the connection open (anti-probing),
 // so a tunnel whose request got no byte back within firstReplyTimeoutMs fails with 'timeout'.
-import { PortholeError } from '../../../../shared/errors.ts';
+import { PortholeError, isPortholeError } from '../../../../shared/errors.ts';
 import { randomBytes } from 'node:crypto';
 import { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { toUpstreamError } from './errors.ts';
-import { AeadAuthError, AeadOpener, AeadSealer, sealedLength } from './shadowsocks-aead.ts';
+import { AeadOpener, AeadSealer, sealedLength } from './shadowsocks-aead.ts';
 import type { CipherSpec } from './shadowsocks-aead.ts';
 import type { CipherProvider } from './shadowsocks-crypto.ts';
 
@@ -201,7 +201,7 @@ export class ShadowsocksStream extends Duplex {
     try {
       plain = this.opener.open(data);
     } catch (err) {
-      const message = err instanceof AeadAuthError ? err.message : String(err);
+      const message = isPortholeError(err, 'auth') ? err.message : String(err);
       this.destroy(new PortholeError('auth', `${this.upstream}: ${message}`, { upstream: this.upstream, cause: err, hop: 'proxy' }));
       return;
     }

@@ -2,7 +2,7 @@
 // socket back (see handoff.ts) with any early payload bytes intact. (`socks` re-emits bytes that arrived with its
 // final reply as a 'data' event and resumes the socket in a setImmediate; a consumer that attaches a
 // moment later would lose them. We catch them and put them back with unshift.)
-import { PortholeError } from '../../../../shared/errors.ts';
+import { failure } from '../../../../shared/errors.ts';
 import type net from 'node:net';
 import { Duplex, Readable } from 'node:stream';
 import { setImmediate as nextImmediate } from 'node:timers/promises';
@@ -66,7 +66,7 @@ function classifySocksError(err: unknown, socketError: Error | null, upstream: s
   } else if (/invalid|unknown/i.test(message) || err instanceof SocksClientError) {
     kind = 'bad-reply';
   }
-  return new PortholeError(kind, `${upstream}: ${text}`, { upstream, cause: err, hop: stage });
+  return failure(kind, `${upstream}: ${text}`, { upstream, cause: err, hop: stage });
 }
 
 export async function socksHandshake(guard: Guard, socket: net.Socket, proxy: SocksProxy, command: 'connect' | 'associate', destination: Destination, timeoutMs: number): Promise<SocksHandshakeResult> {

@@ -2,7 +2,7 @@
 //   RSV(2) = 0, FRAG(1) = 0, ATYP + DST.ADDR + DST.PORT, DATA
 // and replies carry the sender in the same place. Fragmented datagrams (FRAG != 0) are dropped.
 // The association lives as long as its TCP control connection: when that closes, the relay closes.
-import { PortholeError } from '../../../../shared/errors.ts';
+import { failure } from '../../../../shared/errors.ts';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
 import net from 'node:net';
@@ -65,7 +65,7 @@ export async function openSocksUdpRelay(guard: Guard, control: net.Socket, bound
   control.on('error', (err) => shutdown(toUpstreamError(err, upstream)));
   control.on('data', () => {});
   // The control socket allows half-open connections, so the proxy's FIN alone ('end') is the signal.
-  const dropped = (): void => shutdown(new PortholeError('reset', `${upstream}: the proxy closed the UDP association`, { upstream }));
+  const dropped = (): void => shutdown(failure('reset', `${upstream}: the proxy closed the UDP association`, { upstream }));
   control.once('end', dropped);
   control.once('close', dropped);
   control.resume();

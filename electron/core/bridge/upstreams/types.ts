@@ -1,6 +1,6 @@
 // The contract between the local bridge and the upstream connectors.
 import type { Duplex } from 'node:stream';
-import { PortholeError, type FailureHop } from '../../../../shared/errors.ts';
+import { PortholeError, type FailureHop, type Failure } from '../../../../shared/errors.ts';
 import { UPSTREAM_FAILURES, type UpstreamFailureCode } from '../../../../shared/failures.ts';
 import type { Destination } from '../../net/destination.ts';
 
@@ -23,7 +23,7 @@ export type UpstreamErrorKind = UpstreamFailureCode;
 export type UpstreamErrorStage = FailureHop;
 
 /** An upstream's failure: the one error class, with an upstream kind and the upstream it happened on. */
-export type UpstreamError = PortholeError<UpstreamErrorKind>;
+export type UpstreamError = Failure<UpstreamErrorKind>;
 
 /** Whether `err` is an upstream's failure (a PortholeError that names its upstream). */
 export function isUpstreamError(err: unknown): err is UpstreamError {

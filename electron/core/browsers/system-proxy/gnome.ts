@@ -1,9 +1,9 @@
 // GNOME (and desktops that read its settings): org.gnome.system.proxy via gsettings.
+import { PortholeError } from '../../../../shared/errors.ts';
 import type { Runner } from '../runner.ts';
 import { formatCommand } from '../runner.ts';
 import { isPortholePacUrl } from './pac.ts';
 import type { ItemState, ProxyBackend, ProxyTarget } from './types.ts';
-import { SystemProxyError } from './types.ts';
 
 export const GNOME_SCHEMA = 'org.gnome.system.proxy';
 const ITEM = 'gnome';
@@ -34,7 +34,7 @@ export function parseGvariantString(text: string): string {
 export function gnomeBackend(runner: Runner): ProxyBackend {
   const gs = async (args: string[]): Promise<string> => {
     const r = await runner.run('gsettings', args);
-    if (r.code !== 0) throw new SystemProxyError(`${formatCommand('gsettings', args)} failed: ${(r.stderr || r.stdout).trim()}`);
+    if (r.code !== 0) throw new PortholeError('system-proxy', `${formatCommand('gsettings', args)} failed: ${(r.stderr || r.stdout).trim()}`);
     return r.stdout;
   };
   return {

@@ -1,9 +1,9 @@
 // KDE Plasma: kioslaverc [Proxy Settings] via kwriteconfig5/6, then a D-Bus signal so KIO re-reads it.
+import { PortholeError } from '../../../../shared/errors.ts';
 import type { Runner } from '../runner.ts';
 import { formatCommand } from '../runner.ts';
 import { isPortholePacUrl } from './pac.ts';
 import type { ItemState, ProxyBackend, ProxyTarget } from './types.ts';
-import { SystemProxyError } from './types.ts';
 
 const ITEM = 'kde';
 const GROUP = 'Proxy Settings';
@@ -15,7 +15,7 @@ export function kdeBackend(runner: Runner, version: 5 | 6): ProxyBackend {
   const write = `kwriteconfig${version}`;
   const run = async (cmd: string, args: string[]): Promise<string> => {
     const r = await runner.run(cmd, args);
-    if (r.code !== 0) throw new SystemProxyError(`${formatCommand(cmd, args)} failed: ${(r.stderr || r.stdout).trim()}`);
+    if (r.code !== 0) throw new PortholeError('system-proxy', `${formatCommand(cmd, args)} failed: ${(r.stderr || r.stdout).trim()}`);
     return r.stdout;
   };
   const base = (key: string) => ['--file', 'kioslaverc', '--group', GROUP, '--key', key];

@@ -1,9 +1,9 @@
 // macOS: the automatic proxy configuration (PAC URL) of every enabled network service, via networksetup.
+import { PortholeError } from '../../../../shared/errors.ts';
 import type { Runner } from '../runner.ts';
 import { formatCommand } from '../runner.ts';
 import { isPortholePacUrl } from './pac.ts';
 import type { ItemState, ProxyBackend, ProxyTarget } from './types.ts';
-import { SystemProxyError } from './types.ts';
 
 const NS = 'networksetup';
 
@@ -26,7 +26,7 @@ export function macosBackend(runner: Runner): ProxyBackend {
   const ns = async (args: string[]): Promise<string> => {
     const r = await runner.run(NS, args);
     // networksetup reports some errors on stdout with exit code 0 ("** Error: …").
-    if (r.code !== 0 || /^\*\* Error/m.test(r.stdout)) throw new SystemProxyError(`${formatCommand(NS, args)} failed: ${(r.stderr || r.stdout).trim()}`);
+    if (r.code !== 0 || /^\*\* Error/m.test(r.stdout)) throw new PortholeError('system-proxy', `${formatCommand(NS, args)} failed: ${(r.stderr || r.stdout).trim()}`);
     return r.stdout;
   };
   return {

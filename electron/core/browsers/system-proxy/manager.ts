@@ -1,5 +1,6 @@
 // Points the system proxy at the bridge's PAC file and puts the previous settings back, crash-safely.
 // The order of every step follows state-machine.ts: journal first, then change, then mark applied.
+import { PortholeError } from '../../../../shared/errors.ts';
 import type { HostEnv } from '../host-env.ts';
 import type { Journal, JournalItem, JournalStore } from './journal.ts';
 import { fileJournal, journalPath } from './journal.ts';
@@ -8,7 +9,6 @@ import { selectBackends } from './select.ts';
 import type { Phase } from './state-machine.ts';
 import { transition } from './state-machine.ts';
 import type { ItemState, ProxyBackend, ProxyTarget } from './types.ts';
-import { SystemProxyError } from './types.ts';
 
 export interface SystemProxyOptions {
   dataDir: string;
@@ -159,11 +159,11 @@ export function createSystemProxy(options: SystemProxyOptions): SystemProxy {
     if (existing) {
       if (existing.phase === 'applied' && existing.target.pacUrl === target.pacUrl) return status();
       const r = await restore(existing);
-      if (r.failed.length > 0) throw new SystemProxyError(`could not undo the earlier system proxy change: ${r.failed.map((f) => f.error).join('; ')}`);
+      if (r.failed.length > 0) throw new PortholeError('system-proxy', `could not undo the earlier system proxy change: ${r.failed.map((f) => f.error).join('; ')}`);
     }
     const all = await backends();
     if (all.length === 0) {
-      throw new SystemProxyError('found no system proxy settings that Porthole can change here (Linux: GNOME gsettings or KDE kwriteconfig5/6)');
+      throw new PortholeError('system-proxy', 'found no system proxy settings that Porthole can change here (Linux: GNOME gsettings or KDE kwriteconfig5/6)');
     }
     const items: JournalItem[] = [];
     for (const b of all) {
@@ -171,7 +171,7 @@ export function createSystemProxy(options: SystemProxyOptions): SystemProxy {
         items.push({ backend: b.name, item, previous: b.isPorthole(state) ? b.neutral(item) : state, applied: b.target(item, target) });
       }
     }
-    if (items.length === 0) throw new SystemProxyError('found no enabled network service to set a proxy for');
+    if (items.length === 0) throw new PortholeError('system-proxy', 'found no enabled network service to set a proxy for');
 
     const journal: Journal = { version: 1, phase: 'intent', target, createdAt: now(), updatedAt: now(), items };
     transition('idle', 'journal-intent');
@@ -183,7 +183,7 @@ export function createSystemProxy(options: SystemProxyOptions): SystemProxy {
       // Stryker disable next-line ObjectLiteral,StringLiteral: only how many undo steps failed is read from this stand-in, never what is in it.
       const undo = await restore(journal).catch((e: unknown) => ({ failed: [{ key: '*', error: (e as Error).message }] }));
       const note = undo.failed.length > 0 ? ' (undo incomplete: it is retried on the next start)' : '';
-      throw new SystemProxyError(`could not set the system proxy: ${(err as Error).message}${note}`, { cause: err });
+      throw new PortholeError('system-proxy', `could not set the system proxy: ${(err as Error).message}${note}`, { cause: err });
     }
     await save(journal, 'applied');
     return status();

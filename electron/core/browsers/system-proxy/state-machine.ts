@@ -9,6 +9,7 @@
 // The intent (target + previous settings) is on disk before any setting changes, so a crash at any
 // point leaves a journal that says what to put back; restoring only touches settings that still point
 // at Porthole, so it is safe to repeat and never undoes what the user changed meanwhile.
+import { PortholeError } from '../../../../shared/errors.ts';
 
 export const PHASES = ['idle', 'intent', 'applied', 'restoring'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -21,15 +22,8 @@ const TRANSITIONS: Record<Phase, Partial<Record<PhaseEvent, Phase>>> = {
   restoring: { 'begin-restore': 'restoring', restored: 'idle' },
 };
 
-export class IllegalTransitionError extends Error {
-  constructor(phase: Phase, event: PhaseEvent) {
-    super(`system proxy: "${event}" is not allowed in phase "${phase}"`);
-    this.name = 'IllegalTransitionError';
-  }
-}
-
 export function transition(phase: Phase, event: PhaseEvent): Phase {
   const next = TRANSITIONS[phase][event];
-  if (!next) throw new IllegalTransitionError(phase, event);
+  if (!next) throw new PortholeError('internal', `system proxy: "${event}" is not allowed in phase "${phase}"`);
   return next;
 }

@@ -31,9 +31,3 @@ export interface ProxyBackend {
   commit(): Promise<void>;
 }
 
-export class SystemProxyError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SystemProxyError';
-  }
-}

@@ -2,12 +2,12 @@
 // Only the PAC URL (AutoConfigURL) is set, as on the other platforms: if Porthole dies without
 // restoring it, WinINet finds the PAC unreachable and goes direct (or to the user's own manual
 // proxy), instead of sending everything to a dead ProxyServer port until the next start.
+import { PortholeError } from '../../../../shared/errors.ts';
 import { parseRegQuery } from '../reg-query.ts';
 import type { Runner } from '../runner.ts';
 import { formatCommand } from '../runner.ts';
 import { isPortholePacUrl } from './pac.ts';
 import type { ItemState, ProxyBackend, ProxyTarget } from './types.ts';
-import { SystemProxyError } from './types.ts';
 
 export const INTERNET_SETTINGS = 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings';
 const ITEM = 'internet-settings';
@@ -31,13 +31,13 @@ export function windowsBackend(runner: Runner): ProxyBackend {
   // Deleting a value that is not there fails harmlessly; any other failure is real.
   const must = async (args: string[], allowMissing = false): Promise<void> => {
     const r = await runner.run('reg', args);
-    if (r.code !== 0 && !(allowMissing && /unable to find/i.test(r.stderr || r.stdout))) throw new SystemProxyError(`${formatCommand('reg', args)} failed: ${(r.stderr || r.stdout).trim()}`);
+    if (r.code !== 0 && !(allowMissing && /unable to find/i.test(r.stderr || r.stdout))) throw new PortholeError('system-proxy', `${formatCommand('reg', args)} failed: ${(r.stderr || r.stdout).trim()}`);
   };
   return {
     name: 'windows',
     async read() {
       const r = await runner.run('reg', ['query', INTERNET_SETTINGS]);
-      if (r.code !== 0) throw new SystemProxyError(`cannot read ${INTERNET_SETTINGS}: ${(r.stderr || r.stdout).trim()}`);
+      if (r.code !== 0) throw new PortholeError('system-proxy', `cannot read ${INTERNET_SETTINGS}: ${(r.stderr || r.stdout).trim()}`);
       const values = [...parseRegQuery(r.stdout).values()][0] ?? new Map();
       const state: ItemState = {};
       for (const f of FIELDS) state[f] = values.get(f)?.data ?? null;
@@ -67,7 +67,7 @@ export function windowsBackend(runner: Runner): ProxyBackend {
     async commit() {
       const { cmd, args } = refreshCommand();
       const r = await runner.run(cmd, args);
-      if (r.code !== 0) throw new SystemProxyError(`WinINet refresh failed: ${(r.stderr || r.stdout).trim()}`);
+      if (r.code !== 0) throw new PortholeError('system-proxy', `WinINet refresh failed: ${(r.stderr || r.stdout).trim()}`);
     },
   };
 }

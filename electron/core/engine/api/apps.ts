@@ -1,5 +1,6 @@
 // "Open Firefox/Chrome/Telegram" for the Api: starts the app on the running bridge and reports what
 // happened (started, not installed, failed to start) in words the UI can show next to the proxy address.
+import { isPortholeError } from '../../../../shared/errors.ts';
 import type { OpenBrowserResult } from '../../../../shared/api.ts';
 import type { HostEnv } from '../../browsers/host-env.ts';
 import { openOnBridge } from '../../browsers/open-browser.ts';
@@ -19,7 +20,7 @@ export async function openApp(
     o.log('info', `${app} started on the bridge ${bridge.host}:${bridge.port}`);
     return { ok: true };
   } catch (err) {
-    const notInstalled = (err as Error).name === 'BrowserNotFoundError';
+    const notInstalled = isPortholeError(err, 'browser-not-found');
     o.log('warn', `${app}: ${(err as Error).message}`);
     return { ok: false, reason: notInstalled ? 'not-installed' : 'failed', message: (err as Error).message.slice(0, 500) };
   }

@@ -1,7 +1,7 @@
 // The core Engine behind the Api: made when first needed, opened once (concurrent callers share
 // one opening), running while connected. Between connections an open but not running core
 // serves lists, sources and imports.
-import { ApiError } from '../../../../shared/api.ts';
+import { PortholeError } from '../../../../shared/errors.ts';
 import type { Engine as CoreEngine } from '../engine.ts';
 
 export class CoreSlot {
@@ -35,7 +35,7 @@ export class CoreSlot {
   }
 
   requireRunning(): CoreEngine {
-    if (!this.core || !this.core.bridgeInfo()) throw new ApiError('unavailable', 'not connected: press Connect first');
+    if (!this.core || !this.core.bridgeInfo()) throw new PortholeError('unavailable', 'not connected: press Connect first');
     return this.core;
   }
 

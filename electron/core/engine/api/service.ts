@@ -1,10 +1,10 @@
 // The Api contract (shared/api.ts) served by the core engine: one object for the Electron shell
 // and for `porthole up --ui`. The core Engine runs while connected; between connections the
 // data dir stays open here (core-slot.ts), so imports, sources and settings work offline too.
-import { ApiError, type ApiEvent, type ImportOutcome as UiImportOutcome, type LogEntry, type Publisher, type Settings, type SettingsPatch, type Sources, type State } from '../../../../shared/api.ts';
+import { PortholeError, isPortholeError } from '../../../../shared/errors.ts';
+import { type ApiEvent, type ImportOutcome as UiImportOutcome, type LogEntry, type Publisher, type Settings, type SettingsPatch, type Sources, type State } from '../../../../shared/api.ts';
 import type { ApiBackend, EngineHost } from '../../../../shared/api-backend.ts';
 import { looksImportable } from '../../../../shared/sniff.ts';
-import { BatchError } from '../../codes/batch.ts';
 import { batchLinks, codeLinks, shareBatch, shareCode } from './share.ts';
 import type { ImportOutcome } from '../../catalog/import.ts';
 import { openApp } from './apps.ts';
@@ -133,7 +133,7 @@ export class ApiService implements ApiBackend {
 
   async pin(req: { id: string }) {
     const core = this.slot.requireRunning();
-    if (!core.server(req.id)) throw new ApiError('not-found', 'no such server');
+    if (!core.server(req.id)) throw new PortholeError('not-found', 'no such server');
     core.pin(req.id);
     return serverView(core, core.server(req.id)!);
   }
@@ -141,7 +141,7 @@ export class ApiService implements ApiBackend {
   async unpin(req: { id: string }) {
     const core = this.slot.requireRunning();
     const server = core.server(req.id);
-    if (!server) throw new ApiError('not-found', 'no such server');
+    if (!server) throw new PortholeError('not-found', 'no such server');
     if (core.pinned() === req.id) core.unpin();
     return serverView(core, server);
   }
@@ -175,7 +175,7 @@ export class ApiService implements ApiBackend {
     try {
       return shareBatch(await personalKey(this.host.dataDir), links, req);
     } catch (err) {
-      if (err instanceof BatchError) throw new ApiError('bad-request', err.message);
+      if (isPortholeError(err, 'bad-batch')) throw new PortholeError('bad-request', err.message);
       throw err;
     }
   }
@@ -203,7 +203,7 @@ export class ApiService implements ApiBackend {
     const sources = await this.getSources();
     this.events.emit({ type: 'sources', sources });
     const p = sources.publishers.find((x) => x.fingerprint === req.fingerprint);
-    if (!p) throw new ApiError('internal', 'publisher missing after trust');
+    if (!p) throw new PortholeError('internal', 'publisher missing after trust');
     return p;
   }
 
@@ -214,7 +214,7 @@ export class ApiService implements ApiBackend {
     try {
       await core.untrust(id);
     } catch (err) {
-      throw new ApiError('bad-request', (err as Error).message);
+      throw new PortholeError('bad-request', (err as Error).message);
     }
     this.events.emit({ type: 'sources', sources: await this.getSources() });
     return { removed: true };
@@ -237,7 +237,7 @@ export class ApiService implements ApiBackend {
     try {
       next = await this.settings.update(patch);
     } catch (err) {
-      throw new ApiError('bad-request', (err as Error).message.slice(0, 500));
+      throw new PortholeError('bad-request', (err as Error).message.slice(0, 500));
     }
     if (patch.systemProxy !== undefined && patch.systemProxy !== this.desktop.systemProxyOn) await this.setSystemProxy(patch.systemProxy);
     // A port chosen by hand is the one kept from now on; a running bridge moves to it.
@@ -268,7 +268,7 @@ export class ApiService implements ApiBackend {
 
   private pickOrThrow(id: string): void {
     const core = this.slot.requireRunning();
-    if (!core.server(id)) throw new ApiError('not-found', 'no such server');
+    if (!core.server(id)) throw new PortholeError('not-found', 'no such server');
     core.pick(id);
   }
 

@@ -1,7 +1,8 @@
 // Sharing servers from the app: one code for a relative (full and short forms, QR, SMS count),
 // or a batch of codes for many people (each a different set of servers, spread evenly).
+import { PortholeError } from '../../../../shared/errors.ts';
 import QRCode from 'qrcode';
-import { ApiError, type BatchResult, type ShareResult } from '../../../../shared/api.ts';
+import type { BatchResult, ShareResult } from '../../../../shared/api.ts';
 import { codable } from '../../../../shared/code-servers.ts';
 import { CODE_LINK_PREFIX } from '../../../../shared/code-format.ts';
 import { smsCount } from '../../../../shared/code-bytes.ts';
@@ -22,16 +23,16 @@ function linkOf(server: CatalogServer): ParsedLink {
 
 /** The links of one code: every server known (ApiError otherwise), at most 8, each fits a code. */
 export function codeLinks(servers: readonly (CatalogServer | undefined)[]): ParsedLink[] {
-  if (servers.some((s) => !s)) throw new ApiError('not-found', 'no such server');
-  if (servers.length > 8) throw new ApiError('bad-request', 'a code carries at most 8 servers');
+  if (servers.some((s) => !s)) throw new PortholeError('not-found', 'no such server');
+  if (servers.length > 8) throw new PortholeError('bad-request', 'a code carries at most 8 servers');
   const uncodable = servers.find((s) => !codable(s!.entry));
-  if (uncodable) throw new ApiError('bad-request', `${uncodable.entry.label ?? uncodable.entry.host} cannot go into a code (${uncodable.entry.protocol === 'unsupported' ? 'Porthole does not speak its protocol yet' : 'its TLS settings do not fit'}): share it as a link`);
+  if (uncodable) throw new PortholeError('bad-request', `${uncodable.entry.label ?? uncodable.entry.host} cannot go into a code (${uncodable.entry.protocol === 'unsupported' ? 'Porthole does not speak its protocol yet' : 'its TLS settings do not fit'}): share it as a link`);
   return servers.map((s) => linkOf(s!));
 }
 
 /** The links of a batch: every server known (ApiError otherwise); those that fit no code are left out. */
 export function batchLinks(servers: readonly (CatalogServer | undefined)[]): ParsedLink[] {
-  if (servers.some((s) => !s)) throw new ApiError('not-found', 'no such server');
+  if (servers.some((s) => !s)) throw new PortholeError('not-found', 'no such server');
   return servers.filter((s) => codable(s!.entry)).map((s) => linkOf(s!));
 }
 
@@ -48,7 +49,7 @@ export async function shareCode(key: SecretKey, links: ParsedLink[]): Promise<Sh
   };
 }
 
-/** Throws BatchError (plain words) when the sets run out or the codes would not fit `maxSms`. */
+/** Throws a PortholeError 'bad-batch' (plain words) when the sets run out or the codes would not fit `maxSms`. */
 export function shareBatch(key: SecretKey, links: ParsedLink[], req: { count: number; perCode: number; short?: boolean }): BatchResult {
   const expires = new Date(Date.now() + WEEK);
   const codes = makeBatch({ key, servers: links, count: req.count, perCode: req.perCode, expires, short: Boolean(req.short), maxSms: 3 });

@@ -1,6 +1,7 @@
 // The Sources screen's data (channels with their last report, trusted publishers with their list
 // and server count), and the senders of pasted codes that wait for the person to trust them.
-import { ApiError, type Publisher, type Sources } from '../../../../shared/api.ts';
+import { PortholeError } from '../../../../shared/errors.ts';
+import type { Publisher, Sources } from '../../../../shared/api.ts';
 import { findCode } from '../../../../shared/code-format.ts';
 import { bareKeyChain, type RootChain } from '../../lists/roots.ts';
 import type { Engine as CoreEngine } from '../engine.ts';
@@ -26,16 +27,16 @@ export class PendingTrust {
   /** The key to trust for this fingerprint; an ApiError says what is wrong. */
   chain(fingerprint: string): RootChain {
     const pending = this.texts.get(fingerprint);
-    if (!pending) throw new ApiError('not-found', 'nothing waits for this publisher: paste the code again');
+    if (!pending) throw new PortholeError('not-found', 'nothing waits for this publisher: paste the code again');
     let key: string | undefined;
     try {
       key = findCode(pending)?.content.publicKey;
     } catch {
       key = undefined;
     }
-    if (!key) throw new ApiError('bad-request', 'the code no longer carries a key');
+    if (!key) throw new PortholeError('bad-request', 'the code no longer carries a key');
     const chain = bareKeyChain(key);
-    if (publisherFingerprint(chain.publisher) !== fingerprint) throw new ApiError('bad-request', 'the fingerprint does not match the code');
+    if (publisherFingerprint(chain.publisher) !== fingerprint) throw new PortholeError('bad-request', 'the fingerprint does not match the code');
     return chain;
   }
 
