@@ -23,7 +23,7 @@ describe('withDeadline', () => {
     const started = Date.now();
     const pending = withDeadline(new AbortController().signal, () => limit, 'stage', () => new Promise<never>(() => {}));
     setTimeout(() => (limit = 100), 50);
-    await expect(pending).rejects.toMatchObject({ kind: 'timeout', message: 'stage: no answer within 100 ms' });
+    await expect(pending).rejects.toMatchObject({ code: 'timeout', message: 'stage: no answer within 100 ms' });
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
@@ -34,13 +34,13 @@ describe('withDeadline', () => {
       seen = signal;
       return new Promise((resolve) => setTimeout(() => resolve('late'), 150));
     };
-    await expect(withDeadline(new AbortController().signal, 20, 'x', slow, (v) => (late = v))).rejects.toMatchObject({ kind: 'timeout' });
+    await expect(withDeadline(new AbortController().signal, 20, 'x', slow, (v) => (late = v))).rejects.toMatchObject({ code: 'timeout' });
     expect(seen!.aborted).toBe(true);
     await new Promise((r) => setTimeout(r, 200));
     expect(late).toBe('late');
     const parent = new AbortController();
     const pending = withDeadline(parent.signal, 5000, 'x', slow);
     parent.abort();
-    await expect(pending).rejects.toMatchObject({ kind: 'aborted' });
+    await expect(pending).rejects.toMatchObject({ code: 'aborted' });
   });
 });

@@ -73,13 +73,13 @@ describe('HttpExchange', () => {
 
   it('rejects what is not HTTP as bad-reply, silence as timeout, an early close as reset', async () => {
     const garbage = pair(() => Buffer.from([0x05, 0xff, 0x00, 0x13, 0x37, 0x00, 0x01]));
-    await expect(new HttpExchange(garbage.client).request(req)).rejects.toMatchObject({ kind: 'bad-reply' });
+    await expect(new HttpExchange(garbage.client).request(req)).rejects.toMatchObject({ code: 'bad-reply' });
     const silent = pair(() => null);
-    await expect(new HttpExchange(silent.client).request({ ...req, timeoutMs: 50 })).rejects.toMatchObject({ kind: 'timeout' });
+    await expect(new HttpExchange(silent.client).request({ ...req, timeoutMs: 50 })).rejects.toMatchObject({ code: 'timeout' });
     const closer = pair(() => null);
     const pending = new HttpExchange(closer.client).request(req);
     setTimeout(() => closer.server.end(), 10);
-    await expect(pending).rejects.toMatchObject({ kind: 'reset', message: expect.stringMatching(/without any answer/) });
+    await expect(pending).rejects.toMatchObject({ code: 'reset', message: expect.stringMatching(/without any answer/) });
   });
 
   it('skips an interim 100 Continue answer', async () => {
