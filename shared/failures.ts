@@ -134,7 +134,6 @@ export type ListRejectionCode = (typeof LIST_REJECTIONS)[number];
 
 /** Why a pasted code cannot be read. */
 export const CODE_PROBLEMS = ['damaged', 'cut-off', 'wrong-case', 'newer-version'] as const satisfies readonly FailureCode[];
-export type CodeProblemCode = (typeof CODE_PROBLEMS)[number];
 
 /** Why a server last failed, as the Api sends it (shared/api-models.ts): a probe kind, or 'wrong-content'/'expired'. */
 export const SERVER_FAILURES = ['refused', 'timeout', 'reset', 'auth', 'bad-reply', 'unreachable', 'dns', 'aborted', 'wrong-content', 'expired', 'other'] as const satisfies readonly FailureCode[];
