@@ -1,9 +1,13 @@
 // Byte-level helpers of the one-time code record (shared/code-format.ts): a writer, a bounded
-// reader, and the error every malformed code raises (with what went wrong, for the person).
+// reader, and the error every malformed code raises: a PortholeError whose code is the problem
+// (CODE_PROBLEMS), with what went wrong, for the person.
 // The IPv6 address form the record stores is shared/ip.ts.
 
+import { failure, type Failure } from './errors.ts';
+import type { CODE_PROBLEMS } from './failures.ts';
+
 /** Why a pasted code cannot be read, each with its own plain message. */
-export type CodeProblem = 'damaged' | 'cut-off' | 'wrong-case' | 'newer-version';
+export type CodeProblem = (typeof CODE_PROBLEMS)[number];
 
 const MESSAGES: Record<CodeProblem, string> = {
   'damaged': 'this code is damaged: a character is wrong — check it letter by letter, or ask the sender to send it again',
@@ -12,13 +16,10 @@ const MESSAGES: Record<CodeProblem, string> = {
   'newer-version': 'this code was made by a newer version of Porthole: update Porthole, then paste the code again',
 };
 
-export class CodeDamaged extends Error {
-  readonly problem: CodeProblem;
-  constructor(problem: CodeProblem, detail?: string) {
-    super(detail ? `${MESSAGES[problem]} (${detail})` : MESSAGES[problem]);
-    this.name = 'CodeDamaged';
-    this.problem = problem;
-  }
+/** The error of a code that cannot be read: its code is the problem, its message the problem's
+ * plain message (+ the detail). Caught with isPortholeError(err, ...CODE_PROBLEMS). */
+export function codeFailure<P extends CodeProblem>(problem: P, detail?: string): Failure<P> {
+  return failure(problem, detail ? `${MESSAGES[problem]} (${detail})` : MESSAGES[problem]);
 }
 
 export class Writer {
@@ -51,7 +52,7 @@ export class Reader {
   }
   get offset(): number { return this.o; }
   need(n: number): void {
-    if (this.o + n > this.b.length) throw new CodeDamaged('cut-off');
+    if (this.o + n > this.b.length) throw codeFailure('cut-off');
     if (this.o + n > this.available) this.overran = true;
   }
   u8(): number { this.need(1); return this.b[this.o++]!; }

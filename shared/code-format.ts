@@ -26,7 +26,9 @@
 // channels, signature. A v2 code has no
 // nonce: the first 8 bytes of its (deterministic) signature identify it instead.
 import { decodeBase64Url, encodeBase64Url, encodedLength, fromUtf8, isBase64UrlChar, toHex, utf8 } from './base64url.ts';
-import { CodeDamaged, Reader, Writer } from './code-bytes.ts';
+import { codeFailure, Reader, Writer, type CodeProblem } from './code-bytes.ts';
+import { isPortholeError, type Failure } from './errors.ts';
+import { CODE_PROBLEMS } from './failures.ts';
 import { formatIPv6, parseIPv6 } from './ip.ts';
 import { hostKind, SS_CIPHERS, type Protocol, type SsCipher } from './entry.ts';
 import type { ParsedLink } from './proxy-link.ts';
@@ -122,12 +124,12 @@ function writeServer(w: Writer, s: ParsedLink): void {
   if (extended) writeExtension(w, s);
 }
 
-/** Parses the structure of a whole code (no signature check). Throws CodeDamaged. */
+/** Parses the structure of a whole code (no signature check). Throws a code problem (codeFailure). */
 export function decodeCodeBytes(bytes: Uint8Array, now = Date.now()): Omit<DecodedCode, 'text'> {
   const r = new Reader(bytes);
   const parsed = parseRecord(r, now);
-  if (parsed.declared !== undefined && parsed.declared !== bytes.length) throw new CodeDamaged('damaged', 'length does not match');
-  if (r.offset !== bytes.length) throw new CodeDamaged('damaged', 'trailing bytes');
+  if (parsed.declared !== undefined && parsed.declared !== bytes.length) throw codeFailure('damaged', 'length does not match');
+  if (r.offset !== bytes.length) throw codeFailure('damaged', 'trailing bytes');
   return { content: parsed.content, signedBytes: bytes.slice(0, parsed.signedLength), signature: parsed.signature };
 }
 
@@ -151,8 +153,8 @@ function nearestHour(value: number, now: number): Date {
 function parseRecord(r: Reader, now: number): ParsedRecord {
   const header = r.u8();
   const version = header >> 4;
-  if (version > 2 && version < 8) throw new CodeDamaged('newer-version');
-  if (version === 1 ? (header & 0x0e) !== 0 : version !== 2 || (header & 0x08) !== 0 || (header & 5) === 4) throw new CodeDamaged('damaged', 'unknown header');
+  if (version > 2 && version < 8) throw codeFailure('newer-version');
+  if (version === 1 ? (header & 0x0e) !== 0 : version !== 2 || (header & 0x08) !== 0 || (header & 5) === 4) throw codeFailure('damaged', 'unknown header');
   const full = (header & 1) === 1;
   let declared: number | undefined;
   if (version === 2) {
@@ -167,21 +169,21 @@ function parseRecord(r: Reader, now: number): ParsedRecord {
   let name: string | undefined;
   if (version === 1) {
     const n = r.u8();
-    if (n < 1 || n > MAX_SERVERS) throw new CodeDamaged('damaged', 'bad server count');
+    if (n < 1 || n > MAX_SERVERS) throw codeFailure('damaged', 'bad server count');
     for (let i = 0; i < n; i++) servers.push(readServer(r));
     const nc = r.u8();
     for (let i = 0; i < nc; i++) channels.push(text(r.str()));
   } else {
     if (header & 4) {
       name = text(r.str());
-      if (name.length === 0 || utf8(name).length > MAX_NAME) throw new CodeDamaged('damaged', 'bad sender name');
+      if (name.length === 0 || utf8(name).length > MAX_NAME) throw codeFailure('damaged', 'bad sender name');
     }
     const nc = header & 2 ? r.u8() : 0;
-    if (header & 2 && nc === 0) throw new CodeDamaged('damaged', 'empty channel list');
+    if (header & 2 && nc === 0) throw codeFailure('damaged', 'empty channel list');
     for (let i = 0; i < nc; i++) channels.push(text(r.str()));
     const end = declared! - SIG;
     while (r.offset < end && servers.length <= MAX_SERVERS) servers.push(readServer(r));
-    if (r.offset !== end || servers.length < 1 || servers.length > MAX_SERVERS) throw new CodeDamaged('damaged', 'servers do not end where the length says');
+    if (r.offset !== end || servers.length < 1 || servers.length > MAX_SERVERS) throw codeFailure('damaged', 'servers do not end where the length says');
   }
   const signedLength = r.offset;
   const signature = r.raw(SIG);
@@ -203,13 +205,13 @@ function readServer(r: Reader): ParsedLink {
   if (hostType === 0) host = Array.from(r.raw(4)).join('.');
   else if (hostType === 1) host = formatIPv6(r.raw(16));
   else if (hostType === 2) host = text(r.str());
-  else throw new CodeDamaged('damaged', 'bad host type');
-  if (!hostKind(host)) throw new CodeDamaged('damaged', 'bad host');
+  else throw codeFailure('damaged', 'bad host type');
+  if (!hostKind(host)) throw codeFailure('damaged', 'bad host');
   const ports: number[] = [];
   const np = ((b >> 2) & 7) + 1;
   for (let i = 0; i < np; i++) {
     const p = r.u16();
-    if (p === 0) throw new CodeDamaged('damaged', 'bad port');
+    if (p === 0) throw codeFailure('damaged', 'bad port');
     ports.push(p);
   }
   const s: ParsedLink = { protocol, host, ports };
@@ -218,14 +220,14 @@ function readServer(r: Reader): ParsedLink {
   if (a & 0x80) s.label = text(r.str());
   const method = b & 3;
   if (b & EXTENDED) {
-    if ((b >> 5) & 3 || a & 3) throw new CodeDamaged('damaged', 'bad flags');
+    if ((b >> 5) & 3 || a & 3) throw codeFailure('damaged', 'bad flags');
     return readExtension(r, s, method);
   }
-  if (b >> 5) throw new CodeDamaged('damaged', 'bad flags');
+  if (b >> 5) throw codeFailure('damaged', 'bad flags');
   if (protocol === 'shadowsocks') {
-    if (!method || s.password === undefined) throw new CodeDamaged('damaged', 'shadowsocks server without cipher or password');
+    if (!method || s.password === undefined) throw codeFailure('damaged', 'shadowsocks server without cipher or password');
     s.method = SS_CIPHERS[method - 1] as SsCipher;
-  } else if (method) throw new CodeDamaged('damaged', 'cipher on a non-shadowsocks server');
+  } else if (method) throw codeFailure('damaged', 'cipher on a non-shadowsocks server');
   return s;
 }
 
@@ -233,7 +235,7 @@ function text(b: Uint8Array): string {
   try {
     return fromUtf8(b);
   } catch {
-    throw new CodeDamaged('damaged', 'bad text');
+    throw codeFailure('damaged', 'bad text');
   }
 }
 
@@ -258,11 +260,11 @@ const MIN_CODE_CHARS = encodedLength(1 + 1 + 8 + 2 + (2 + 4 + 2) + SIG);
 /**
  * Finds and decodes a code inside pasted text: a whole SMS with line breaks and spaces,
  * the porthole:// link form, lookalike characters. Returns null when there is no code;
- * throws CodeDamaged when there is one but it is damaged.
+ * throws a code problem (a PortholeError with one of CODE_PROBLEMS) when there is one but it is damaged.
  */
 export function findCode(input: string): DecodedCode | null {
   const normalized = normalizePasted(decodeLinkEscapes(input));
-  let damage: CodeDamaged | null = null;
+  let damage: Failure<CodeProblem> | null = null;
   let attempts = 0;
   let prefixes = 0;
   for (const m of normalized.matchAll(PREFIX_RE)) {
@@ -274,14 +276,14 @@ export function findCode(input: string): DecodedCode | null {
       else if (!/\s/.test(ch)) break;
     }
     if (chars.length < MIN_CODE_CHARS) {
-      damage ??= new CodeDamaged(chars.length >= 2 && looksCaseChanged(chars.join('')) ? 'wrong-case' : 'cut-off');
+      damage ??= codeFailure(chars.length >= 2 && looksCaseChanged(chars.join('')) ? 'wrong-case' : 'cut-off');
       continue;
     }
     if (++attempts > MAX_CODE_ATTEMPTS) break;
     try {
       return decodeFromChars(chars.join(''));
     } catch (err) {
-      if (err instanceof CodeDamaged) damage ??= err;
+      if (isPortholeError(err, ...CODE_PROBLEMS)) damage ??= err;
       else throw err;
     }
   }
@@ -295,17 +297,17 @@ function decodeFromChars(chars: string): DecodedCode {
   // after it). Every failure says what happened: cut off, wrong letter case, newer version,
   // or damaged.
   const loose = decodeBase64Url(chars.slice(0, chars.length - (chars.length % 4))) ?? new Uint8Array(0);
-  if (loose.length < 2) throw chars.length >= 2 && looksCaseChanged(chars) ? new CodeDamaged('wrong-case') : new CodeDamaged('cut-off');
+  if (loose.length < 2) throw chars.length >= 2 && looksCaseChanged(chars) ? codeFailure('wrong-case') : codeFailure('cut-off');
   const padded = new Uint8Array(loose.length + 2 * SIG + 8 * 300);
   padded.set(loose);
   const walker = new Reader(padded, loose.length);
-  const caseOr = (problem: 'damaged' | 'cut-off'): CodeDamaged => new CodeDamaged(looksCaseChanged(chars) ? 'wrong-case' : problem);
+  const caseOr = (problem: 'damaged' | 'cut-off'): Failure<CodeProblem> => codeFailure(looksCaseChanged(chars) ? 'wrong-case' : problem);
   let walked: ParsedRecord | undefined;
   try {
     walked = parseRecord(walker, Date.now());
   } catch (err) {
-    if (!(err instanceof CodeDamaged)) throw err;
-    if (err.problem === 'newer-version' && !looksCaseChanged(chars)) throw err;
+    if (!isPortholeError(err, ...CODE_PROBLEMS)) throw err;
+    if (err.code === 'newer-version' && !looksCaseChanged(chars)) throw err;
     // v2 says its length up front: only a code shorter than that can be cut off.
     const declared = declaredLength(loose);
     const arrived = declared === undefined ? !walker.overran : chars.length >= encodedLength(declared);
@@ -313,7 +315,7 @@ function decodeFromChars(chars: string): DecodedCode {
   }
   const length = walked.declared ?? walker.offset;
   const need = encodedLength(length);
-  if (chars.length < need) throw new CodeDamaged('cut-off', `${chars.length} of ${need} characters`);
+  if (chars.length < need) throw codeFailure('cut-off', `${chars.length} of ${need} characters`);
   const body = chars.slice(0, need);
   const bytes = decodeBase64Url(body);
   if (!bytes) throw caseOr('damaged');

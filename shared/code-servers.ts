@@ -11,7 +11,7 @@
 //   ws         path len u8 + ASCII ('' = "/"), then Host (with flag) len u8 + ASCII
 //   tls        SNI (flag) len u8 + ASCII; ALPN (flag) count u8 + len u8 + ASCII each; pin (flag) 32 bytes
 import { decodeBase64Url, encodeBase64Url, toHex, utf8 } from './base64url.ts';
-import { CodeDamaged, decodeHex, type Reader, type Writer } from './code-bytes.ts';
+import { codeFailure, decodeHex, type Reader, type Writer } from './code-bytes.ts';
 import { SS_CIPHERS, VMESS_SECURITY, type Protocol, type SsCipher, type VmessSecurity } from './entry.ts';
 import type { ParsedLink } from './proxy-link.ts';
 import { checkEntry } from './links/check.ts';
@@ -65,9 +65,9 @@ export function readExtension(r: Reader, s: ParsedLink, cipherBits: number): Par
   const k = r.u8();
   const f = r.u8();
   const protocol = KINDS[k & 7];
-  if (!protocol || k >> 5) throw new CodeDamaged('damaged', 'bad server kind');
+  if (!protocol || k >> 5) throw codeFailure('damaged', 'bad server kind');
   const out: ParsedLink = { ...s, protocol };
-  if ((protocol === 'shadowsocks') !== (cipherBits !== 0)) throw new CodeDamaged('damaged', 'cipher on the wrong server kind');
+  if ((protocol === 'shadowsocks') !== (cipherBits !== 0)) throw codeFailure('damaged', 'cipher on the wrong server kind');
   if (cipherBits) out.method = SS_CIPHERS[cipherBits - 1] as SsCipher;
   if (protocol === 'vless' || protocol === 'vmess') {
     const h = toHex(r.raw(16));
@@ -75,12 +75,12 @@ export function readExtension(r: Reader, s: ParsedLink, cipherBits: number): Par
   }
   if (protocol === 'vmess') {
     const sec = VMESS_SECURITY[f >> 5];
-    if (!sec) throw new CodeDamaged('damaged', 'bad VMess security');
+    if (!sec) throw codeFailure('damaged', 'bad VMess security');
     if (sec !== 'auto') out.security = sec as VmessSecurity;
-  } else if (f >> 6) throw new CodeDamaged('damaged', 'bad flags');
+  } else if (f >> 6) throw codeFailure('damaged', 'bad flags');
   if (protocol === 'mtproto') out.secret = toHex(r.str());
   if (protocol === 'shadowsocks' && f & 32) out.prefix = encodeBase64Url(r.str());
-  if (protocol !== 'shadowsocks' && protocol !== 'vmess' && f & 32) throw new CodeDamaged('damaged', 'bad flags');
+  if (protocol !== 'shadowsocks' && protocol !== 'vmess' && f & 32) throw codeFailure('damaged', 'bad flags');
   if (k & 8) {
     const path = text(r.str());
     out.transport = { type: 'ws', path: path === '' ? '/' : path };
@@ -100,6 +100,6 @@ export function readExtension(r: Reader, s: ParsedLink, cipherBits: number): Par
   try {
     return checkEntry(out);
   } catch (err) {
-    throw new CodeDamaged('damaged', `bad server: ${(err as Error).message}`);
+    throw codeFailure('damaged', `bad server: ${(err as Error).message}`);
   }
 }

@@ -15,6 +15,9 @@ export interface PortholeErrorOptions {
   hop?: FailureHop;
   /** The errors of every attempt, when several were made and all failed. */
   errors?: readonly unknown[];
+  /** The address the failure points to, for the caller to act on: an Outline dynamic key's https
+   * address ('dynamic-key': its server is fetched from there). Never shown as the message. */
+  url?: string;
 }
 
 export class PortholeError extends Error {
@@ -22,6 +25,8 @@ export class PortholeError extends Error {
   readonly upstream: string | undefined;
   readonly hop: FailureHop | undefined;
   readonly errors: readonly unknown[] | undefined;
+  /** See PortholeErrorOptions.url. */
+  readonly url: string | undefined;
 
   /** `message`: the one line for people; by default the code's phrase. */
   constructor(code: FailureCode, message?: string, options: PortholeErrorOptions = {}) {
@@ -31,6 +36,7 @@ export class PortholeError extends Error {
     this.upstream = options.upstream;
     this.hop = options.hop;
     this.errors = options.errors;
+    this.url = options.url;
   }
 
   /** "<phrase of the code>: <detail>" — for failures whose detail alone would not say what happened. */

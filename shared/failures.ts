@@ -77,6 +77,12 @@ const ROWS = {
   /** A refusal whose message already says why (the CLI's "rejected: …" lines). */
   rejected: content('rejected'),
   'bad-link': content('not a link Porthole reads', { exit: 2 }),
+  /** An Outline dynamic key (ssconf://): not a server itself, its server is fetched from the https address it names. */
+  'dynamic-key': content('an Outline dynamic key (its server is fetched)', { exit: 2 }),
+  /** A JSON/YAML config or subscription that cannot be read (broken, too large, nested too deeply). */
+  'bad-config': content('not a config Porthole reads', { exit: 2 }),
+  /** An Outline key's provider answered with an error message of its own (shown as it wrote it). */
+  'provider-message': content('the key\'s provider answered with an error', { exit: 2 }),
   'bad-ledger': content('not a code ledger', { exit: 1 }),
   // ---- what the person typed (CLI flags, Api requests)
   usage: input('bad usage'),
@@ -131,6 +137,10 @@ export const LIST_REJECTIONS = [
   'root-conflict', 'damaged', 'already-added', 'not-trusted', 'from-the-future', 'code-only',
 ] as const satisfies readonly FailureCode[];
 export type ListRejectionCode = (typeof LIST_REJECTIONS)[number];
+
+/** Why a link, a config or an Outline key was not read (every one carries its message for people). */
+export const LINK_FAILURES = ['bad-link', 'dynamic-key', 'bad-config', 'provider-message'] as const satisfies readonly FailureCode[];
+export type LinkFailureCode = (typeof LINK_FAILURES)[number];
 
 /** Why a pasted code cannot be read. */
 export const CODE_PROBLEMS = ['damaged', 'cut-off', 'wrong-case', 'newer-version'] as const satisfies readonly FailureCode[];

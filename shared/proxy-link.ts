@@ -4,11 +4,13 @@
 //   trojan://…  vless://…  vmess://BASE64(JSON)  (transport ws/tcp, TLS with SNI, ALPN, pin)
 //   tg://socks?…  https://t.me/socks?…  (SOCKS5)   tg://proxy?…  https://t.me/proxy?…  (MTProto)
 //   hysteria2://, tuic://, wireguard://, ssr://, vless+Reality, … → an 'unsupported' entry, kept.
-// ssconf:// (Outline dynamic keys) must be fetched: parseProxyLink throws DynamicKeyError for them.
-// Every failure names what is wrong in the link.
+// ssconf:// (Outline dynamic keys) must be fetched: parseProxyLink throws PortholeError('dynamic-key')
+// for them, its `url` the https address to fetch. Every other failure is a PortholeError('bad-link')
+// that names what is wrong in the link (isLinkError catches every kind).
 import { encodeBase64Url, utf8 } from './base64url.ts';
 import { checkEntry } from './links/check.ts';
-import { clip, LinkError, MAX_LINK, type ParsedLink } from './links/common.ts';
+import { clip, MAX_LINK, type ParsedLink } from './links/common.ts';
+import { PortholeError } from './errors.ts';
 import { parseShadowsocks, prefixText } from './links/shadowsocks.ts';
 import { parseSocksOrHttp } from './links/socks-http.ts';
 import { isTelegramLink, parseMtproto, parseTelegramSocks } from './links/telegram.ts';
@@ -17,30 +19,20 @@ import { UNSUPPORTED_SCHEMES, unsupportedFromLink } from './links/unsupported.ts
 import { parseVless } from './links/vless.ts';
 import { formatVmess, parseVmess } from './links/vmess.ts';
 
-export { LinkError, type ParsedLink } from './links/common.ts';
+export { isLinkError, type ParsedLink } from './links/common.ts';
 export { unsupportedReason } from './links/unsupported.ts';
-
-/** An Outline dynamic key (ssconf://): the config must be fetched from `url` (https). */
-export class DynamicKeyError extends LinkError {
-  readonly url: string;
-  constructor(url: string) {
-    super('this is an Outline dynamic key (ssconf://): its server is fetched from the address it names');
-    this.name = 'DynamicKeyError';
-    this.url = url;
-  }
-}
 
 /** Schemes a link may start with, for finding links inside a pasted message. */
 export const LINK_SCHEMES = ['socks5', 'socks5h', 'socks', 'ss', 'ssconf', 'trojan', 'vless', 'vmess', 'tg', ...Object.keys(UNSUPPORTED_SCHEMES)] as const;
 
 export function parseProxyLink(input: string): ParsedLink {
   const link = input.trim();
-  if (link === '') throw new LinkError('the link is empty');
-  if (link.length > MAX_LINK) throw new LinkError(`the link is longer than ${MAX_LINK} characters`);
+  if (link === '') throw new PortholeError('bad-link', 'the link is empty');
+  if (link.length > MAX_LINK) throw new PortholeError('bad-link', `the link is longer than ${MAX_LINK} characters`);
   const colon = link.indexOf(':');
   const scheme = colon > 0 ? link.slice(0, colon).toLowerCase() : '';
   if (!/^[a-z][a-z0-9+.-]{0,31}$/.test(scheme)) {
-    throw new LinkError(`"${clip(link)}" has no scheme: expected a link such as vless://, vmess://, trojan://, ss://, socks5://, http:// or tg://`);
+    throw new PortholeError('bad-link', `"${clip(link)}" has no scheme: expected a link such as vless://, vmess://, trojan://, ss://, socks5://, http:// or tg://`);
   }
   return checkEntry(parseByScheme(link, scheme));
 }
@@ -68,19 +60,20 @@ function parseByScheme(link: string, scheme: string): ParsedLink {
     case 'vmess':
       return parseVmess(link);
     case 'tg':
-      throw new LinkError('this tg:// link is not a proxy: expected tg://proxy or tg://socks');
+      throw new PortholeError('bad-link', 'this tg:// link is not a proxy: expected tg://proxy or tg://socks');
     default: {
       const known = UNSUPPORTED_SCHEMES[scheme];
       if (known) return unsupportedFromLink(link, known);
-      throw new LinkError(`unknown kind of link "${clip(scheme)}:": expected vless://, vmess://, trojan://, ss://, socks5://, http:// or tg://`);
+      throw new PortholeError('bad-link', `unknown kind of link "${clip(scheme)}:": expected vless://, vmess://, trojan://, ss://, socks5://, http:// or tg://`);
     }
   }
 }
 
 function dynamicKey(link: string): never {
   const rest = link.slice(link.indexOf('://') + 3);
-  if (rest === '') throw new LinkError('the ssconf:// key has no address');
-  throw new DynamicKeyError(`https://${rest}`);
+  if (rest === '') throw new PortholeError('bad-link', 'the ssconf:// key has no address');
+  // An Outline dynamic key: its config must be fetched from `url` (https).
+  throw new PortholeError('dynamic-key', 'this is an Outline dynamic key (ssconf://): its server is fetched from the address it names', { url: `https://${rest}` });
 }
 
 /** Formats an entry back as a link (first port). Used for sharing and display. */

@@ -1,7 +1,7 @@
 // Helpers shared by the `code` commands: server links, the sender's name, the sender line.
 import { PortholeError } from '../../shared/errors.ts';
 import { dirname, join } from 'node:path';
-import { parseProxyLink, LinkError, type ParsedLink } from '../../shared/proxy-link.ts';
+import { parseProxyLink, isLinkError, type ParsedLink } from '../../shared/proxy-link.ts';
 import { MAX_NAME } from '../../shared/code-format.ts';
 import { smsCount } from '../../shared/code-bytes.ts';
 import { PUB_FILE, readPublisherFile } from '../core/lists/keyfiles.ts';
@@ -17,7 +17,7 @@ export function parseServers(urls: string[], what = '--server'): ParsedLink[] {
     try {
       return parseProxyLink(u);
     } catch (err) {
-      if (err instanceof LinkError) throw new PortholeError('usage', `${what} #${i + 1}: ${err.message}`);
+      if (isLinkError(err)) throw new PortholeError('usage', `${what} #${i + 1}: ${err.message}`);
       throw err;
     }
   });

@@ -1,6 +1,7 @@
 // Clash / mihomo YAML `proxies:` items → entries. Kinds Porthole cannot speak become
 // 'unsupported' entries; each item's problem names the item.
-import { cleanLabel, LinkError, type ParsedLink } from './common.ts';
+import { cleanLabel, type ParsedLink } from './common.ts';
+import { PortholeError } from '../errors.ts';
 import { asLink, asObj, bool, serverOf, str, strList, type Obj } from './config-values.ts';
 import { shadowsocksEntry } from './shadowsocks.ts';
 import { readStream, type StreamInput } from './stream-settings.ts';
@@ -11,9 +12,9 @@ const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0
 
 export function clashProxy(item: unknown): ParsedLink {
   const o = asObj(item);
-  if (!o) throw new LinkError('the proxy is not a mapping of name, type, server, port');
+  if (!o) throw new PortholeError('bad-link', 'the proxy is not a mapping of name, type, server, port');
   const type = (str(o.type) ?? '').toLowerCase();
-  if (type === '') throw new LinkError('the proxy has no type');
+  if (type === '') throw new PortholeError('bad-link', 'the proxy has no type');
   const { host, port } = serverOf(o.server, o.port);
   const label = cleanLabel(str(o.name));
   const link = asLink('clash:', o);
@@ -37,14 +38,14 @@ export function clashProxy(item: unknown): ParsedLink {
       const flow = str(o.flow) ?? '';
       if (flow !== '') return unsupported('vless+flow');
       const uuid = (str(o.uuid) ?? '').trim();
-      if (!UUID_RE.test(uuid)) throw new LinkError('the vless proxy\'s uuid is not a UUID');
+      if (!UUID_RE.test(uuid)) throw new PortholeError('bad-link', 'the vless proxy\'s uuid is not a UUID');
       const stream = readStream(clashStream(o, false), false);
       if (!stream.ok) return unsupported(`vless+${stream.feature}`);
       return withLabel({ protocol: 'vless', host, ports: [port], uuid: uuid.toLowerCase(), ...streamFields(stream) });
     }
     case 'trojan': {
       const password = str(o.password);
-      if (!password) throw new LinkError('the trojan proxy has no password');
+      if (!password) throw new PortholeError('bad-link', 'the trojan proxy has no password');
       const stream = readStream({ ...clashStream(o, true), sni: str(o.sni) ?? str(o.servername) }, true);
       if (!stream.ok) return unsupported(`trojan+${stream.feature}`);
       return withLabel({ protocol: 'trojan', host, ports: [port], password, tls: stream.tls ?? {}, ...(stream.transport ? { transport: stream.transport } : {}) });

@@ -1,14 +1,17 @@
-// Pieces every share-link codec uses: the error type, a linear URL splitter (indexOf only, no
-// regex over the whole link), host/port/label parsing and loose base64. Hand-written because
-// share links are not WHATWG URLs (base64 userinfo, '#' names with spaces, opaque schemes).
+// Pieces every share-link codec uses: which errors are link errors (a PortholeError, 'bad-link' and
+// its kin), a linear URL splitter (indexOf only, no regex over the whole link), host/port/label
+// parsing and loose base64. Hand-written because share links are not WHATWG URLs (base64 userinfo,
+// '#' names with spaces, opaque schemes).
 import { hostKind, type Entry } from '../entry.ts';
 import { fromUtf8 } from '../base64url.ts';
+import { isPortholeError, PortholeError, type Failure } from '../errors.ts';
+import { LINK_FAILURES, type LinkFailureCode } from '../failures.ts';
 
-export class LinkError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LinkError';
-  }
+/** Whether `err` says why a link, a config or an Outline key was not read: a PortholeError with
+ * one of LINK_FAILURES ('bad-link', 'dynamic-key', 'bad-config', 'provider-message'); its message
+ * is for people. */
+export function isLinkError(err: unknown): err is Failure<LinkFailureCode> {
+  return isPortholeError(err, ...LINK_FAILURES);
 }
 
 export type ParsedLink = Omit<Entry, 'id'>;
@@ -31,7 +34,7 @@ export interface SplitUrl {
 /** Splits scheme://userinfo@host:port/path?query#fragment in one pass of indexOf calls. */
 export function splitUrl(link: string): SplitUrl {
   const sep = link.indexOf('://');
-  if (sep <= 0) throw new LinkError(`"${clip(link)}" is not a link (no "://")`);
+  if (sep <= 0) throw new PortholeError('bad-link', `"${clip(link)}" is not a link (no "://")`);
   const scheme = link.slice(0, sep).toLowerCase();
   let rest = link.slice(sep + 3);
   let fragment: string | undefined;
@@ -63,9 +66,9 @@ export function splitUrl(link: string): SplitUrl {
 export function splitHostPort(hostPort: string): { host: string; port?: string } {
   if (hostPort.startsWith('[')) {
     const close = hostPort.indexOf(']');
-    if (close < 0) throw new LinkError(`"${clip(hostPort)}" has an unclosed "["`);
+    if (close < 0) throw new PortholeError('bad-link', `"${clip(hostPort)}" has an unclosed "["`);
     const after = hostPort.slice(close + 1);
-    if (after !== '' && !after.startsWith(':')) throw new LinkError(`"${clip(hostPort)}" is not host:port`);
+    if (after !== '' && !after.startsWith(':')) throw new PortholeError('bad-link', `"${clip(hostPort)}" is not host:port`);
     return after === '' ? { host: hostPort.slice(0, close + 1) } : { host: hostPort.slice(0, close + 1), port: after.slice(1) };
   }
   const colon = hostPort.lastIndexOf(':');
@@ -77,9 +80,9 @@ export function splitHostPort(hostPort: string): { host: string; port?: string }
 export function parseHost(raw: string): string {
   const bracketed = raw.startsWith('[') && raw.endsWith(']');
   const host = bracketed ? raw.slice(1, -1) : raw;
-  if (host === '') throw new LinkError('the link has no host');
+  if (host === '') throw new PortholeError('bad-link', 'the link has no host');
   const kind = hostKind(host);
-  if (!kind || (kind === 'ipv6' && !bracketed)) throw new LinkError(`"${clip(host)}" is not a valid host name or IP address`);
+  if (!kind || (kind === 'ipv6' && !bracketed)) throw new PortholeError('bad-link', `"${clip(host)}" is not a valid host name or IP address`);
   return kind === 'name' ? host.toLowerCase().replace(/\.$/, '') : host.toLowerCase();
 }
 
@@ -87,19 +90,19 @@ export function parseHost(raw: string): string {
 export function parseName(raw: string, what: string): string {
   const host = raw.trim();
   const kind = hostKind(host);
-  if (!kind) throw new LinkError(`the ${what} "${clip(host)}" is not a valid host name or IP address`);
+  if (!kind) throw new PortholeError('bad-link', `the ${what} "${clip(host)}" is not a valid host name or IP address`);
   return kind === 'name' ? host.toLowerCase().replace(/\.$/, '') : host.toLowerCase();
 }
 
 export function parsePort(raw: string | number | undefined, fallback: number | null): number {
   if (raw === undefined || raw === '') {
-    if (fallback === null) throw new LinkError('the link has no port');
+    if (fallback === null) throw new PortholeError('bad-link', 'the link has no port');
     return fallback;
   }
   const text = String(raw).trim();
-  if (!/^\d{1,5}$/.test(text)) throw new LinkError(`port "${clip(text)}" is not a number`);
+  if (!/^\d{1,5}$/.test(text)) throw new PortholeError('bad-link', `port "${clip(text)}" is not a number`);
   const port = Number(text);
-  if (port < 1 || port > 65535) throw new LinkError(`port ${port} is out of range (1-65535)`);
+  if (port < 1 || port > 65535) throw new PortholeError('bad-link', `port ${port} is out of range (1-65535)`);
   return port;
 }
 
@@ -130,7 +133,7 @@ export function decode(text: string, what: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
-    throw new LinkError(`the link's ${what} has a broken %-escape`);
+    throw new PortholeError('bad-link', `the link's ${what} has a broken %-escape`);
   }
 }
 

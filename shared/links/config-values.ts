@@ -1,5 +1,6 @@
 // Reading fields of untrusted config objects (Clash, sing-box, Outline) without trusting their types.
-import { LinkError, MAX_LINK, parseHost, parsePort } from './common.ts';
+import { MAX_LINK, parseHost, parsePort } from './common.ts';
+import { PortholeError } from '../errors.ts';
 
 export type Obj = Record<string, unknown>;
 
@@ -25,7 +26,7 @@ export function strList(v: unknown): string[] | undefined {
 /** server + port of a config item, both required. */
 export function serverOf(server: unknown, port: unknown): { host: string; port: number } {
   const s = str(server)?.trim();
-  if (!s) throw new LinkError('it has no server address');
+  if (!s) throw new PortholeError('bad-link', 'it has no server address');
   const host = parseHost(s.includes(':') && !s.startsWith('[') ? `[${s}]` : s);
   const p = typeof port === 'number' || typeof port === 'string' ? port : undefined;
   return { host, port: parsePort(p, null) };

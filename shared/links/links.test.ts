@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { DynamicKeyError, entryIdFor, formatProxyLink, parseProxyLink, unsupportedReason } from '../proxy-link.ts';
+import { PortholeError } from '../errors.ts';
+import { entryIdFor, formatProxyLink, isLinkError, parseProxyLink, unsupportedReason } from '../proxy-link.ts';
 
 const UUID = 'b831381d-6324-4d53-ad4f-8cda48b30811';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+/** What `fn` throws (it must throw). */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('did not throw');
+}
 
 describe('2026 share links', () => {
   it('reads trojan:// with TLS and WebSocket settings', () => {
@@ -67,7 +78,15 @@ describe('2026 share links', () => {
     ] as const) {
       expect(parseProxyLink(link), link).toMatchObject({ protocol: 'unsupported', scheme, link });
     }
-    expect(() => parseProxyLink('ssconf://keys.example.org/abc#x')).toThrow(DynamicKeyError);
+    const dynamic = thrown(() => parseProxyLink('ssconf://keys.example.org/abc#x'));
+    expect(dynamic).toBeInstanceOf(PortholeError);
+    expect(dynamic).toMatchObject({ code: 'dynamic-key', url: 'https://keys.example.org/abc#x', message: expect.stringMatching(/Outline dynamic key/) });
+    expect(isLinkError(dynamic)).toBe(true);
+  });
+
+  it('isLinkError catches every kind of link, config and Outline key error, and nothing else', () => {
+    for (const code of ['bad-link', 'dynamic-key', 'bad-config', 'provider-message'] as const) expect(isLinkError(new PortholeError(code)), code).toBe(true);
+    for (const err of [new PortholeError('malformed'), new PortholeError('damaged'), new Error('the link is empty'), 'bad-link']) expect(isLinkError(err), String(err)).toBe(false);
   });
 
   it('names what is wrong in a bad link', () => {
@@ -83,7 +102,11 @@ describe('2026 share links', () => {
       ['hysteria2://auth@:443', /no readable server address/],
       ['trojan://p@h.example:443?pcs=1234', /certificate pin/],
     ];
-    for (const [link, error] of cases) expect(() => parseProxyLink(link), link).toThrow(error);
+    for (const [link, error] of cases) {
+      const err = thrown(() => parseProxyLink(link));
+      expect(err, link).toBeInstanceOf(PortholeError);
+      expect(err, link).toMatchObject({ code: 'bad-link', message: expect.stringMatching(error) });
+    }
   });
 
   it('formats every kind back to a link that reads the same', () => {

@@ -3,7 +3,8 @@
 // websocket mode is Shadowsocks over WebSocket; other plugins make an 'unsupported' entry.
 import { encodeBase64Url } from '../base64url.ts';
 import { SS_CIPHERS, type SsCipher } from '../entry.ts';
-import { clip, decode, decodeLooseBase64, LinkError, parseHost, parseLabel, parsePort, splitHostPort, splitOnce, type ParsedLink } from './common.ts';
+import { clip, decode, decodeLooseBase64, parseHost, parseLabel, parsePort, splitHostPort, splitOnce, type ParsedLink } from './common.ts';
+import { PortholeError } from '../errors.ts';
 import { readStream } from './stream-settings.ts';
 import { unsupportedEntry } from './unsupported.ts';
 
@@ -22,7 +23,7 @@ export function parseShadowsocks(link: string): ParsedLink {
     // SIP002: userinfo is base64url(method:password), or percent-encoded method:password.
     const userinfo = decode(beforeQuery.slice(0, at), 'user info');
     const decoded = userinfo.includes(':') ? userinfo : decodeLooseBase64(userinfo);
-    if (decoded === null || !decoded.includes(':')) throw new LinkError('the ss:// link\'s user info is not base64 of "method:password"');
+    if (decoded === null || !decoded.includes(':')) throw new PortholeError('bad-link', 'the ss:// link\'s user info is not base64 of "method:password"');
     [method, password] = splitOnce(decoded, ':');
     hostPort = beforeQuery.slice(at + 1);
     const slash = hostPort.indexOf('/');
@@ -31,7 +32,7 @@ export function parseShadowsocks(link: string): ParsedLink {
     const slash = beforeQuery.lastIndexOf('/');
     const encoded = slash >= 0 && slash === beforeQuery.length - 1 ? beforeQuery.slice(0, slash) : beforeQuery;
     const decoded = decodeLooseBase64(encoded);
-    if (decoded === null || !decoded.includes('@')) throw new LinkError('the ss:// link is neither SIP002 (userinfo@host:port) nor base64 of "method:password@host:port"');
+    if (decoded === null || !decoded.includes('@')) throw new PortholeError('bad-link', 'the ss:// link is neither SIP002 (userinfo@host:port) nor base64 of "method:password@host:port"');
     const inner = decoded.lastIndexOf('@');
     [method, password] = splitOnce(decoded.slice(0, inner), ':');
     hostPort = decoded.slice(inner + 1);
@@ -59,9 +60,9 @@ export function shadowsocksEntry(f: SsFields): ParsedLink {
   const cipher = (f.method ?? '').trim().toLowerCase();
   if (!(SS_CIPHERS as readonly string[]).includes(cipher)) {
     if (cipher.startsWith('2022-')) return unsupportedEntry({ link: f.link, scheme: 'shadowsocks-2022', host: f.host, port: f.port, label: f.label });
-    throw new LinkError(`Shadowsocks cipher "${clip(f.method ?? '')}" is not supported: use ${SS_CIPHERS.join(', ')}`);
+    throw new PortholeError('bad-link', `Shadowsocks cipher "${clip(f.method ?? '')}" is not supported: use ${SS_CIPHERS.join(', ')}`);
   }
-  if (!f.password) throw new LinkError('the Shadowsocks server has an empty password');
+  if (!f.password) throw new PortholeError('bad-link', 'the Shadowsocks server has an empty password');
   const out: ParsedLink = { protocol: 'shadowsocks', host: f.host, ports: [f.port], method: cipher as SsCipher, password: f.password };
   if (f.prefix) out.prefix = prefixBytes(f.prefix);
   if (f.label) out.label = f.label;
@@ -73,10 +74,10 @@ export function prefixBytes(text: string): string {
   const bytes: number[] = [];
   for (const ch of text) {
     const c = ch.codePointAt(0)!;
-    if (c > 0xff) throw new LinkError('the Shadowsocks prefix has a character above U+00FF (each character stands for one byte)');
+    if (c > 0xff) throw new PortholeError('bad-link', 'the Shadowsocks prefix has a character above U+00FF (each character stands for one byte)');
     bytes.push(c);
   }
-  if (bytes.length > 16) throw new LinkError(`the Shadowsocks prefix is ${bytes.length} bytes (at most 16)`);
+  if (bytes.length > 16) throw new PortholeError('bad-link', `the Shadowsocks prefix is ${bytes.length} bytes (at most 16)`);
   return encodeBase64Url(Uint8Array.from(bytes));
 }
 

@@ -1,6 +1,7 @@
 // sing-box JSON `outbounds` → entries. Routing outbounds (direct, block, dns, selector, urltest)
 // are not servers and are passed over; kinds Porthole cannot speak become 'unsupported' entries.
-import { cleanLabel, LinkError, type ParsedLink } from './common.ts';
+import { cleanLabel, type ParsedLink } from './common.ts';
+import { PortholeError } from '../errors.ts';
 import { asLink, asObj, bool, serverOf, str, strList, type Obj } from './config-values.ts';
 import { shadowsocksEntry } from './shadowsocks.ts';
 import { readStream, type StreamInput } from './stream-settings.ts';
@@ -12,9 +13,9 @@ export const ROUTING_OUTBOUNDS = new Set(['direct', 'block', 'dns', 'selector', 
 
 export function singboxOutbound(item: unknown): ParsedLink {
   const o = asObj(item);
-  if (!o) throw new LinkError('the outbound is not an object');
+  if (!o) throw new PortholeError('bad-link', 'the outbound is not an object');
   const type = (str(o.type) ?? '').toLowerCase();
-  if (type === '') throw new LinkError('the outbound has no type');
+  if (type === '') throw new PortholeError('bad-link', 'the outbound has no type');
   const first = asObj(Array.isArray(o.peers) ? o.peers[0] : undefined);
   const { host, port } = serverOf(o.server ?? first?.server, o.server_port ?? first?.server_port);
   const label = cleanLabel(str(o.tag));
@@ -35,14 +36,14 @@ export function singboxOutbound(item: unknown): ParsedLink {
       const flow = str(o.flow) ?? '';
       if (flow !== '') return unsupported('vless+flow');
       const uuid = (str(o.uuid) ?? '').trim();
-      if (!UUID_RE.test(uuid)) throw new LinkError('the vless outbound\'s uuid is not a UUID');
+      if (!UUID_RE.test(uuid)) throw new PortholeError('bad-link', 'the vless outbound\'s uuid is not a UUID');
       const s = readStream(stream(o), false);
       if (!s.ok) return unsupported(`vless+${s.feature}`);
       return withLabel({ protocol: 'vless', host, ports: [port], uuid: uuid.toLowerCase(), ...(s.transport ? { transport: s.transport } : {}), ...(s.tls ? { tls: s.tls } : {}) });
     }
     case 'trojan': {
       const password = str(o.password);
-      if (!password) throw new LinkError('the trojan outbound has no password');
+      if (!password) throw new PortholeError('bad-link', 'the trojan outbound has no password');
       const s = readStream(stream(o), false);
       if (!s.ok) return unsupported(`trojan+${s.feature}`);
       if (!s.tls) return unsupported('trojan+no-tls');

@@ -2,7 +2,8 @@
 // configs) share: network type, WebSocket path and Host, security, SNI, ALPN, pinning, insecure.
 // Returns either the entry fields or the name of the feature Porthole does not speak yet.
 import type { Tls, Transport } from '../entry.ts';
-import { decodeLooseBase64Bytes, LinkError, parseName } from './common.ts';
+import { decodeLooseBase64Bytes, parseName } from './common.ts';
+import { PortholeError } from '../errors.ts';
 import { encodeBase64Url } from '../base64url.ts';
 
 export interface StreamInput {
@@ -51,7 +52,7 @@ export function readStream(input: StreamInput, tlsByDefault: boolean): StreamRes
   if (sni) tls.sni = parseName(sni, 'server name (SNI)');
   const alpn = (Array.isArray(input.alpn) ? input.alpn : (input.alpn ?? '').split(',')).map((a) => a.trim()).filter((a) => a !== '');
   if (alpn.length > 0) {
-    if (alpn.length > 4 || alpn.some((a) => a.length > 32)) throw new LinkError('the ALPN list is too long (at most 4 names of 32 characters)');
+    if (alpn.length > 4 || alpn.some((a) => a.length > 32)) throw new PortholeError('bad-link', 'the ALPN list is too long (at most 4 names of 32 characters)');
     tls.alpn = alpn;
   }
   if (input.pin) tls.pinSha256 = parsePin(input.pin);
@@ -63,7 +64,7 @@ export function readStream(input: StreamInput, tlsByDefault: boolean): StreamRes
 export function wsPath(raw: string | undefined): string {
   const text = (raw ?? '').trim();
   if (text === '') return '/';
-  if (text.length > 1024) throw new LinkError('the WebSocket path is longer than 1024 characters');
+  if (text.length > 1024) throw new PortholeError('bad-link', 'the WebSocket path is longer than 1024 characters');
   let out = text.startsWith('/') ? '' : '/';
   for (const ch of text) {
     const c = ch.codePointAt(0)!;
@@ -83,7 +84,7 @@ export function parsePin(raw: string): string {
   } else if (text.length <= 48) {
     bytes = decodeLooseBase64Bytes(text);
   }
-  if (!bytes || bytes.length !== 32) throw new LinkError('the certificate pin is not a SHA-256 (64 hex digits or 43 base64 characters)');
+  if (!bytes || bytes.length !== 32) throw new PortholeError('bad-link', 'the certificate pin is not a SHA-256 (64 hex digits or 43 base64 characters)');
   return encodeBase64Url(bytes);
 }
 

@@ -1,7 +1,8 @@
 // Reads untrusted JSON and YAML configs safely: a size cap, a linear nesting pre-scan (brackets
-// and indentation) before any parser runs, and YAML aliases capped (no "billion laughs").
+// and indentation) before any parser runs, and YAML aliases capped (no "billion laughs"). What
+// cannot be read throws PortholeError('bad-config') with a message for people.
 import { LineCounter, parseDocument, isSeq, isMap, type Document } from 'yaml';
-import { LinkError } from './common.ts';
+import { PortholeError } from '../errors.ts';
 
 /** The largest subscription or config Porthole reads (characters). */
 export const MAX_CONFIG_CHARS = 4 * 1024 * 1024;
@@ -11,16 +12,9 @@ export const MAX_DEPTH = 32;
 const MAX_INDENT = 160;
 const MAX_ALIASES = 100;
 
-export class ConfigError extends LinkError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
-
 function checkSize(text: string, what: string): void {
   if (text.length > MAX_CONFIG_CHARS) {
-    throw new ConfigError(`this ${what} is too large: ${Math.round(text.length / 1024)} KB (the limit is ${MAX_CONFIG_CHARS / 1024 / 1024} MB)`);
+    throw new PortholeError('bad-config', `this ${what} is too large: ${Math.round(text.length / 1024)} KB (the limit is ${MAX_CONFIG_CHARS / 1024 / 1024} MB)`);
   }
 }
 
@@ -38,7 +32,7 @@ function checkBrackets(text: string, what: string, yamlQuotes: boolean): void {
     }
     if (c === 0x22 || (yamlQuotes && c === 0x27)) quote = c;
     else if (c === 0x5b || c === 0x7b) {
-      if (++depth > MAX_DEPTH) throw new ConfigError(`this ${what} is nested too deeply (more than ${MAX_DEPTH} levels): refused`);
+      if (++depth > MAX_DEPTH) throw new PortholeError('bad-config', `this ${what} is nested too deeply (more than ${MAX_DEPTH} levels): refused`);
     } else if (c === 0x5d || c === 0x7d) depth = Math.max(0, depth - 1);
   }
 }
@@ -49,7 +43,7 @@ export function parseJsonConfig(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`this JSON is broken: ${(err as Error).message.slice(0, 120)}`);
+    throw new PortholeError('bad-config', `this JSON is broken: ${(err as Error).message.slice(0, 120)}`);
   }
 }
 
@@ -67,7 +61,7 @@ export function parseYamlConfig(text: string): YamlConfig {
     const c = text.charCodeAt(i);
     if (c === 0x0a) { lineStart = true; indent = 0; continue; }
     if (lineStart && (c === 0x20 || c === 0x2d)) {
-      if (++indent > MAX_INDENT) throw new ConfigError(`this YAML is nested too deeply (indented more than ${MAX_INDENT} columns): refused`);
+      if (++indent > MAX_INDENT) throw new PortholeError('bad-config', `this YAML is nested too deeply (indented more than ${MAX_INDENT} columns): refused`);
       continue;
     }
     lineStart = false;
@@ -77,7 +71,7 @@ export function parseYamlConfig(text: string): YamlConfig {
   const err = doc.errors[0];
   if (err) {
     const at = lines.linePos(err.pos[0]);
-    throw new ConfigError(`this YAML is broken at line ${at.line}: ${err.message.split('\n')[0]!.slice(0, 120)}`);
+    throw new PortholeError('bad-config', `this YAML is broken at line ${at.line}: ${err.message.split('\n')[0]!.slice(0, 120)}`);
   }
   return { doc, lines };
 }
@@ -95,7 +89,7 @@ export function yamlItems(config: YamlConfig, key: string): { line: number; valu
     try {
       value = (item as { toJS?: (doc: Document, opts: object) => unknown }).toJS?.(config.doc, { maxAliasCount: MAX_ALIASES }) ?? item;
     } catch (err) {
-      value = new ConfigError(`this item could not be read: ${(err as Error).message.slice(0, 100)}`);
+      value = new PortholeError('bad-config', `this item could not be read: ${(err as Error).message.slice(0, 100)}`);
     }
     out.push({ line: config.lines.linePos(offset).line, value });
   }
@@ -107,6 +101,6 @@ export function yamlValue(config: YamlConfig): unknown {
   try {
     return config.doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (err) {
-    throw new ConfigError(`this YAML could not be read: ${(err as Error).message.slice(0, 120)}`);
+    throw new PortholeError('bad-config', `this YAML could not be read: ${(err as Error).message.slice(0, 120)}`);
   }
 }

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { isPortholeError } from '../errors.ts';
+import type { FailureCode } from '../failures.ts';
 import { parseSubscription } from './subscription.ts';
 
 const UUID = 'b831381d-6324-4d53-ad4f-8cda48b30811';
+
+/** `fn` throws a PortholeError with `code` and a message matching `message`. */
+function expectFailure(fn: () => unknown, code: FailureCode, message: RegExp): void {
+  expect(fn).toThrow(message);
+  try {
+    fn();
+  } catch (err) {
+    expect(isPortholeError(err, code), String(err)).toBe(true);
+  }
+}
 
 describe('subscriptions', () => {
   it('reads a plain list, reports each bad line by number, and imports the rest', () => {
@@ -116,19 +128,19 @@ proxy-groups: []
     expect(prefixed.entries[0]).toMatchObject({ host: '192.0.2.9', prefix: Buffer.from('POST ').toString('base64url') });
     const legacy = parseSubscription(JSON.stringify({ server: '192.0.2.3', server_port: 8000, password: 'pw', method: 'aes-128-gcm', prefix: '\u0016\u0003\u0001' }))!;
     expect(legacy.entries[0]).toMatchObject({ protocol: 'shadowsocks', host: '192.0.2.3', prefix: 'FgMB' });
-    expect(() => parseSubscription(JSON.stringify({ error: { message: 'This key has been revoked' } }))).toThrow(/provider says: This key has been revoked/);
+    expectFailure(() => parseSubscription(JSON.stringify({ error: { message: 'This key has been revoked' } })), 'provider-message', /^the key's provider says: This key has been revoked$/);
   });
 
   it('refuses giant or deeply nested YAML/JSON with a clear message', () => {
-    expect(() => parseSubscription(`{"outbounds":${'['.repeat(100_000)}`)).toThrow(/nested too deeply/);
+    expectFailure(() => parseSubscription(`{"outbounds":${'['.repeat(100_000)}`), 'bad-config', /nested too deeply/);
     expect(() => parseSubscription(`proxies:\n  - ${'['.repeat(1000)}`)).toThrow(/nested too deeply/);
     expect(() => parseSubscription(`proxies:\n${Array.from({ length: 200 }, (_, i) => `${' '.repeat(i + 2)}- a:`).join('\n')}`)).toThrow(/nested too deeply/);
-    expect(() => parseSubscription('x'.repeat(5 * 1024 * 1024))).toThrow(/too large/);
+    expectFailure(() => parseSubscription('x'.repeat(5 * 1024 * 1024)), 'bad-config', /too large/);
     const bomb = `a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nproxies:\n  - [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n`;
     const sub = parseSubscription(bomb)!;
     expect(sub.entries).toEqual([]);
     expect(sub.problems[0]!.message).toMatch(/line 7/);
-    expect(() => parseSubscription('proxies:\n  - {name: a\n')).toThrow(/YAML is broken at line/);
+    expectFailure(() => parseSubscription('proxies:\n  - {name: a\n'), 'bad-config', /YAML is broken at line/);
   });
 
   it('reads 5,000 links quickly and caps the count', () => {

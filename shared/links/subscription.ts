@@ -3,13 +3,14 @@
 // Outline configs. Each bad line or item is reported with its line (or item) and why; the rest
 // still imports. One pass over the text; no regex runs over the whole input.
 import { checkEntry } from './check.ts';
-import { clip, decodeLooseBase64, LinkError, type ParsedLink } from './common.ts';
+import { clip, decodeLooseBase64, isLinkError, type ParsedLink } from './common.ts';
 import { clashProxy } from './clash.ts';
 import { isOutlineConfig, outlineConfig } from './outline-config.ts';
 import { ROUTING_OUTBOUNDS, singboxOutbound } from './singbox.ts';
-import { ConfigError, MAX_CONFIG_CHARS, parseJsonConfig, parseYamlConfig, yamlItems, yamlValue } from './structured.ts';
+import { MAX_CONFIG_CHARS, parseJsonConfig, parseYamlConfig, yamlItems, yamlValue } from './structured.ts';
 import { asObj, str } from './config-values.ts';
-import { DynamicKeyError, LINK_SCHEMES, parseProxyLink } from '../proxy-link.ts';
+import { LINK_SCHEMES, parseProxyLink } from '../proxy-link.ts';
+import { isPortholeError, PortholeError } from '../errors.ts';
 
 /** At most this many servers are read from one subscription. */
 export const MAX_SUBSCRIPTION_ENTRIES = 5000;
@@ -34,7 +35,7 @@ const SCHEMES = new Set<string>([...LINK_SCHEMES, 'http', 'https']);
 
 /** The servers `text` carries, or null when it holds nothing that looks like servers. */
 export function parseSubscription(text: string): Subscription | null {
-  if (text.length > MAX_CONFIG_CHARS) throw new ConfigError(`this subscription is too large: ${Math.round(text.length / 1024)} KB (the limit is ${MAX_CONFIG_CHARS / 1024 / 1024} MB)`);
+  if (text.length > MAX_CONFIG_CHARS) throw new PortholeError('bad-config', `this subscription is too large: ${Math.round(text.length / 1024)} KB (the limit is ${MAX_CONFIG_CHARS / 1024 / 1024} MB)`);
   const trimmed = text.trim();
   if (trimmed === '') return null;
   if (trimmed.startsWith('{')) return fromJson(trimmed);
@@ -71,7 +72,7 @@ function add(out: Subscription, entry: ParsedLink, line: number | null, check = 
 }
 
 function problem(out: Subscription, line: number | null, err: unknown, what: string): void {
-  if (!(err instanceof LinkError)) throw err;
+  if (!isLinkError(err)) throw err;
   if (out.problems.length < 1000) out.problems.push({ line, message: what === '' ? err.message : `${what}: ${err.message}` });
 }
 
@@ -91,7 +92,7 @@ function fromLines(text: string, format: 'links' | 'base64'): Subscription {
       try {
         add(out, parseProxyLink(link), i + 1);
       } catch (err) {
-        if (err instanceof DynamicKeyError) out.dynamicKeys.push({ line: i + 1, url: err.url });
+        if (isPortholeError(err, 'dynamic-key') && err.url !== undefined) out.dynamicKeys.push({ line: i + 1, url: err.url });
         else problem(out, i + 1, err, single ? '' : `line ${i + 1} (${clip(link)})`);
       }
     }

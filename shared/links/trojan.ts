@@ -1,12 +1,13 @@
 // trojan:// share links: trojan://PASSWORD@HOST:PORT?security=tls&sni=…&type=ws&host=…&path=…#NAME
 // (the form v2rayN, Xray and the common panels write). Always TLS unless the link says otherwise.
-import { decode, LinkError, parseHost, parseLabel, parsePort, splitHostPort, splitUrl, truthy, type ParsedLink } from './common.ts';
+import { decode, parseHost, parseLabel, parsePort, splitHostPort, splitUrl, truthy, type ParsedLink } from './common.ts';
+import { PortholeError } from '../errors.ts';
 import { readStream, type StreamInput } from './stream-settings.ts';
 import { unsupportedEntry } from './unsupported.ts';
 
 export function parseTrojan(link: string): ParsedLink {
   const url = splitUrl(link);
-  if (url.userinfo === undefined || url.userinfo === '') throw new LinkError('the trojan:// link has no password (trojan://PASSWORD@host:port)');
+  if (url.userinfo === undefined || url.userinfo === '') throw new PortholeError('bad-link', 'the trojan:// link has no password (trojan://PASSWORD@host:port)');
   const hp = splitHostPort(url.hostPort);
   const host = parseHost(hp.host);
   const port = parsePort(hp.port, 443);

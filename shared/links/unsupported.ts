@@ -1,7 +1,8 @@
 // Servers Porthole recognises but cannot speak yet (Reality, Hysteria2, TUIC, WireGuard, …):
 // kept as 'unsupported' entries with the link they came from and a plain reason, never dropped
 // and never dialled.
-import { clip, cleanLabel, LinkError, MAX_LINK, parseHost, parsePort, splitHostPort, splitUrl, type ParsedLink } from './common.ts';
+import { clip, cleanLabel, MAX_LINK, parseHost, parsePort, splitHostPort, splitUrl, type ParsedLink } from './common.ts';
+import { PortholeError } from '../errors.ts';
 
 /** Link schemes that name a known proxy protocol Porthole does not speak; value: its usual name. */
 export const UNSUPPORTED_SCHEMES: Record<string, string> = {
@@ -41,14 +42,14 @@ export function unsupportedReason(scheme: string | undefined): string {
 
 /** An unsupported entry for `link`; host and port come from the link's authority when it has one. */
 export function unsupportedFromLink(link: string, scheme: string, fallbackPort = 443): ParsedLink {
-  if (link.length > MAX_LINK) throw new LinkError(`the ${scheme} link is longer than ${MAX_LINK} characters`);
+  if (link.length > MAX_LINK) throw new PortholeError('bad-link', `the ${scheme} link is longer than ${MAX_LINK} characters`);
   const url = splitUrl(link);
   const hp = splitHostPort(url.hostPort);
   let host: string;
   try {
     host = parseHost(hp.host);
   } catch {
-    throw new LinkError(`this ${scheme} link has no readable server address ("${clip(url.hostPort)}")`);
+    throw new PortholeError('bad-link', `this ${scheme} link has no readable server address ("${clip(url.hostPort)}")`);
   }
   return unsupportedEntry({ link, scheme, host, port: parsePort(hp.port, fallbackPort), label: url.fragment === undefined ? undefined : safeLabel(url.fragment) });
 }

@@ -1,6 +1,7 @@
 // vless:// share links: vless://UUID@HOST:PORT?encryption=none&security=tls|none&type=tcp|ws&…#NAME.
 // No flow (XTLS Vision) and no Reality: such links become 'unsupported' entries with the reason.
-import { LinkError, parseHost, parseLabel, parsePort, splitHostPort, splitUrl, type ParsedLink } from './common.ts';
+import { parseHost, parseLabel, parsePort, splitHostPort, splitUrl, type ParsedLink } from './common.ts';
+import { PortholeError } from '../errors.ts';
 import { readStream } from './stream-settings.ts';
 import { streamParams } from './trojan.ts';
 import { unsupportedEntry } from './unsupported.ts';
@@ -10,7 +11,7 @@ const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0
 export function parseVless(link: string): ParsedLink {
   const url = splitUrl(link);
   const uuid = (url.userinfo ?? '').trim();
-  if (uuid === '') throw new LinkError('the vless:// link has no user id (vless://UUID@host:port)');
+  if (uuid === '') throw new PortholeError('bad-link', 'the vless:// link has no user id (vless://UUID@host:port)');
   const hp = splitHostPort(url.hostPort);
   const host = parseHost(hp.host);
   const port = parsePort(hp.port, 443);
@@ -22,7 +23,7 @@ export function parseVless(link: string): ParsedLink {
   if (flow !== '' && flow !== 'none') return unsupported('flow');
   const encryption = (q.get('encryption') ?? 'none').trim().toLowerCase();
   if (encryption !== 'none' && encryption !== '') return unsupported('encryption');
-  if (!UUID_RE.test(uuid)) throw new LinkError(`the vless:// user id is not a UUID ("${uuid.slice(0, 40)}")`);
+  if (!UUID_RE.test(uuid)) throw new PortholeError('bad-link', `the vless:// user id is not a UUID ("${uuid.slice(0, 40)}")`);
   const stream = readStream(streamParams(q), false);
   if (!stream.ok) return unsupported(stream.feature);
   const out: ParsedLink = { protocol: 'vless', host, ports: [port], uuid: uuid.toLowerCase() };

@@ -2,7 +2,8 @@
 // net, type, host, path, tls, sni, alpn}). AEAD only: alterId above 0 is legacy VMess and becomes an
 // 'unsupported' entry with that reason.
 import { VMESS_SECURITY, type VmessSecurity } from '../entry.ts';
-import { cleanLabel, clip, decodeLooseBase64, LinkError, MAX_LINK, parseHost, parsePort, truthy, type ParsedLink } from './common.ts';
+import { cleanLabel, clip, decodeLooseBase64, MAX_LINK, parseHost, parsePort, truthy, type ParsedLink } from './common.ts';
+import { PortholeError } from '../errors.ts';
 import { readStream, type StreamInput } from './stream-settings.ts';
 import { unsupportedEntry } from './unsupported.ts';
 
@@ -12,16 +13,16 @@ export function parseVmess(link: string): ParsedLink {
   const body = link.slice(link.indexOf('://') + 3);
   const hash = body.indexOf('#');
   const encoded = (hash >= 0 ? body.slice(0, hash) : body).trim();
-  if (encoded.length > MAX_LINK) throw new LinkError(`the vmess:// link is longer than ${MAX_LINK} characters`);
+  if (encoded.length > MAX_LINK) throw new PortholeError('bad-link', `the vmess:// link is longer than ${MAX_LINK} characters`);
   const text = decodeLooseBase64(encoded);
-  if (text === null) throw new LinkError('the vmess:// link is not base64 of a JSON object (v2rayN form)');
+  if (text === null) throw new PortholeError('bad-link', 'the vmess:// link is not base64 of a JSON object (v2rayN form)');
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new LinkError('the vmess:// link does not hold JSON (v2rayN form: vmess://BASE64 of {"add":…,"port":…,"id":…})');
+    throw new PortholeError('bad-link', 'the vmess:// link does not hold JSON (v2rayN form: vmess://BASE64 of {"add":…,"port":…,"id":…})');
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new LinkError('the vmess:// link\'s JSON is not an object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new PortholeError('bad-link', 'the vmess:// link\'s JSON is not an object');
   const o = json as Record<string, unknown>;
   return vmessEntry({
     link,
@@ -58,17 +59,17 @@ export interface VmessFields {
 
 /** The VMess entry for fields read from a link, a Clash proxy or a sing-box outbound. */
 export function vmessEntry(f: VmessFields): ParsedLink {
-  if (!f.server) throw new LinkError('the VMess server has no address');
+  if (!f.server) throw new PortholeError('bad-link', 'the VMess server has no address');
   const host = parseHost(f.server.includes(':') && !f.server.startsWith('[') ? `[${f.server}]` : f.server);
   const port = parsePort(f.port, null);
   const label = cleanLabel(f.label);
   const aid = Number(f.alterId ?? 0);
   if (Number.isFinite(aid) && aid > 0) return unsupportedEntry({ link: f.link, scheme: 'vmess+alterid', host, port, label });
   const uuid = (f.uuid ?? '').trim();
-  if (!UUID_RE.test(uuid)) throw new LinkError(`the VMess user id is not a UUID ("${clip(uuid)}")`);
+  if (!UUID_RE.test(uuid)) throw new PortholeError('bad-link', `the VMess user id is not a UUID ("${clip(uuid)}")`);
   const security = (f.security ?? 'auto').trim().toLowerCase() || 'auto';
   if (!(VMESS_SECURITY as readonly string[]).includes(security)) {
-    throw new LinkError(`VMess cipher "${clip(security)}" is not supported: use ${VMESS_SECURITY.join(', ')}`);
+    throw new PortholeError('bad-link', `VMess cipher "${clip(security)}" is not supported: use ${VMESS_SECURITY.join(', ')}`);
   }
   const stream = readStream(f.stream, false);
   if (!stream.ok) return unsupportedEntry({ link: f.link, scheme: `vmess+${stream.feature}`, host, port, label });

@@ -1,6 +1,6 @@
 import { PortholeError } from '../../../shared/errors.ts';
 import type { Entry } from '../../../shared/entry.ts';
-import { entryIdFor, formatProxyLink, LinkError, parseProxyLink } from '../../../shared/proxy-link.ts';
+import { entryIdFor, formatProxyLink, isLinkError, parseProxyLink } from '../../../shared/proxy-link.ts';
 import { jsonOption, str, strs, type Command, type CommandContext, type OptionValues } from '../command.ts';
 import { listInInputFile, printJson, readInputFile, table } from '../io.ts';
 import { readPublisherFile } from '../../core/lists/keyfiles.ts';
@@ -76,7 +76,7 @@ async function collectEntries(values: OptionValues, ctx: CommandContext): Promis
       const id = entryIdFor(parsed);
       out.set(id, { ...parsed, id });
     } catch (err) {
-      if (err instanceof LinkError) throw new PortholeError('usage', `--server: ${err.message}`);
+      if (isLinkError(err)) throw new PortholeError('usage', `--server: ${err.message}`);
       throw err;
     }
   }

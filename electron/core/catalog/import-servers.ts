@@ -3,7 +3,7 @@
 // the person's own servers (like Add server). Bad lines are reported with their line and reason;
 // everything good is still added.
 import type { Entry } from '../../../shared/entry.ts';
-import { LinkError, type ParsedLink } from '../../../shared/proxy-link.ts';
+import { isLinkError, type ParsedLink } from '../../../shared/proxy-link.ts';
 import { parseSubscription, type SubscriptionFormat, type SubscriptionProblem } from '../../../shared/links/subscription.ts';
 import { UserServerStore } from './user-servers.ts';
 import { fetchOutlineKey, type OutlineKeyOptions } from './outline-key.ts';
@@ -38,7 +38,7 @@ export async function importServers(dataDir: string, text: string, options: Serv
   try {
     sub = parseSubscription(text);
   } catch (err) {
-    if (err instanceof LinkError) return { kind: 'servers', status: 'rejected', reason: 'malformed', problems: [], message: err.message };
+    if (isLinkError(err)) return { kind: 'servers', status: 'rejected', reason: 'malformed', problems: [], message: err.message };
     throw err;
   }
   if (!sub) return null;
@@ -48,7 +48,7 @@ export async function importServers(dataDir: string, text: string, options: Serv
     try {
       entries.push(await fetchOutlineKey(key.url, options.outlineKeys));
     } catch (err) {
-      if (!(err instanceof LinkError)) throw err;
+      if (!isLinkError(err)) throw err;
       problems.push({ line: key.line, message: `${key.line === null ? '' : `line ${key.line}: `}${err.message}` });
     }
   }

@@ -3,7 +3,8 @@
 // own limit), 64 KB cap. An answer's `error.message` is shown to the person as the provider wrote it.
 import { rootCertificates } from 'node:tls';
 import got from 'got';
-import { LinkError, parseProxyLink, type ParsedLink } from '../../../shared/proxy-link.ts';
+import { isPortholeError, PortholeError } from '../../../shared/errors.ts';
+import { isLinkError, parseProxyLink, type ParsedLink } from '../../../shared/proxy-link.ts';
 import { outlineConfig } from '../../../shared/links/outline-config.ts';
 import { parseJsonConfig, parseYamlConfig, yamlValue } from '../../../shared/links/structured.ts';
 import { httpProxyAgents } from '../channels/proxy-agent.ts';
@@ -20,7 +21,7 @@ export interface OutlineKeyOptions {
   timeoutMs?: number;
 }
 
-/** The server an Outline dynamic key names. Throws LinkError with a message for people. */
+/** The server an Outline dynamic key names. Throws a link error (isLinkError) with a message for people. */
 export async function fetchOutlineKey(url: string, options: OutlineKeyOptions = {}): Promise<ParsedLink> {
   const hash = url.indexOf('#');
   const address = hash >= 0 ? url.slice(0, hash) : url;
@@ -32,8 +33,8 @@ export async function fetchOutlineKey(url: string, options: OutlineKeyOptions = 
     body = await Promise.any(ways);
   } catch (err) {
     const first = err instanceof AggregateError ? err.errors[0] : err;
-    if (first instanceof LinkError) throw first;
-    throw new LinkError(`the Outline key could not be fetched from ${hostOf(address)}: ${describe(first)}`);
+    if (isLinkError(first)) throw first;
+    throw new PortholeError('bad-link', `the Outline key could not be fetched from ${hostOf(address)}: ${describe(first)}`);
   }
   const trimmed = body.trim();
   const value = trimmed.startsWith('{') ? parseJsonConfig(trimmed) : yamlValue(parseYamlConfig(trimmed));
@@ -63,7 +64,7 @@ async function get(url: string, agent: ProxyAgentOption | undefined, options: Ou
   try {
     res = await request;
   } catch (err) {
-    if (cap.signal.aborted) throw new LinkError(`the Outline key's answer is larger than ${OUTLINE_KEY_MAX_BYTES / 1024} KB`);
+    if (cap.signal.aborted) throw new PortholeError('bad-link', `the Outline key's answer is larger than ${OUTLINE_KEY_MAX_BYTES / 1024} KB`);
     throw err;
   }
   const text = res.rawBody.subarray(0, OUTLINE_KEY_MAX_BYTES).toString('utf8');
@@ -72,9 +73,9 @@ async function get(url: string, agent: ProxyAgentOption | undefined, options: Ou
   try {
     outlineConfig(parseJsonConfig(text.trim()));
   } catch (err) {
-    if (err instanceof LinkError && err.name === 'OutlineServerMessage') throw err;
+    if (isPortholeError(err, 'provider-message')) throw err;
   }
-  throw new LinkError(`the Outline key's server answered HTTP ${res.statusCode}`);
+  throw new PortholeError('bad-link', `the Outline key's server answered HTTP ${res.statusCode}`);
 }
 
 function hostOf(url: string): string {

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BASE64URL_CHARS } from '../../../shared/base64url.ts';
-import { CODE_PREFIX, isGsm7Basic } from '../../../shared/code-format.ts';
+import { CODE_PREFIX, findCode, isGsm7Basic } from '../../../shared/code-format.ts';
+import { PortholeError } from '../../../shared/errors.ts';
 import { smsCount } from '../../../shared/code-bytes.ts';
 import { parseProxyLink } from '../../../shared/proxy-link.ts';
 import { generateKey } from '../crypto/ed25519.ts';
@@ -76,6 +77,31 @@ describe('what went wrong with a code', () => {
     const newer = `${CODE_PREFIX}M${b.slice(1)}`;
     expect(codeProblem(newer, trusted)).toBe('newer-version');
     expect(() => readCode(newer)).toThrow(/newer version of Porthole: update Porthole/);
+  });
+
+  it('each problem is the one error class with the problem as its code; readCode makes every one a "damaged" rejection', () => {
+    const thrown = (fn: () => unknown): unknown => {
+      try {
+        fn();
+      } catch (err) {
+        return err;
+      }
+      throw new Error('did not throw');
+    };
+    const b = body(code);
+    const cases = [
+      ['cut-off', code.slice(0, 100)],
+      ['wrong-case', code.toLowerCase()],
+      ['newer-version', `${CODE_PREFIX}M${b.slice(1)}`],
+    ] as const;
+    for (const [problem, text] of cases) {
+      const found = thrown(() => findCode(text));
+      expect(found, problem).toBeInstanceOf(PortholeError);
+      expect(found, problem).toMatchObject({ code: problem });
+      const read = thrown(() => readCode(text));
+      expect(read, problem).toBeInstanceOf(PortholeError);
+      expect(read, problem).toMatchObject({ code: 'damaged', message: (found as Error).message });
+    }
   });
 
   it('a good code has no problem, and trailing words do not matter', () => {

@@ -1,8 +1,9 @@
 // Creating, inspecting and verifying one-time codes (format: shared/code-format.ts).
 import { isRejection } from '../lists/signed.ts';
-import { PortholeError } from '../../../shared/errors.ts';
+import { isPortholeError, PortholeError } from '../../../shared/errors.ts';
+import { CODE_PROBLEMS } from '../../../shared/failures.ts';
 import { encodeCodeBody, findCode, formatCode, looksCaseChanged, CODE_PREFIX, type CodeContent, type DecodedCode } from '../../../shared/code-format.ts';
-import { CodeDamaged, type CodeProblem } from '../../../shared/code-bytes.ts';
+import { codeFailure, type CodeProblem } from '../../../shared/code-bytes.ts';
 import { concatBytes } from '../../../shared/base64url.ts';
 import { DOMAIN } from '../../../shared/list-format.ts';
 import type { ParsedLink } from '../../../shared/proxy-link.ts';
@@ -40,7 +41,8 @@ export function readCode(text: string): DecodedCode | null {
   try {
     return findCode(text);
   } catch (err) {
-    if (err instanceof CodeDamaged) throw new PortholeError('damaged', err.message);
+    // Every code problem (cut off, wrong case, newer version, damaged) is a 'damaged' rejection here.
+    if (isPortholeError(err, ...CODE_PROBLEMS)) throw new PortholeError('damaged', err.message);
     throw err;
   }
 }
@@ -51,7 +53,7 @@ export function codeProblem(text: string, trusted: readonly RootChain[]): CodePr
   try {
     code = findCode(text);
   } catch (err) {
-    if (err instanceof CodeDamaged) return err.problem;
+    if (isPortholeError(err, ...CODE_PROBLEMS)) return err.code;
     throw err;
   }
   if (!code) return null;
@@ -111,7 +113,7 @@ export function verifyCode(code: DecodedCode, trusted: readonly RootChain[], now
     chain = bareKeyChain(key);
   }
   if (!verifyBytes(key!, DOMAIN.code, code.signedBytes, code.signature)) {
-    throw new PortholeError('damaged', new CodeDamaged(looksCaseChanged(code.text.slice(CODE_PREFIX.length)) ? 'wrong-case' : 'damaged', 'signature does not match').message);
+    throw new PortholeError('damaged', codeFailure(looksCaseChanged(code.text.slice(CODE_PREFIX.length)) ? 'wrong-case' : 'damaged', 'signature does not match').message);
   }
   const atLeast = floor?.(chain.publisher)?.getTime() ?? 0;
   if (content.expires.getTime() <= Math.max(now.getTime(), atLeast)) {

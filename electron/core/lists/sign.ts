@@ -4,7 +4,7 @@ import { utf8 } from '../../../shared/base64url.ts';
 import { EntrySchema, type Entry } from '../../../shared/entry.ts';
 import { DOMAIN, ListInputSchema, ListPayloadSchema, type ListEnvelope, type ListPayload } from '../../../shared/list-format.ts';
 import { zodMessage } from '../../../shared/zod-message.ts';
-import { entryIdFor, LinkError, parseProxyLink } from '../../../shared/proxy-link.ts';
+import { entryIdFor, isLinkError, parseProxyLink } from '../../../shared/proxy-link.ts';
 import type { SecretKey } from '../crypto/ed25519.ts';
 import type { RootChain } from './roots.ts';
 import { parseJsonWith, signDocument } from './signed.ts';
@@ -18,7 +18,7 @@ export function normalizeEntry(raw: Record<string, unknown>, index: number): Ent
     try {
       base = { ...parseProxyLink(url), ...extra };
     } catch (err) {
-      if (err instanceof LinkError) throw new PortholeError('malformed', `malformed at entries.${index}.url: ${err.message}`);
+      if (isLinkError(err)) throw new PortholeError('malformed', `malformed at entries.${index}.url: ${err.message}`);
       throw err;
     }
   }
