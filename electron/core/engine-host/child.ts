@@ -28,7 +28,11 @@ function parentChannel(): Channel {
   if (!send) throw new Error('the engine process needs a parent (Electron utilityProcess or a Node fork with IPC)');
   // The parent went away without stopping us (it crashed): restore the system proxy, then leave.
   process.once('disconnect', () => void stopAndExit());
-  return { send: (m) => void send(m), onMessage: (l) => void process.on('message', l) };
+  // Once the parent is gone, a send fails with ERR_IPC_CHANNEL_CLOSED. Without a callback Node emits
+  // that as an 'error' on process, which would kill this process in the middle of stopping, before
+  // the system proxy is restored. The callback takes the error; 'disconnect' above does the rest.
+  const ignoreClosed = (): void => {};
+  return { send: (m) => { if (process.connected) send(m, ignoreClosed); }, onMessage: (l) => void process.on('message', l) };
 }
 
 const channel = parentChannel();
