@@ -8,19 +8,9 @@ import type { ParsedLink } from '../../shared/proxy-link.ts';
 import { codeKeysOf, createCode, readCode, verifyCode } from '../../electron/core/codes/codes.ts';
 import { generateKey, keyIdOf } from '../../electron/core/crypto/ed25519.ts';
 import { bareKeyChain } from '../../electron/core/lists/roots.ts';
-import { at, DAY, T0, thresholdPublisher } from './fixtures.ts';
+import { at, DAY, refusal, T0, thresholdPublisher } from './fixtures.ts';
 
 const server: ParsedLink = { protocol: 'socks5', host: '127.0.0.1', ports: [1080], label: 'Home' };
-
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isRejection(err)) return `${err.code}: ${err.message}`;
-    throw err;
-  }
-  throw new Error('accepted');
-}
 
 const decode = (text: string) => {
   const d = readCode(text);

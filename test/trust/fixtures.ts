@@ -7,6 +7,7 @@ import { generateKey, type SecretKey } from '../../electron/core/crypto/ed25519.
 import { openClient, type ClientStores } from '../../electron/core/catalog/open.ts';
 import { bareKeyChain, newRoot, signRoot, verifyRootChain, type RootChain } from '../../electron/core/lists/roots.ts';
 import { buildPayload, signList } from '../../electron/core/lists/sign.ts';
+import { isRejection } from '../../electron/core/lists/signed.ts';
 
 export const DAY = 86_400_000;
 /** A fixed "now" for the tests: the system clock is never read where it matters. */
@@ -64,4 +65,15 @@ export async function client(trusting: Publisher[] = []): Promise<ClientStores &
 /** The same data dir opened again, as the next start of the app would. */
 export async function reopen(stores: ClientStores): Promise<ClientStores> {
   return openClient(stores.dataDir, { pinned: [] });
+}
+
+/** The refusal a list or code check throws, as "reason: message"; fails when the check accepts. */
+export function refusal(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (isRejection(err)) return `${err.code}: ${err.message}`;
+    throw err;
+  }
+  throw new Error('accepted');
 }

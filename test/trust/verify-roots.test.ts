@@ -7,20 +7,9 @@ import { encodeBase64Url, utf8 } from '../../shared/base64url.ts';
 import { DOMAIN, LIMITS } from '../../shared/list-format.ts';
 import { generateKey, keyIdOf, publisherIdFor } from '../../electron/core/crypto/ed25519.ts';
 import { advanceChain, bareKeyChain, newRoot, signRoot, verifyRootChain } from '../../electron/core/lists/roots.ts';
-import { signDocument, validSigners, isRejection } from '../../electron/core/lists/signed.ts';
+import { signDocument, validSigners } from '../../electron/core/lists/signed.ts';
 import { verifyList, type VerifyContext } from '../../electron/core/lists/verify.ts';
-import { at, publisher, T0, thresholdPublisher } from './fixtures.ts';
-
-/** The rejection a check throws: "reason: message". */
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isRejection(err)) return `${err.code}: ${err.message}`;
-    throw err;
-  }
-  throw new Error('accepted');
-}
+import { at, publisher, refusal, T0, thresholdPublisher } from './fixtures.ts';
 
 const envelopeOf = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)) as { format: string; roots: unknown[]; list: { signed: string; signatures: { keyId: string; sig: string }[] } };
 const bytesOf = (env: unknown): Uint8Array => utf8(JSON.stringify(env));

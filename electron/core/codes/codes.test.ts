@@ -1,13 +1,12 @@
 // Codes beyond test/trust/code-rules.test.ts: the sender's name travels only in the full form, a
 // new sender's code is never trusted by itself, the reason a UI shows for a pasted code is about
 // the code (not about who sent it), and a signature that fails on letters all of one case says so.
-import { isRejection } from '../lists/signed.ts';
 import { describe, expect, it } from 'vitest';
 import { CODE_PREFIX } from '../../../shared/code-format.ts';
 import type { ParsedLink } from '../../../shared/proxy-link.ts';
 import { generateKey } from '../crypto/ed25519.ts';
 import { bareKeyChain } from '../lists/roots.ts';
-import { at, T0 } from '../../../test/trust/fixtures.ts';
+import { at, refusal, T0 } from '../../../test/trust/fixtures.ts';
 import { codeProblem, createCode, readCode, verifyCode } from './codes.ts';
 
 const server: ParsedLink = { protocol: 'socks5', host: '127.0.0.1', ports: [1080] };
@@ -19,16 +18,6 @@ const decode = (text: string) => {
   if (!d) throw new Error('no code found');
   return d;
 };
-
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isRejection(err)) return `${err.code}: ${err.message}`;
-    throw err;
-  }
-  throw new Error('accepted');
-}
 
 describe('the sender\'s name', () => {
   it('travels in the full form, and never in the short one', () => {

@@ -1,20 +1,10 @@
 // Publisher roots beyond test/trust/verify-roots.test.ts: the name a root carries, and which of
 // two refusals a root v1 without enough of its own signatures gets (nobody signed it at all, or
 // only keys that are not its own did).
-import { isRejection } from './signed.ts';
 import { describe, expect, it } from 'vitest';
 import { generateKey } from '../crypto/ed25519.ts';
 import { newRoot, signRoot, verifyRootChain } from './roots.ts';
-
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isRejection(err)) return `${err.code}: ${err.message}`;
-    throw err;
-  }
-  throw new Error('accepted');
-}
+import { refusal } from '../../../test/trust/fixtures.ts';
 
 describe('a publisher root', () => {
   const key = generateKey();

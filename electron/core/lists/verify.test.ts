@@ -6,21 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { encodeBase64Url, utf8 } from '../../../shared/base64url.ts';
 import { DOMAIN, LIMITS, type ListPayload, type Signed } from '../../../shared/list-format.ts';
 import { generateKey, type SecretKey } from '../crypto/ed25519.ts';
-import { at, publisher, T0, thresholdPublisher } from '../../../test/trust/fixtures.ts';
+import { at, publisher, refusal, T0, thresholdPublisher } from '../../../test/trust/fixtures.ts';
 import { newRoot, signRoot, verifyRootChain, type RootChain } from './roots.ts';
-import { signDocument, isRejection } from './signed.ts';
+import { signDocument } from './signed.ts';
 import { verifyList, type VerifyContext } from './verify.ts';
-
-/** The rejection a check throws: "reason: message". */
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isRejection(err)) return `${err.code}: ${err.message}`;
-    throw err;
-  }
-  throw new Error('accepted');
-}
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 const envelopeOf = (b: Uint8Array) => JSON.parse(text(b)) as { format: string; roots: Signed[]; list: Signed };
