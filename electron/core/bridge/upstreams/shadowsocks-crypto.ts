@@ -4,7 +4,8 @@
 //   sodium-native   libsodium through prebuilt N-API binaries (no compiler; loads in Electron too):
 //                   chacha20-ietf-poly1305 only, measured ~2.4x node:crypto per 16 KiB chunk here
 //                   because it needs no cipher object per chunk. Absent or unloadable: skipped.
-//   node:crypto     OpenSSL under Node. Electron's BoringSSL has no chacha20-poly1305
+//   node:crypto     OpenSSL under Node (AES-GCM's 2-byte length blocks without a cipher object each,
+//                   see shadowsocks-gcm-length.ts). Electron's BoringSSL has no chacha20-poly1305
 //                   (electron/electron#24024): the self-test finds that and the next backend serves it.
 //   @noble/ciphers  audited pure JS, always there: the fallback (much slower, ~80 MiB/s chacha here).
 // The default order is sodium,node,noble; PORTHOLE_SS_CRYPTO overrides it (a profile name below or a
@@ -16,6 +17,7 @@ import { createRequire } from 'node:module';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { gcm } from '@noble/ciphers/aes.js';
 import type { SsCipher } from '../../../../shared/entry.ts';
+import { GcmLengthBlocks } from './shadowsocks-gcm-length.ts';
 
 export const TAG_LENGTH = 16;
 
@@ -79,6 +81,8 @@ export function nodeBackend(refuse: readonly SsCipher[] = [], name = 'node:crypt
   return {
     name,
     cipher(cipher, subkey) {
+      // The 2-byte length blocks of AES-GCM streams skip the cipher object (shadowsocks-gcm-length.ts).
+      const lengths = cipher === 'chacha20-ietf-poly1305' || refuse.includes(cipher) ? null : GcmLengthBlocks.create(cipher, subkey);
       return {
         seal(nonce, plain, out) {
           const c = encipher(cipher, subkey, nonce);
@@ -87,6 +91,10 @@ export function nodeBackend(refuse: readonly SsCipher[] = [], name = 'node:crypt
           out.push(c.getAuthTag());
         },
         sealInPlace(nonce, block, tag) {
+          if (lengths && block.length === 2) {
+            lengths.seal(nonce, block, tag);
+            return;
+          }
           const c = encipher(cipher, subkey, nonce);
           c.update(block).copy(block);
           c.final();
@@ -110,6 +118,7 @@ export function nodeBackend(refuse: readonly SsCipher[] = [], name = 'node:crypt
           return plain;
         },
         openInPlace(nonce, block, tag) {
+          if (lengths && block.length === 2) return lengths.open(nonce, block, tag);
           check(cipher);
           const d = createDecipheriv(NODE_NAMES[cipher] as 'aes-256-gcm', subkey, nonce, { authTagLength: TAG_LENGTH });
           d.setAuthTag(tag);
