@@ -31,6 +31,17 @@ export interface AeadBlockCipher {
   open(nonce: Buffer, sealed: readonly Buffer[], tag: Buffer): Buffer[] | null;
   /** Opens `block` in place (its bytes become the plaintext); false (and `block` unchanged or garbage) if it does not authenticate. */
   openInPlace(nonce: Buffer, block: Buffer, tag: Buffer): boolean;
+  /**
+   * Optional, where it saves a copy: seals the plaintext pieces into `dest` (exactly their total
+   * length, not overlapping them) and writes the tag into `tag`.
+   */
+  sealFrom?(nonce: Buffer, plain: readonly Buffer[], dest: Buffer, tag: Buffer): void;
+  /**
+   * Optional, where it saves a copy: opens `block` and writes the plaintext into `dest` (as long as
+   * `block`; it may overlap `block` if it starts no later). False if it does not authenticate
+   * (`dest` unchanged or garbage).
+   */
+  openTo?(nonce: Buffer, block: Buffer, tag: Buffer, dest: Buffer): boolean;
 }
 
 export interface AeadBackend {
@@ -100,6 +111,14 @@ export function nodeBackend(refuse: readonly SsCipher[] = [], name = 'node:crypt
           c.final();
           c.getAuthTag().copy(tag);
         },
+        sealFrom(nonce, plain, dest, tag) {
+          // update() returns a new buffer anyway: copy it to its place instead of copying the plaintext there first.
+          const c = encipher(cipher, subkey, nonce);
+          let at = 0;
+          for (const piece of plain) at += c.update(piece).copy(dest, at);
+          c.final();
+          c.getAuthTag().copy(tag);
+        },
         open(nonce, sealed, tag) {
           check(cipher);
           const d = createDecipheriv(NODE_NAMES[cipher] as 'aes-256-gcm', subkey, nonce, { authTagLength: TAG_LENGTH });
@@ -129,6 +148,19 @@ export function nodeBackend(refuse: readonly SsCipher[] = [], name = 'node:crypt
             return false;
           }
           clear.copy(block);
+          return true;
+        },
+        openTo(nonce, block, tag, dest) {
+          check(cipher);
+          const d = createDecipheriv(NODE_NAMES[cipher] as 'aes-256-gcm', subkey, nonce, { authTagLength: TAG_LENGTH });
+          d.setAuthTag(tag);
+          const clear = d.update(block);
+          try {
+            d.final();
+          } catch {
+            return false;
+          }
+          clear.copy(dest);
           return true;
         },
       };
@@ -174,6 +206,16 @@ export function sodiumBackend(): AeadBackend {
         sealInPlace(nonce, block, tag) {
           // libsodium's AEADs allow the ciphertext to be written over the plaintext (same address).
           lib.crypto_aead_chacha20poly1305_ietf_encrypt_detached(block, tag, block, null, null, nonce, subkey);
+        },
+        sealFrom(nonce, plain, dest, tag) {
+          // One piece (the usual case) is read where it lies: no copy into `dest` first.
+          let m = plain[0] as Buffer;
+          if (plain.length !== 1) {
+            let at = 0;
+            for (const piece of plain) at += piece.copy(dest, at);
+            m = dest;
+          }
+          lib.crypto_aead_chacha20poly1305_ietf_encrypt_detached(dest, tag, m, null, null, nonce, subkey);
         },
         open(nonce, sealed, tag) {
           const c = single(sealed);
