@@ -26,7 +26,7 @@ export type HttpOutcome =
 const RETRY_STATUS = [408, 429, 500, 502, 503, 504];
 
 /** Delay before retry `attempt` (1-based): base·2^(attempt-1), scaled by a random factor in [0.5, 1.5). */
-export function retryDelay(attempt: number, baseMs: number): number {
+function retryDelay(attempt: number, baseMs: number): number {
   return Math.round(baseMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
 }
 

@@ -8,7 +8,7 @@ import { classifyError, formatBytes, startFetch, tooLarge } from './result.ts';
 import type { Channel, ChannelFetchOptions, ChannelFetchResult, ChannelSettings } from './types.ts';
 
 /** The files a folder channel reads. */
-export const LIST_EXTENSIONS = ['.signed', '.porthole', '.txt', '.html', '.htm'];
+const LIST_EXTENSIONS = ['.signed', '.porthole', '.txt', '.html', '.htm'];
 /** Sub-folder depth searched below the chosen folder (a stick with a 'porthole' folder). */
 const MAX_DEPTH = 1;
 /** Entries looked at in all, listed or not, so a huge folder cannot stall the fetch. */
