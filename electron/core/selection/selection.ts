@@ -363,10 +363,10 @@ export class Selection extends EventEmitter<SelectionEvents> {
       choice ??= this.viewsOf(this.book.withStatus('recovering'), now, remembered).filter((v) => v.id !== this.pinnedId).sort(compareCandidates)[0];
       // Works again after a run of failures (the search retries often, so failures pile up in the
       // window and keep its ratio low): better than none.
-      choice ??= this.viewsOf(this.book.withStatus('failing'), now, remembered).filter((v) => v.id !== this.pinnedId && v.score.last?.ok === true && !v.score.last.degraded).sort(compareCandidates)[0];
+      choice ??= this.viewsOf(this.book.withStatusAndLast('failing', 'ok'), now, remembered).filter((v) => v.id !== this.pinnedId && v.score.last?.ok === true && !v.score.last.degraded).sort(compareCandidates)[0];
       if (!choice && cur?.status === 'degraded') return [cur.id, 'kept'];
       // Still nothing: a proxy that answers but failed the probe URLs may carry real traffic.
-      const degraded = choice ? undefined : this.viewsOf([...this.book.withStatus('degraded'), ...this.book.withStatus('failing')], now, remembered)
+      const degraded = choice ? undefined : this.viewsOf([...this.book.withStatus('degraded'), ...this.book.withStatusAndLast('failing', 'degraded')], now, remembered)
         .filter((v) => v.id !== this.pinnedId && (v.status === 'degraded' || v.score.last?.degraded === true)).sort(compareCandidates)[0];
       if (degraded) return [degraded.id, 'degraded'];
       if (!choice) return [null, this.book.anyTested() ? 'no-working' : 'none'];
