@@ -153,6 +153,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.selection.server(id);
   }
 
+  /** How many servers work now (serverStats' status 'ok'), counted without looking at each. */
+  workingCount(): number {
+    return this.selection.workingCount();
+  }
+
   /** The latest probe of an MTProto proxy (never bridged, probed apart). */
   mtprotoResult(id: string): ProbeResult | undefined {
     return this.rounds.mtprotoResult(id);

@@ -230,22 +230,30 @@ export class Selection extends EventEmitter<SelectionEvents> {
 
   /** The server's state for selection (ok, recovering, degraded…), or null for an unknown id. */
   statusOf(id: string): ServerStatus | null {
-    return this.entries.has(id) ? this.view(id, this.clock(), this.rememberedIndex()).status : null;
+    return this.entries.has(id) ? this.book.get(id, this.clock()).status : null;
+  }
+
+  /** How many servers work (ok, recovering or degraded: what server() calls 'ok'), without looking at each. */
+  workingCount(): number {
+    this.book.refresh(this.clock());
+    return this.book.withStatus('ok').size + this.book.withStatus('recovering').size + this.book.withStatus('degraded').size;
   }
 
   /** What the UI shows for one server (see ServerSchema in shared/api-models.ts). */
   server(id: string): ServerStats | null {
     if (!this.entries.has(id)) return null;
     const all = this.history.get(id);
-    const view = this.view(id, this.clock(), this.rememberedIndex());
-    const probes = all.filter((s) => s.source === 'probe');
+    // Score and state only (the network memory's order does not matter here): no view to build.
+    const view = this.book.get(id, this.clock());
+    let lastProbe: Sample | undefined;
+    for (let i = all.length - 1; i >= 0 && !lastProbe; i--) if (all[i]!.source === 'probe') lastProbe = all[i];
     const last = all[all.length - 1];
     return {
       // Latencies and failures, oldest first (untimed successes reported by the bridge are left out).
       samples: all.filter((s) => !s.ok || s.latencyMs !== null).slice(-32).map((s) => (s.ok ? s.latencyMs : null)),
       latencyMs: view.score.medianMs,
       successRate: view.score.successRatio,
-      lastTested: probes[probes.length - 1]?.at ?? null,
+      lastTested: lastProbe?.at ?? null,
       status: view.status === 'untested' ? 'untested' : view.status === 'failing' ? 'failed' : 'ok',
       degraded: view.status === 'degraded',
       failure: last && (!last.ok || (last.degraded && view.status === 'degraded')) ? { kind: last.kind ?? 'other', message: last.message ?? last.kind ?? 'failed' } : null,
