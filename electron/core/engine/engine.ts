@@ -68,6 +68,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.rounds = new ProbeRounds({
       options: () => this.options.probe ?? {},
       order: () => this.selection.probeOrder(),
+      remembered: () => this.selection.rememberedCount(),
       entry: (id) => this.catalog.server(id)?.entry,
       stopped: () => this.stopped,
       serving: () => this.link.info !== null,

@@ -217,6 +217,13 @@ export class Selection extends EventEmitter<SelectionEvents> {
     return views.map((v) => this.entries.get(v.id)!.entry);
   }
 
+  /** How many servers probeOrder() puts first because they worked on this network before. */
+  rememberedCount(): number {
+    let n = 0;
+    for (const s of this.memory?.preferred(this.network) ?? []) if (this.entries.has(s.id)) n++;
+    return n;
+  }
+
   /** Why the engine chose what it chose: structured and one paragraph of text. */
   explain(): Explanation {
     const now = this.clock();
