@@ -14,11 +14,13 @@ export const BASE = ['fs', 'crypto', 'net'];
  * Core modules, each with the other core modules it may import: a new edge is a decision, made
  * here. Must stay a DAG (the planted-violation test checks it), so a loop between two modules is
  * always a lint error. Selection reads probe results by their shape; the prober ranks with it.
+ * Channels turn the bytes they fetched into candidate blobs with the list format (lists/candidates.ts).
+ * The catalog hands each server set to the selection through a sink it declares (live.ts): no edge.
  */
 export const MODULE_DEPS: Record<string, string[]> = {
   lists: [],
   codes: ['lists'],
-  channels: [],
+  channels: ['lists'],
   catalog: ['lists', 'codes', 'channels'],
   bridge: [],
   selection: [],

@@ -1,7 +1,9 @@
 // The catalog of a running client: opens the data dir once (trust, state, held lists, the user's
 // own servers, the embedded list), builds the server set, and builds it again after each change —
 // a paste, a server link, a removed server, an untrusted publisher, a list from a channel — while
-// the refresher keeps the channels fresh. Its host hears of each new set and the servers it added.
+// the refresher keeps the channels fresh. Each new set goes straight to its sink (the selection,
+// wired once when the engine is built); then the host hears of it and of the servers it added.
+import type { Entry } from '../../../shared/entry.ts';
 import { parseServerId } from '../../../shared/server-id.ts';
 import type { ChannelSettings } from '../channels/index.ts';
 import type { RootChain } from '../lists/roots.ts';
@@ -32,9 +34,17 @@ export interface LiveCatalogOptions {
   refreshEveryMs?: number;
 }
 
+/**
+ * Where each new server set is published, before the host hears of it: the selection (it keeps
+ * only the servers the bridge carries). The data goes from here to there with no one in between.
+ */
+export interface ServerSetSink {
+  setEntries(entries: readonly Entry[]): void;
+}
+
 export interface LiveCatalogHost {
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
-  /** A new server set (servers() returns it); `added`: its servers the set before did not have. */
+  /** A new server set, already in the sink (servers() returns it); `added`: its servers the set before did not have. */
   changed(added: CatalogServer[]): void;
   /** Each channel's latest report, after a refresh. */
   reports(reports: ChannelReport[]): void;
@@ -47,15 +57,17 @@ export interface LiveCatalogHost {
 export class LiveCatalog {
   private readonly options: LiveCatalogOptions;
   private readonly host: LiveCatalogHost;
+  private readonly sink: ServerSetSink;
   private stores!: ClientStores;
   private users!: UserServerStore;
   private catalog: Catalog = { servers: [], lists: [], channels: [], problems: [] };
   private byId = new Map<string, CatalogServer>();
   private readonly sources: SourceRefresher;
 
-  constructor(options: LiveCatalogOptions, host: LiveCatalogHost) {
+  constructor(options: LiveCatalogOptions, host: LiveCatalogHost, sink: ServerSetSink) {
     this.options = options;
     this.host = host;
+    this.sink = sink;
     this.sources = new SourceRefresher({
       stores: () => this.stores,
       specs: () => [...(this.options.channels ?? []), ...this.catalog.channels],
@@ -84,12 +96,13 @@ export class LiveCatalog {
     }
   }
 
-  /** Builds the server set from what is held now, and tells the host. */
+  /** Builds the server set from what is held now, publishes it to the sink, and tells the host. */
   async rebuild(): Promise<void> {
     const before = new Set(this.byId.keys());
     this.catalog = await buildCatalog(this.stores, this.users);
     for (const p of this.catalog.problems) this.host.log('warn', p);
     this.byId = new Map(this.catalog.servers.map((s) => [s.id, s]));
+    this.sink.setEntries(this.catalog.servers.map((s) => s.entry));
     this.host.changed(this.catalog.servers.filter((s) => !before.has(s.id)));
   }
 

@@ -1,6 +1,6 @@
 // The DNS TXT channels: 'dns:NAME[@SERVER,…]' (system resolver or given servers) and
 // 'doh:URL[,URL…]#NAME' (DNS-over-HTTPS). Both read the ph1 format of dns-txt-format.ts.
-import { dedupe } from './candidates.ts';
+import { dedupe } from '../lists/candidates.ts';
 import { dohTxtLookup } from './doh.ts';
 import { assembleChunks, MAX_PARTS, parseTxtRecord, type TxtItem } from './dns-txt-format.ts';
 import { systemTxtLookup, type TxtLookup } from './dns-system.ts';

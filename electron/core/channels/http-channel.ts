@@ -1,7 +1,7 @@
 // HTTPS mirrors ('https://…', 'http://…') and web pages or pastes ('page:https://…').
 // A mirror serves the raw signed-list file or a text with armored blocks; a page is any
 // text or HTML (a public Telegram channel preview, a forum post) searched for armored blocks.
-import { candidatesDetail, candidatesFromBytes, candidatesFromText, type Candidates } from './candidates.ts';
+import { candidatesDetail, candidatesFromBytes, candidatesFromText, type Candidates } from '../lists/candidates.ts';
 import { httpRequest } from './http-get.ts';
 import { classifyError, startFetch } from './result.ts';
 import type { Channel, ChannelFetchOptions, ChannelFetchResult, ChannelSettings } from './types.ts';

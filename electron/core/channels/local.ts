@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { candidatesDetail, candidatesFromBytes, dedupe } from './candidates.ts';
+import { candidatesDetail, candidatesFromBytes, dedupe } from '../lists/candidates.ts';
 import { classifyError, formatBytes, startFetch, tooLarge } from './result.ts';
 import type { Channel, ChannelFetchOptions, ChannelFetchResult, ChannelSettings } from './types.ts';
 import { DEFAULT_MAX_BYTES } from './settings.ts';

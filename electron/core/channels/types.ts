@@ -1,5 +1,6 @@
 // The one interface every channel implements: deliver CANDIDATE bytes (signed lists or the
-// bytes of armored blocks), never verify them. Verification happens after, in electron/core/lists.
+// bytes of armored blocks, found by lists/candidates.ts in what they fetched), never verify them.
+// Verification happens after, when the catalog accepts them (catalog/accept.ts).
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 

@@ -5,7 +5,6 @@
 // never-ending search (search-driver.ts) and what it shows (status.ts).
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
-import { isBridged } from '../../../shared/entry.ts';
 import type { Bridge } from '../bridge/index.ts';
 import type { Catalog, CatalogServer } from '../catalog/catalog.ts';
 import type { ImportOptions, ImportOutcome } from '../catalog/import.ts';
@@ -52,7 +51,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       reports: (reports) => this.emit('sources', reports),
       refreshingChanged: () => this.status.emit(),
       proxyUrl: () => this.link.proxyUrl(),
-    });
+    }, this.selection); // each new set goes from the catalog straight to the selection
     this.selection.on('change', ({ previous, current, reason }) => {
       this.updateUpstreams();
       this.emit('switch', { from: previous, to: current, reason });
@@ -258,11 +257,9 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   // ---------------------------------------------------------------- internals
 
-  /** A new server set: selection chooses among it, new servers are probed at once. */
+  /** A new server set, already in the selection (the catalog published it there): new servers are probed at once. */
   private onServers(added: CatalogServer[]): void {
     const servers = this.catalog.servers();
-    // MTProto (Telegram's own) and not-yet-spoken entries are listed but never bridged, so never selected.
-    this.selection.setEntries(servers.filter((s) => isBridged(s.entry.protocol)).map((s) => s.entry));
     this.updateUpstreams();
     this.emit('servers', servers);
     this.rounds.serversChanged(new Set(servers.map((s) => s.id)), added);

@@ -2,7 +2,7 @@
 // sticky (switch only when the current one fails or another is clearly better for a sustained time),
 // spread among near-equal servers, aware of what worked on this network, with pick/pin overrides.
 import { EventEmitter } from 'node:events';
-import type { Entry } from '../../../shared/entry.ts';
+import { isBridged, type Entry } from '../../../shared/entry.ts';
 import { isFailureCode, isServerFault } from '../../../shared/failures.ts';
 import { parseUpstreamId } from '../../../shared/server-id.ts';
 import type { NetworkMemory } from './network-memory.ts';
@@ -91,9 +91,13 @@ export class Selection extends EventEmitter<SelectionEvents> {
     this.book = new ScoreBook(this.history, this.scoring, this.policy);
   }
 
-  /** The servers to choose from (all lists and own servers); keeps history of known ids. */
+  /**
+   * The servers to choose from (the catalog's whole set, published to the selection on each
+   * change); keeps history of known ids. MTProto (Telegram's own) and not-yet-spoken entries are
+   * listed but never bridged, so never chosen: they are left out here.
+   */
   setEntries(entries: readonly Entry[]): void {
-    this.entries = new Map(entries.map((entry, index) => [entry.id, { entry, index }]));
+    this.entries = new Map(entries.filter((entry) => isBridged(entry.protocol)).map((entry, index) => [entry.id, { entry, index }]));
     for (const id of this.history.ids()) if (!this.entries.has(id)) this.history.forget(id);
     this.book.setIds([...this.entries.keys()]);
     if (this.pinnedId !== null && !this.entries.has(this.pinnedId)) this.pinnedId = null;

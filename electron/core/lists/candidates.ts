@@ -1,5 +1,6 @@
-// Turns the bytes a channel received into candidate blobs: the raw signed-list file as it
-// is, or the bytes of every LIST armored block found in a text or a page.
+// The first step from a channel's bytes to a server: the bytes become candidate blobs, the raw
+// signed-list file as it is, or the bytes of every LIST armored block found in a text or a page.
+// List format only (nothing verified here); the channels call it on what they fetched.
 import { createHash } from 'node:crypto';
 import { extractArmored } from '../../../shared/armor.ts';
 import { looksLikeJson } from '../../../shared/sniff.ts';
