@@ -67,7 +67,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.rounds = new ProbeRounds({
       options: () => this.options.probe ?? {},
       order: () => this.selection.probeOrder(),
-      remembered: () => this.selection.rememberedCount(),
+      remembered: () => this.selection.counts().remembered,
       entry: (id) => this.catalog.server(id)?.entry,
       stopped: () => this.stopped,
       serving: () => this.link.info !== null,
@@ -155,7 +155,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** How many servers work now (serverStats' status 'ok'), counted without looking at each. */
   workingCount(): number {
-    return this.selection.workingCount();
+    return this.selection.counts().working;
   }
 
   /** The latest probe of an MTProto proxy (never bridged, probed apart). */

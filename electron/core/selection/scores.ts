@@ -88,6 +88,12 @@ export class ScoreBook {
     return out;
   }
 
+  /** How many servers work now: ok, recovering or degraded (what the UI shows as working). */
+  workingCount(now: number): number {
+    this.refresh(now);
+    return this.byStatus.ok.size + this.byStatus.recovering.size + this.byStatus.degraded.size;
+  }
+
   /** Whether any server has a sample in its window. */
   anyTested(): boolean {
     return this.byStatus.ok.size + this.byStatus.recovering.size + this.byStatus.degraded.size + this.byStatus.failing.size > 0;

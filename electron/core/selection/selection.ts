@@ -165,8 +165,7 @@ export class Selection extends EventEmitter<SelectionEvents> {
   }
 
   private recentBridgeSample(id: string, ok: boolean, withinMs: number): boolean {
-    const all = this.history.get(id);
-    const last = all[all.length - 1];
+    const last = this.history.get(id).at(-1);
     return last !== undefined && last.source === 'bridge' && last.ok === ok && this.clock() - last.at < withinMs;
   }
 
@@ -221,13 +220,6 @@ export class Selection extends EventEmitter<SelectionEvents> {
     return views.map((v) => this.entries.get(v.id)!.entry);
   }
 
-  /** How many servers probeOrder() puts first because they worked on this network before. */
-  rememberedCount(): number {
-    let n = 0;
-    for (const s of this.memory?.preferred(this.network) ?? []) if (this.entries.has(s.id)) n++;
-    return n;
-  }
-
   /** Why the engine chose what it chose: structured and one paragraph of text. */
   explain(): Explanation {
     const now = this.clock();
@@ -244,20 +236,17 @@ export class Selection extends EventEmitter<SelectionEvents> {
     return this.entries.has(id) ? this.book.get(id, this.clock()).status : null;
   }
 
-  /** How many servers work (ok, recovering or degraded: what server() calls 'ok'), without looking at each. */
-  workingCount(): number {
-    this.book.refresh(this.clock());
-    return this.book.withStatus('ok').size + this.book.withStatus('recovering').size + this.book.withStatus('degraded').size;
+  /** Servers that work (server()'s 'ok'), and those probeOrder() puts first as they worked on this network before. */
+  counts(): { working: number; remembered: number } {
+    return { working: this.book.workingCount(this.clock()), remembered: (this.memory?.preferred(this.network) ?? []).filter((s) => this.entries.has(s.id)).length };
   }
 
   /** What the UI shows for one server (see ServerSchema in shared/api-models.ts). */
   server(id: string): ServerStats | null {
     if (!this.entries.has(id)) return null;
     const all = this.history.get(id);
-    // Score and state only (the network memory's order does not matter here): no view to build.
     const view = this.book.get(id, this.clock());
-    let lastProbe: Sample | undefined;
-    for (let i = all.length - 1; i >= 0 && !lastProbe; i--) if (all[i]!.source === 'probe') lastProbe = all[i];
+    const lastProbe = all.findLast((s) => s.source === 'probe');
     const last = all[all.length - 1];
     return {
       // Latencies and failures, oldest first (untimed successes reported by the bridge are left out).
