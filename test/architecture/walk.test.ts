@@ -1,8 +1,9 @@
 // The walk from a channel's bytes to a selected server, proved at run time. A real Engine (the
-// wiring the product uses) refreshes a real file channel holding a signed list in a page; each step
-// of the walk (bytes → candidates → accept → verify → held → server set → selection) records who
-// called it, read from the stack (V8 keeps `at async` frames). The files the data ran through must
-// lie in catalog/, lists/ and selection/ — never engine/ — and be the ones docs/architecture.md names.
+// wiring the product uses) refreshes a real channel (a file, an HTTP mirror, a web page on
+// loopback) holding a signed list; each step of the walk (bytes → candidates → accept → verify →
+// held → server set → selection) records who called it, read from the stack (V8 keeps `at async`
+// frames). The files the data ran through must lie in catalog/, lists/ and selection/ — never
+// engine/ — and be the ones docs/architecture.md names.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -19,6 +20,7 @@ import type * as CandidatesModule from '../../electron/core/lists/candidates.ts'
 import type * as VerifyModule from '../../electron/core/lists/verify.ts';
 import { Selection } from '../../electron/core/selection/selection.ts';
 import { MODULE_DEPS } from '../../scripts/architecture/rules.ts';
+import { startServer, type Handler, type TestServer } from '../fixtures/channels/servers.ts';
 import { makeList, makePublisher, type TestPublisher } from '../helpers/publishers.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -156,6 +158,12 @@ describe('the walk from a channel\'s bytes to a selected server', () => {
   let dir = '';
   let pub: TestPublisher;
   let engine: Engine | null = null;
+  const servers: TestServer[] = [];
+  const serve = async (routes: Record<string, Handler>): Promise<TestServer> => {
+    const server = await startServer(routes);
+    servers.push(server);
+    return server;
+  };
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'porthole-walk-'));
@@ -167,17 +175,39 @@ describe('the walk from a channel\'s bytes to a selected server', () => {
   afterEach(async () => {
     await engine?.stop();
     engine = null;
+    for (const server of servers.splice(0)) await server.close();
     vi.restoreAllMocks();
     await rm(dir, { recursive: true, force: true });
   });
 
   const idsOf = (entries: readonly Entry[] | undefined): string[] => (entries ?? []).map((e) => e.id).sort();
 
-  it('from a file channel (an armored block in a page) to the selection: catalog/, lists/ and selection/, never engine/', async () => {
+  /** Where the signed list waits, and the channel spec that fetches it. */
+  const CHANNELS: { name: string; fetcher: string; serve(list: Uint8Array): Promise<string> }[] = [
+    {
+      name: 'a file channel (an armored block in a saved page)',
+      fetcher: 'electron/core/channels/local.ts',
+      serve: async (list) => {
+        const page = join(dir, 'post.html');
+        await writeFile(page, `<html><body><p>Today's list:</p><pre>${armor('LIST', list)}</pre></body></html>`);
+        return `file:${page}`;
+      },
+    },
+    {
+      name: 'an HTTP mirror (the raw signed list)',
+      fetcher: 'electron/core/channels/http-channel.ts',
+      serve: async (list) => `${(await serve({ '/list.signed': (_req, res) => res.end(list) })).url}/list.signed`,
+    },
+    {
+      name: 'a web page (an armored block in a post)',
+      fetcher: 'electron/core/channels/http-channel.ts',
+      serve: async (list) => `page:${(await serve({ '/post': (_req, res) => res.end(`<p>${armor('LIST', list).replaceAll('\n', '<br>')}</p>`) })).url}/post`,
+    },
+  ];
+
+  it.each(CHANNELS)('from $name to the selection: catalog/, lists/ and selection/, never engine/', async ({ fetcher, serve: place }) => {
     const list = makeList(pub, { version: 1, urls: ['socks5://127.0.0.1:1081#a', 'socks5://127.0.0.1:1082#b'] });
-    const page = join(dir, 'post.html');
-    await writeFile(page, `<html><body><p>Today's list:</p><pre>${armor('LIST', list)}</pre></body></html>`);
-    engine = new Engine({ dataDir: join(dir, 'client'), pinned: [pub.chain], skipBootstrap: true, channels: [`file:${page}`] });
+    engine = new Engine({ dataDir: join(dir, 'client'), pinned: [pub.chain], skipBootstrap: true, channels: [await place(list)] });
     await engine.open();
     trace.passages.length = 0; // opening built the (empty) set: the walk starts at the channel's bytes
     expect((await engine.refreshNow()).map((r) => r.status)).toEqual(['ok']);
@@ -190,7 +220,7 @@ describe('the walk from a channel\'s bytes to a selected server', () => {
     expect(idsOf(handOver.entries)).toEqual(idsOf(engine.servers().map((s) => s.entry)));
     expect(handOver.entries).toHaveLength(2);
     // The channel only fetched: it handed its bytes to the first step.
-    expect(seen[0]!.path[0]).toBe('electron/core/channels/local.ts');
+    expect(seen[0]!.path[0]).toBe(fetcher);
     // The set goes from the live catalog straight to the selection.
     expect(handOver.path[0]).toBe('electron/core/catalog/live.ts');
     const files = walkFiles(seen);

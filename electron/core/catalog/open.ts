@@ -19,7 +19,7 @@ export interface ClientStores {
   warnings: string[];
 }
 
-export async function loadPinnedPublishers(dir = bootstrapDir()): Promise<RootChain[]> {
+async function loadPinnedPublishers(dir = bootstrapDir()): Promise<RootChain[]> {
   const text = await readFile(join(dir, 'publisher.pub')).catch(() => null);
   return text ? [parsePublisherFile(text)] : [];
 }

@@ -10,8 +10,8 @@ import { parseJsonConfig, parseYamlConfig, yamlValue } from '../../../shared/lin
 import { httpProxyAgents } from '../channels/proxy-agent.ts';
 import type { ProxyAgentOption } from '../channels/types.ts';
 
-export const OUTLINE_KEY_TIMEOUT_MS = 10_000;
-export const OUTLINE_KEY_MAX_BYTES = 64 * 1024;
+const OUTLINE_KEY_TIMEOUT_MS = 10_000;
+const OUTLINE_KEY_MAX_BYTES = 64 * 1024;
 
 export interface OutlineKeyOptions {
   /** The bridge's HTTP proxy (http://127.0.0.1:PORT) when it runs: a second way to the key. */

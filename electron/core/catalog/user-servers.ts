@@ -7,7 +7,7 @@ import { entryIdFor, type ParsedLink } from '../../../shared/proxy-link.ts';
 import { JsonFile } from '../fs/json-file.ts';
 
 /** A person's own servers: room for one big subscription. */
-export const MAX_USER_SERVERS = 5000;
+const MAX_USER_SERVERS = 5000;
 
 const UserServersSchema = z.strictObject({ format: z.literal('porthole-user-servers/1'), servers: z.array(EntrySchema).max(MAX_USER_SERVERS) });
 type UserServers = z.infer<typeof UserServersSchema>;

@@ -57,7 +57,7 @@ async function lookupParts(lookup: TxtLookup, name: string, parts: number, maxBy
   return { chunks, failures };
 }
 
-export class DnsChannel implements Channel {
+class DnsChannel implements Channel {
   readonly spec: string;
   readonly name: string;
   readonly settings: ChannelSettings;

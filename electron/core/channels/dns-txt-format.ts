@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { tooLarge } from './result.ts';
 
-export const TXT_TAG = 'ph1';
+const TXT_TAG = 'ph1';
 /** Fits a UDP answer without truncation on resolvers following DNS Flag Day 2020. */
 export const DEFAULT_MAX_ANSWER_BYTES = 1232;
 export const MAX_PARTS = 255;
@@ -43,14 +43,14 @@ export function listId(bytes: Uint8Array): string {
 }
 
 /** Splits a record's text into character-strings of at most 255 bytes (the text is ASCII). */
-export function splitTxtStrings(text: string): string[] {
+function splitTxtStrings(text: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < text.length; i += MAX_STRING) out.push(text.slice(i, i + MAX_STRING));
   return out.length > 0 ? out : [''];
 }
 
 /** Bytes of a DNS answer carrying one TXT record of `textLength` on a name of `nameLength` chars. */
-export function answerBytes(nameLength: number, textLength: number): number {
+function answerBytes(nameLength: number, textLength: number): number {
   const header = 12;
   const question = nameLength + 2 + 4;
   const rdata = textLength + Math.ceil(Math.max(textLength, 1) / MAX_STRING);

@@ -17,7 +17,7 @@ function coded(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
-export function encodeTxtQuery(name: string): Buffer {
+function encodeTxtQuery(name: string): Buffer {
   return dnsPacket.encode({
     type: 'query',
     id: 0, // RFC 8484 §4.1: 0 keeps GET answers cacheable
@@ -28,7 +28,7 @@ export function encodeTxtQuery(name: string): Buffer {
 }
 
 /** The TXT records in a DNS answer, each as its strings; throws coded errors like node:dns. */
-export function decodeTxtAnswer(message: Buffer, name: string): string[][] {
+function decodeTxtAnswer(message: Buffer, name: string): string[][] {
   let packet: dnsPacket.DecodedPacket;
   try {
     packet = dnsPacket.decode(message);
@@ -74,7 +74,7 @@ async function exchange(
 }
 
 /** One TXT query against one DoH endpoint. */
-export async function dohQuery(
+async function dohQuery(
   endpoint: string,
   name: string,
   signal: AbortSignal,

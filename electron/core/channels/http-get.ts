@@ -3,6 +3,7 @@
 // retries (network errors and 5xx only), the caller's abort signal, an optional proxy.
 import { rootCertificates } from 'node:tls';
 import got, { type Method, type Response } from 'got';
+import { transientCodes } from '../net/errno.ts';
 import { tooLarge } from './result.ts';
 import type { ChannelSettings, ProxyAgentOption } from './types.ts';
 
@@ -23,10 +24,9 @@ export type HttpOutcome =
   | { kind: 'status'; statusCode: number };
 
 const RETRY_STATUS = [408, 429, 500, 502, 503, 504];
-const RETRY_CODES = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENETUNREACH', 'EHOSTUNREACH', 'EAI_AGAIN'];
 
 /** Delay before retry `attempt` (1-based): base·2^(attempt-1), scaled by a random factor in [0.5, 1.5). */
-export function retryDelay(attempt: number, baseMs: number): number {
+function retryDelay(attempt: number, baseMs: number): number {
   return Math.round(baseMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
 }
 
@@ -62,7 +62,7 @@ export async function httpRequest(req: HttpRequest, settings: ChannelSettings): 
       limit: settings.retries,
       methods: ['GET', 'POST'],
       statusCodes: RETRY_STATUS,
-      errorCodes: RETRY_CODES,
+      errorCodes: transientCodes(),
       calculateDelay: ({ computedValue, attemptCount }) => (computedValue === 0 ? 0 : retryDelay(attemptCount, settings.retryBaseMs)),
     },
   });

@@ -1,10 +1,10 @@
-// Local sources: a file, a folder (USB stick), pasted text, dropped bytes.
+// Local sources: a file, a folder (USB stick). What a paste or a dropped file yields: lists/candidates.test.ts.
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { armor } from '../../../shared/armor.ts';
-import { fromBytes, fromText, parseChannelSpec, type ChannelFetchResult } from './index.ts';
+import { parseChannelSpec, type ChannelFetchResult } from './index.ts';
 import { fakeSignedList } from '../../../test/fixtures/channels/lists.ts';
 
 const list = fakeSignedList(3_000, 'a');
@@ -101,32 +101,5 @@ describe('file: a folder (USB stick)', () => {
     writeFileSync(join(empty, 'notes.txt'), 'just notes');
     const r = await fetchPath(empty);
     expect(r).toMatchObject({ status: 'ok', blobs: [], detail: 'no signed list or armored block in 1 files' });
-  });
-});
-
-describe('pasted text and dropped files', () => {
-  it('fromText finds the blocks of a pasted message, even re-wrapped and quoted', () => {
-    const block = armor('LIST', list);
-    const pasted = `> Forwarded from Porthole\n${block.split('\n').map((l) => `> ${l}`).join('\n')}\n> ${armor('LIST', list3)}`;
-    const r = fromText(pasted);
-    expect(r).toMatchObject({ channel: 'text:paste', status: 'ok' });
-    expect(r.blobs).toEqual([list, list3]);
-  });
-
-  it('fromText says when nothing was found, and counts damaged blocks', () => {
-    expect(fromText('hello')).toMatchObject({ status: 'ok', blobs: [], detail: 'no signed list or armored block found' });
-    const damaged = fromText('-----BEGIN PORTHOLE LIST-----\n%%%%\n-----END PORTHOLE LIST-----');
-    expect(damaged).toMatchObject({ status: 'ok', blobs: [], detail: '1 damaged armored block' });
-  });
-
-  it('fromText takes a pasted raw list as it is', () => {
-    const text = Buffer.from(list).toString('utf8');
-    expect(fromText(text, 'clipboard')).toMatchObject({ channel: 'text:clipboard', blobs: [list] });
-  });
-
-  it('fromBytes takes a dropped file, raw or armored, and bounds it', () => {
-    expect(fromBytes('list.signed', list).blobs).toEqual([list]);
-    expect(fromBytes('post.txt', new TextEncoder().encode(armor('LIST', list2))).blobs).toEqual([list2]);
-    expect(fromBytes('big.signed', list, 100)).toMatchObject({ channel: 'drop:big.signed', status: 'too-large', detail: 'exceeded 100 bytes' });
   });
 });

@@ -1,14 +1,14 @@
-// Local sources: a file, a folder (a USB stick), pasted text, a dropped file.
+// Local sources: a file or a folder (a USB stick). Pasted text and dropped files go to the
+// catalog's import (catalog/import.ts).
 import { createHash } from 'node:crypto';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { candidatesDetail, candidatesFromBytes, dedupe } from '../lists/candidates.ts';
 import { classifyError, formatBytes, startFetch, tooLarge } from './result.ts';
 import type { Channel, ChannelFetchOptions, ChannelFetchResult, ChannelSettings } from './types.ts';
-import { DEFAULT_MAX_BYTES } from './settings.ts';
 
 /** The files a folder channel reads. */
-export const LIST_EXTENSIONS = ['.signed', '.porthole', '.txt', '.html', '.htm'];
+const LIST_EXTENSIONS = ['.signed', '.porthole', '.txt', '.html', '.htm'];
 /** Sub-folder depth searched below the chosen folder (a stick with a 'porthole' folder). */
 const MAX_DEPTH = 1;
 /** Entries looked at in all, listed or not, so a huge folder cannot stall the fetch. */
@@ -120,21 +120,4 @@ export class FileChannel implements Channel {
       return done({ ...classifyError(err, opts.signal), blobs: [] });
     }
   }
-}
-
-/** Pasted text: every armored block in it (or the raw list, if that was pasted). */
-export function fromText(text: string, source = 'paste'): ChannelFetchResult {
-  const done = startFetch(`text:${source}`);
-  const found = candidatesFromBytes(new TextEncoder().encode(text));
-  const detail = candidatesDetail(found);
-  return done({ status: 'ok', blobs: found.blobs, ...(detail ? { detail } : {}) });
-}
-
-/** A dropped or opened file's bytes. */
-export function fromBytes(name: string, bytes: Uint8Array, maxBytes = DEFAULT_MAX_BYTES): ChannelFetchResult {
-  const done = startFetch(`drop:${name}`);
-  if (bytes.length > maxBytes) return done({ status: 'too-large', detail: `exceeded ${formatBytes(maxBytes)}`, blobs: [] });
-  const found = candidatesFromBytes(bytes);
-  const detail = candidatesDetail(found);
-  return done({ status: 'ok', blobs: found.blobs, ...(detail ? { detail } : {}) });
 }

@@ -29,7 +29,7 @@ function parseProxyUrl(proxyUrl: string): ProxyTarget {
 }
 
 /** Opens a TCP stream to host:port through the proxy. Resolves once the proxy said 2xx. */
-export function openTunnel(proxy: ProxyTarget, host: string, port: number, timeoutMs = 30_000): Promise<Socket> {
+function openTunnel(proxy: ProxyTarget, host: string, port: number, timeoutMs = 30_000): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = netConnect({ host: proxy.host, port: proxy.port });
     let settled = false;

@@ -5,7 +5,7 @@ import { PortholeError, type Failure } from '../../../shared/errors.ts';
 /** Every task failed: a PortholeError 'all-failed' whose `errors` holds one error per task, in task order. */
 export type AllFailedError = Failure<'all-failed'> & { readonly errors: readonly unknown[] };
 
-export function allFailed(errors: readonly unknown[]): AllFailedError {
+function allFailed(errors: readonly unknown[]): AllFailedError {
   return new PortholeError('all-failed', 'every attempt failed', { errors }) as AllFailedError;
 }
 

@@ -46,12 +46,12 @@ export function startFetch(channel: string): (r: Omit<ChannelFetchResult, 'chann
 }
 
 /** A plain Uint8Array that owns its memory (not a Buffer, not a view into a pool or a page). */
-export function plainBytes(b: Uint8Array): Uint8Array {
+function plainBytes(b: Uint8Array): Uint8Array {
   if (Object.getPrototypeOf(b) === Uint8Array.prototype && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength) return b;
   return new Uint8Array(b);
 }
 
-export function oneLine(s: string, max = 200): string {
+function oneLine(s: string, max = 200): string {
   const flat = s.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

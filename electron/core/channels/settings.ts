@@ -1,7 +1,7 @@
 // Default channel settings; callers override any subset.
 import type { ChannelSettings } from './types.ts';
 
-export const DEFAULT_SETTINGS: Readonly<ChannelSettings> = Object.freeze({
+const DEFAULT_SETTINGS: Readonly<ChannelSettings> = Object.freeze({
   timeoutMs: 15_000,
   retries: 2,
   retryBaseMs: 400,

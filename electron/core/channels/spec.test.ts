@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fetchAll, parseChannelSpec, type Channel, type ChannelFetchResult } from './index.ts';
+import { parseChannelSpec } from './index.ts';
 import { raceStaggered, type AllFailedError } from './race.ts';
 import { PortholeError } from '../../../shared/errors.ts';
 import { classifyError } from './result.ts';
@@ -81,27 +81,5 @@ describe('raceStaggered', () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error('stop')), 20);
     await expect(raceStaggered([wait(1_000, 'x')], 10, ac.signal)).rejects.toThrow('stop');
-  });
-});
-
-describe('fetchAll', () => {
-  it('runs channels at once under one deadline and keeps their order', async () => {
-    const fake = (spec: string, ms: number): Channel => ({
-      spec,
-      fetch: ({ signal }) => new Promise<ChannelFetchResult>((resolve) => {
-        const out = (status: ChannelFetchResult['status']): void => resolve({ channel: spec, status, blobs: [], fetchedAt: new Date().toISOString(), elapsedMs: ms });
-        const t = setTimeout(() => out('ok'), ms);
-        signal.addEventListener('abort', () => {
-          clearTimeout(t);
-          out('timeout');
-        });
-      }),
-    });
-    const seen: string[] = [];
-    const t0 = Date.now();
-    const results = await fetchAll([fake('a', 150), fake('b', 50), fake('c', 60_000)], { timeoutMs: 3_000, onResult: (r) => seen.push(r.channel) });
-    expect(Date.now() - t0).toBeLessThan(30_000); // the 3 s deadline, not c's 60 s
-    expect(results.map((r) => [r.channel, r.status])).toEqual([['a', 'ok'], ['b', 'ok'], ['c', 'timeout']]);
-    expect(seen).toEqual(['b', 'a', 'c']);
   });
 });

@@ -31,7 +31,7 @@ export interface BatchOptions {
 }
 
 /** How many different sets of k out of n exist (capped, to compare with a count). */
-export function subsetsAvailable(n: number, k: number, cap = Number.MAX_SAFE_INTEGER): number {
+function subsetsAvailable(n: number, k: number, cap = Number.MAX_SAFE_INTEGER): number {
   if (k < 0 || k > n) return 0;
   let c = 1;
   for (let i = 1; i <= Math.min(k, n - k); i++) {
@@ -45,7 +45,7 @@ export function subsetsAvailable(n: number, k: number, cap = Number.MAX_SAFE_INT
  * Picks `count` different sets of `perCode` server indexes: each set takes the least-used
  * servers (random among equals), which keeps every server's use within one of N·M/S.
  */
-export function pickSubsets(serverCount: number, count: number, perCode: number): number[][] {
+function pickSubsets(serverCount: number, count: number, perCode: number): number[][] {
   if (perCode < 1 || perCode > serverCount) throw new PortholeError('bad-batch', `--per-code must be between 1 and the number of servers (${serverCount})`);
   if (subsetsAvailable(serverCount, perCode, count) < count) {
     throw new PortholeError('bad-batch', `${serverCount} servers make only ${subsetsAvailable(serverCount, perCode)} different sets of ${perCode}: lower --count, or change --per-code, or add servers`);

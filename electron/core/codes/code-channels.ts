@@ -24,7 +24,7 @@ export function checkCodeChannels(channels: readonly string[]): CheckedChannels 
 }
 
 /** Why a code may not name this channel, or null when it may. */
-export function codeChannelProblem(spec: string): string | null {
+function codeChannelProblem(spec: string): string | null {
   if (!ChannelSpecSchema.safeParse(spec).success) {
     return 'a code may name https://, page:https://, dns:NAME or doh:URL#NAME channels only';
   }

@@ -9,7 +9,7 @@ import { utf8 } from '../../../shared/base64url.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import type { BatchCode } from './batch.ts';
 
-export const LEDGER_FILE = 'ledger.json';
+const LEDGER_FILE = 'ledger.json';
 
 const LedgerSchema = z.strictObject({
   format: z.literal('porthole-code-ledger/1'),

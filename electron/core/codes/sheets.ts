@@ -5,7 +5,7 @@ import QRCode from 'qrcode';
 import { CODE_LINK_PREFIX } from '../../../shared/code-format.ts';
 import type { Ledger } from './ledger.ts';
 
-export const PER_SHEET = 12;
+const PER_SHEET = 12;
 
 function esc(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

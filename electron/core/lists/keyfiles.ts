@@ -20,7 +20,7 @@ const SecretKeyFileSchema = z.strictObject({
 export const KEY_FILE = 'publisher.key';
 export const PUB_FILE = 'publisher.pub';
 
-export async function writeSecretKey(file: string, key: SecretKey): Promise<void> {
+async function writeSecretKey(file: string, key: SecretKey): Promise<void> {
   const body = JSON.stringify({ format: 'porthole-secret-key/1', keyId: keyIdOf(key.publicKey), publicKey: key.publicKey, seed: key.seed }, null, 2);
   await writeFileAtomic(file, `${body}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
@@ -34,7 +34,7 @@ export async function readSecretKey(file: string): Promise<SecretKey> {
   return { publicKey: parsed.publicKey, seed: parsed.seed };
 }
 
-export function publisherFile(chain: Signed[]): PublisherFile {
+function publisherFile(chain: Signed[]): PublisherFile {
   return { format: 'porthole-publisher/1', roots: chain };
 }
 

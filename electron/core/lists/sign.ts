@@ -10,7 +10,7 @@ import type { RootChain } from './roots.ts';
 import { parseJsonWith, signDocument } from './signed.ts';
 
 /** Normalizes one input entry: `{url, ...extra}` or a full entry; the id defaults to a stable hash. */
-export function normalizeEntry(raw: Record<string, unknown>, index: number): Entry {
+function normalizeEntry(raw: Record<string, unknown>, index: number): Entry {
   const { url, ...extra } = raw;
   let base: Record<string, unknown> = extra;
   if (url !== undefined) {

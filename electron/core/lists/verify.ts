@@ -24,7 +24,7 @@ export interface VerifiedList {
 }
 
 /** How far ahead of this computer's clock a signed issued-at may be (a wrong time zone is off by up to 14 hours). */
-export const MAX_CLOCK_SKEW_MS = 24 * 3600_000;
+const MAX_CLOCK_SKEW_MS = 24 * 3600_000;
 
 export interface VerifyContext {
   /** Publishers whose lists are accepted. */
@@ -120,7 +120,7 @@ function claimedPublisher(list: Parameters<typeof payloadBytes>[0]): { publisher
   }
 }
 
-export function findPublisher(roots: Parameters<typeof advanceChain>[1], keyIds: string[], trusted: readonly RootChain[], hint?: () => { publisher?: string; name?: string }): RootChain {
+function findPublisher(roots: Parameters<typeof advanceChain>[1], keyIds: string[], trusted: readonly RootChain[], hint?: () => { publisher?: string; name?: string }): RootChain {
   let claimed: string | undefined;
   let claimedName: string | undefined;
   // Stryker disable next-line ConditionalExpression,EqualityOperator: with no roots, reading roots[0] throws below and claims nothing: the check only skips that.

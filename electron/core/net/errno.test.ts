@@ -2,7 +2,7 @@
 // the channels; TLS codes are a bad reply; local resource codes are this computer's trouble.
 import { describe, expect, it } from 'vitest';
 import { PortholeError } from '../../../shared/errors.ts';
-import { errnoFailure, errnoOf, isAbort, isInterferenceCode, isLocalError, isTimeoutCode, systemCodeOf } from './errno.ts';
+import { errnoFailure, errnoOf, isAbort, isInterferenceCode, isLocalError, isTimeoutCode, systemCodeOf, transientCodes } from './errno.ts';
 
 const coded = (code: string): NodeJS.ErrnoException => Object.assign(new Error(code), { code });
 
@@ -24,6 +24,15 @@ describe('errno table', () => {
     expect(isTimeoutCode('ECONNREFUSED')).toBe(false);
     expect(['ECONNRESET', 'EPROTO', 'EREFUSED', 'CERT_HAS_EXPIRED'].every(isInterferenceCode)).toBe(true);
     expect(isInterferenceCode('ECONNREFUSED')).toBe(false);
+  });
+
+  it('says which codes are worth a retry: dropped, refused or briefly unreachable, never a timeout, a missing name or TLS', () => {
+    expect(new Set(transientCodes())).toEqual(new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENETUNREACH', 'EHOSTUNREACH', 'EAI_AGAIN']));
+    // Each is a row of the one table, as a kind the server may get over.
+    expect(new Set(transientCodes().map(errnoFailure))).toEqual(new Set(['reset', 'refused', 'unreachable', 'dns']));
+    for (const code of ['ETIMEDOUT', 'ENOTFOUND', 'CERT_HAS_EXPIRED', 'EMFILE']) expect(transientCodes()).not.toContain(code);
+    transientCodes().pop();
+    expect(transientCodes()).toHaveLength(6); // a copy: got may keep it
   });
 
   it('finds the system code in a cause chain, past the one error class', () => {

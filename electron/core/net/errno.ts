@@ -1,39 +1,44 @@
 // The one errno → failure-kind table: what a socket, DNS or TLS error code (ECONNREFUSED,
 // EAI_AGAIN, CERT_HAS_EXPIRED, …) means as a code of shared/failures.ts, for the prober, the
 // bridge's upstreams and the channels alike. Also: which codes are this computer's own trouble,
-// which are timeouts, and which usually mean someone in the path interfered.
+// which are timeouts, which are worth a retry, and which usually mean someone in the path interfered.
 import { PortholeError } from '../../../shared/errors.ts';
 import type { FailureCode } from '../../../shared/failures.ts';
 
 /** The kinds a system error code can mean. */
 export type ErrnoFailure = Extract<FailureCode, 'refused' | 'timeout' | 'reset' | 'unreachable' | 'dns' | 'local' | 'aborted' | 'bad-reply'>;
 
-const ERRNO: Readonly<Record<string, ErrnoFailure>> = {
-  ECONNREFUSED: 'refused',
-  ETIMEDOUT: 'timeout',
-  ETIMEOUT: 'timeout',
-  ESOCKETTIMEDOUT: 'timeout',
-  UND_ERR_CONNECT_TIMEOUT: 'timeout',
-  ECONNRESET: 'reset',
-  EPIPE: 'reset',
-  ECONNABORTED: 'reset',
-  ERR_STREAM_PREMATURE_CLOSE: 'reset',
-  ENETUNREACH: 'unreachable',
-  EHOSTUNREACH: 'unreachable',
-  ENETDOWN: 'unreachable',
-  EHOSTDOWN: 'unreachable',
-  ENOTFOUND: 'dns',
-  EAI_AGAIN: 'dns',
-  EAI_FAIL: 'dns',
-  EAI_NONAME: 'dns',
-  EAI_NODATA: 'dns',
+/**
+ * Each code: the kind it means, and `retry` when the same request a moment later may work (a
+ * dropped or refused connection, a route or a name server briefly gone): the channels retry on
+ * those. Never a timeout (the deadline is spent), a name that does not exist, or this computer's trouble.
+ */
+const ERRNO: Readonly<Record<string, { kind: ErrnoFailure; retry?: true }>> = {
+  ECONNREFUSED: { kind: 'refused', retry: true },
+  ETIMEDOUT: { kind: 'timeout' },
+  ETIMEOUT: { kind: 'timeout' },
+  ESOCKETTIMEDOUT: { kind: 'timeout' },
+  UND_ERR_CONNECT_TIMEOUT: { kind: 'timeout' },
+  ECONNRESET: { kind: 'reset', retry: true },
+  EPIPE: { kind: 'reset', retry: true },
+  ECONNABORTED: { kind: 'reset' },
+  ERR_STREAM_PREMATURE_CLOSE: { kind: 'reset' },
+  ENETUNREACH: { kind: 'unreachable', retry: true },
+  EHOSTUNREACH: { kind: 'unreachable', retry: true },
+  ENETDOWN: { kind: 'unreachable' },
+  EHOSTDOWN: { kind: 'unreachable' },
+  ENOTFOUND: { kind: 'dns' },
+  EAI_AGAIN: { kind: 'dns', retry: true },
+  EAI_FAIL: { kind: 'dns' },
+  EAI_NONAME: { kind: 'dns' },
+  EAI_NODATA: { kind: 'dns' },
   // This computer is out of sockets, file descriptors or ports: says nothing about the server.
-  EMFILE: 'local',
-  ENFILE: 'local',
-  EADDRNOTAVAIL: 'local',
-  ENOBUFS: 'local',
-  ENOMEM: 'local',
-  ABORT_ERR: 'aborted',
+  EMFILE: { kind: 'local' },
+  ENFILE: { kind: 'local' },
+  EADDRNOTAVAIL: { kind: 'local' },
+  ENOBUFS: { kind: 'local' },
+  ENOMEM: { kind: 'local' },
+  ABORT_ERR: { kind: 'aborted' },
 };
 
 /** Codes that usually mean someone in the path interfered (a reset, a forged TLS certificate, a
@@ -44,6 +49,11 @@ const INTERFERENCE: ReadonlySet<string> = new Set([
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
 ]);
 
+/** The codes a request is retried on (for got's `retry.errorCodes`). */
+export function transientCodes(): string[] {
+  return Object.keys(ERRNO).filter((code) => ERRNO[code]?.retry === true);
+}
+
 /** A TLS certificate or handshake code (the peer's TLS is not acceptable). */
 export function isTlsCode(code: string): boolean {
   return code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || code.includes('CERT') || code.includes('SELF_SIGNED') || code.includes('UNABLE_TO_VERIFY');
@@ -52,7 +62,7 @@ export function isTlsCode(code: string): boolean {
 /** What a system error code means, or undefined when it says nothing we know. TLS codes are 'bad-reply'. */
 export function errnoFailure(code: unknown): ErrnoFailure | undefined {
   if (typeof code !== 'string') return undefined;
-  return ERRNO[code] ?? (isTlsCode(code) ? 'bad-reply' : undefined);
+  return ERRNO[code]?.kind ?? (isTlsCode(code) ? 'bad-reply' : undefined);
 }
 
 /**
@@ -85,11 +95,11 @@ export function errnoOf(err: unknown): string | undefined {
 /** This computer is out of sockets, file descriptors or ports (anywhere in the cause chain). */
 export function isLocalError(err: unknown): boolean {
   const code = errnoOf(err);
-  return code !== undefined && ERRNO[code] === 'local';
+  return code !== undefined && ERRNO[code]?.kind === 'local';
 }
 
 export function isTimeoutCode(code: string): boolean {
-  return ERRNO[code] === 'timeout';
+  return ERRNO[code]?.kind === 'timeout';
 }
 
 export function isInterferenceCode(code: string): boolean {

@@ -20,7 +20,7 @@ export interface FactSources {
   interfaces(): NodeJS.Dict<os.NetworkInterfaceInfo[]>;
 }
 
-export const systemFactSources: FactSources = {
+const systemFactSources: FactSources = {
   readFile: (path) => {
     try {
       return readFileSync(path, 'utf8');

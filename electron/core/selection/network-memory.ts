@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { JsonFile } from '../fs/json-file.ts';
 import { newFingerprintSecret } from './network-fingerprint.ts';
 
-export const MAX_NETWORKS = 50;
+const MAX_NETWORKS = 50;
 export const MAX_SERVERS_PER_NETWORK = 20;
 
 const Ms = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-export const NetworkMemorySchema = z.strictObject({
+const NetworkMemorySchema = z.strictObject({
   version: z.literal(1),
   /** The per-install HMAC secret (32 random bytes, base64url). */
   secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/),

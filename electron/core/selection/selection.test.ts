@@ -180,6 +180,21 @@ describe('Selection: automatic choice', () => {
   });
 });
 
+describe('Selection: the set the catalog publishes', () => {
+  it('keeps only servers the bridge carries: MTProto and not-yet-spoken entries are never chosen, probed in order or picked', () => {
+    const tg: Entry = { id: 'tg', protocol: 'mtproto', host: '127.0.0.1', ports: [443], secret: '0123456789abcdef0123456789abcdef' };
+    const later: Entry = { id: 'later', protocol: 'unsupported', host: '127.0.0.1', ports: [443] };
+    const { sel } = setup([tg, A, later, B]);
+    expect(sel.probeOrder().map((e) => e.id)).toEqual(['a', 'b']);
+    sel.recordProbe(ok(tg, 5));
+    sel.recordProbe(ok(B, 80));
+    expect(sel.current()?.id).toBe('b');
+    expect(sel.candidates().map((c) => c.id)).toEqual(['b', 'a']);
+    expect(sel.server('tg')).toBeNull();
+    expect(() => sel.pick('tg')).toThrow('unknown server tg');
+  });
+});
+
 describe('Selection: manual override', () => {
   it('pin overrides auto-selection until released, and comes back when it works again', () => {
     const { sel, changes } = setup([A, B, C]);

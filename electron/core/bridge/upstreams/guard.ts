@@ -1,11 +1,12 @@
-// One connect attempt under a deadline and an abort signal. Every socket the attempt opens is
-// registered with track(); on failure, timeout or abort they are all destroyed and the caller gets one
-// UpstreamError. On success nothing is destroyed and the temporary error listeners are removed.
+// One connect attempt under a deadline and an abort signal (the one wrapper, net/deadline.ts).
+// Every socket the attempt opens is registered with track(); on failure, timeout or abort they are
+// all destroyed and the caller gets one UpstreamError. On success nothing is destroyed and the temporary error listeners are removed.
 import { failure as failureOf, PortholeError } from '../../../../shared/errors.ts';
 import { once } from 'node:events';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
+import { withinDeadline } from '../../net/deadline.ts';
 import { toUpstreamError } from './errors.ts';
 import { type UpstreamError } from './types.ts';
 import type { ConnectOptions } from './types.ts';
@@ -30,20 +31,13 @@ export async function guardedConnect<T>(upstream: string, options: ConnectOption
   if (signal?.aborted) throw new PortholeError('aborted', `${upstream}: connect aborted`, { upstream, cause: signal.reason });
   const tracked = new Set<Duplex>();
   let failure: UpstreamError | null = null;
-  let rejectStopped: (err: UpstreamError) => void = swallow;
-  const stopped = new Promise<never>((_resolve, reject) => {
-    rejectStopped = reject;
-  });
-  stopped.catch(swallow);
   const fail = (err: UpstreamError): void => {
     if (failure) return;
     failure = err;
     for (const s of tracked) s.destroy();
-    rejectStopped(err);
   };
-  const timer = setTimeout(() => fail(failureOf('timeout', `${upstream}: no connection within ${timeoutMs} ms`, { upstream })), timeoutMs);
-  const onAbort = (): void => fail(failureOf('aborted', `${upstream}: connect aborted`, { upstream, cause: signal?.reason }));
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const timedOut = (ms: number): UpstreamError => failureOf('timeout', `${upstream}: no connection within ${ms} ms`, { upstream });
+  const aborted = (): UpstreamError => failureOf('aborted', `${upstream}: connect aborted`, { upstream, cause: signal?.reason });
   const guard: Guard = {
     upstream,
     track: (stream) => {
@@ -57,9 +51,12 @@ export async function guardedConnect<T>(upstream: string, options: ConnectOption
     },
   };
   try {
-    const running = attempt(guard);
-    running.catch(swallow);
-    const result = await Promise.race([running, stopped]);
+    // The one deadline wrapper (net/deadline.ts) gives up at the limit or on the caller's abort; the
+    // streams of the attempt are torn down at that very moment, so a step still waiting fails at once.
+    const result = await withinDeadline((inner) => {
+      inner.addEventListener('abort', () => fail(signal?.aborted ? aborted() : inner.reason as UpstreamError), { once: true });
+      return attempt(guard);
+    }, { signal, limitMs: timeoutMs, timeoutError: timedOut, abortError: aborted });
     guard.check();
     for (const s of tracked) s.removeListener('error', swallow);
     return result;
@@ -67,9 +64,6 @@ export async function guardedConnect<T>(upstream: string, options: ConnectOption
     const error = failure ?? toUpstreamError(err, upstream);
     fail(error);
     throw error;
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
   }
 }
 
