@@ -175,6 +175,23 @@ describe.each(CASES)('AEAD framing with $method, provider $profile', ({ profile,
     }
   });
 
+  it('a long stream (AES: length blocks past the first ones take the shortcut) matches the reference both ways, and a late length tag is checked', () => {
+    const salt = randomBytes(spec.saltLength);
+    const chunks = Array.from({ length: 150 }, (_, i) => randomBytes(1 + ((i * 7919) % MAX_PAYLOAD)));
+    const reference = referenceSeal(method, key, salt, chunks);
+    const sealer = new AeadSealer(spec, key, salt, provider);
+    // One seal per chunk (the salt comes with the first), so the sealer cuts exactly where the reference does.
+    expectBytes(Buffer.concat(chunks.map((c) => sealer.seal([c]))), reference);
+    const opened = openerOf().open(Buffer.from(reference));
+    expectBytes(Buffer.concat(opened), Buffer.concat(chunks));
+    // Flip a bit in the tag of chunk 120's length block.
+    let at = spec.saltLength;
+    for (let i = 0; i < 120; i++) at += 2 + 16 + (chunks[i] as Buffer).length + 16;
+    const bad = Buffer.from(reference);
+    bad[at + 5] = (bad[at + 5] ?? 0) ^ 0x10;
+    expect(() => openerOf().open(bad)).toThrow(/length chunk failed authentication/);
+  });
+
   it('fails authentication with the wrong password', () => {
     const wire = sealerOf().seal([Buffer.from('secret')]);
     expect(() => openerOf(evpBytesToKey('wrong', spec.keyLength)).open(wire)).toThrow(/failed authentication/);
