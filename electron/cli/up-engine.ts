@@ -4,13 +4,10 @@
 // requests (imports, connect) and the core events as `up` prints them.
 import { PortholeError } from '../../shared/errors.ts';
 import type { Api } from '../../shared/api.ts';
-import { realHost } from '../core/browsers/real-host.ts';
-import { createSystemProxy } from '../core/browsers/system-proxy/index.ts';
 import type { ApiServiceOptions } from '../core/engine/api/service.ts';
 import { runCliRequest } from '../core/engine-host/cli-requests.ts';
-import { forkSpawner } from '../core/engine-host/fork-spawner.ts';
 import { hostEngine } from '../core/engine-host/host.ts';
-import type { EngineExit } from '../core/engine-host/process-engine.ts';
+import type { EngineExit, Spawner } from '../core/engine-host/process-engine.ts';
 import type { CliRequest, CliResult, HostedOptions } from '../core/engine-host/protocol.ts';
 import { followCore } from '../core/engine-host/up-events.ts';
 import type { UpEvent } from '../core/engine-host/up-events.ts';
@@ -58,10 +55,11 @@ export interface HostedHooks {
   onInvalid(): void;
 }
 
-export async function startHosted(dataDir: string, options: HostedOptions, env: NodeJS.ProcessEnv, hooks: HostedHooks): Promise<UpEngine> {
+/** `spawn`: forkSpawner, or earlySpawner's, whose first engine process was started before `up` loaded this. */
+export async function startHosted(dataDir: string, options: HostedOptions, spawn: Spawner, hooks: HostedHooks): Promise<UpEngine> {
   let listen = options.listen;
   const host = hostEngine({
-    spawn: forkSpawner({ env, stdio: 'stderr' }),
+    spawn,
     init: () => ({ t: 'init', dataDir, secretKey: null, options: { ...options, ...(listen ? { listen } : {}) }, followCore: true }),
     onCrash: (exit, restarting) => hooks.onCrash(exit, restarting),
     onRestartFailed: (err, retrying) => hooks.onRestartFailed(originalError(err), retrying),
@@ -106,5 +104,7 @@ function originalError(err: unknown): unknown {
 
 /** After the engine process kept dying: put back a system proxy the last one may have left on. */
 export async function repairSystemProxy(dataDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  // Loaded here only: `up` needs the system proxy's code only after the engine process kept dying.
+  const [{ realHost }, { createSystemProxy }] = await Promise.all([import('../core/browsers/real-host.ts'), import('../core/browsers/system-proxy/index.ts')]);
   await createSystemProxy({ dataDir, host: realHost(env) }).repairOnStartup();
 }

@@ -7,13 +7,15 @@ import { join } from 'node:path';
 import { dataDirOption, jsonOption, str, strs, type Command } from '../command.ts';
 import { resolveDataDir } from '../../core/paths.ts';
 import type { HostedOptions } from '../../core/engine-host/protocol.ts';
-import { generateToken, serveApiOverHttp, type UiServer } from '../../core/ui-server/index.ts';
-import { ensureRenderer } from '../renderer-build.ts';
-import { startDemo, type DemoSetup } from '../../core/engine/demo.ts';
+import { earlySpawner, forkSpawner, type EarlySpawner } from '../../core/engine-host/fork-spawner.ts';
+import type { UiServer } from '../../core/ui-server/index.ts';
+import type { DemoSetup } from '../../core/engine/demo.ts';
 import { parseListen } from '../listen.ts';
-import { repairSystemProxy, startHosted, startInProcess, type HostedHooks, type UpEngine } from '../up-engine.ts';
+import type { HostedHooks, UpEngine } from '../up-engine.ts';
 import { upOutput, type UpOutput } from '../up-output.ts';
 
+// Only light modules above: with --ui the engine process starts first and loads its code while
+// this process loads the rest (the engine, the UI server, the demo) below, on another core.
 export const up: Command = {
   name: 'up',
   summary: 'run the engine: lists, probing, selection, failover and the local bridge',
@@ -59,15 +61,19 @@ same port; after 4 deaths within a minute up exits with code 1.`,
       dataDir = join(tempDir, 'client');
     }
     let engine: UpEngine | null = null;
+    let early: EarlySpawner | null = null;
     // The engine process kept dying (`up --ui`): `up` ends with an error instead of waiting forever.
     let gaveUp: ((err: Error) => void) | null = null;
     const givenUp = new Promise<never>((_resolve, reject) => (gaveUp = reject));
     givenUp.catch(() => undefined);
     try {
       if (!Number.isInteger(uiPort) || uiPort < 0 || uiPort > 65535) throw new PortholeError('usage', '--ui-port must be a port number');
+      if (values.ui) early = earlySpawner(forkSpawner({ env: ctx.env, stdio: 'stderr' }));
+      const [{ startHosted, startInProcess }, uiServer] = await Promise.all([import('../up-engine.ts'), values.ui ? import('../ui-server.ts') : null]);
       const probeUrls = strs(values, 'probe-url');
       const options: HostedOptions = { ...(listen ? { listen } : {}), channels: strs(values, 'channel') };
       if (values.demo) {
+        const { startDemo } = await import('../../core/engine/demo.ts');
         demo = await startDemo(join(tempDir ?? dataDir, 'demo'));
         options.pinned = [demo.chain];
         options.skipBootstrap = true;
@@ -81,7 +87,7 @@ same port; after 4 deaths within a minute up exits with code 1.`,
       // With the UI, the engine runs in its own process (as in the desktop app); a crash of it is
       // reported, and the engine restarted with its bridge on the same port.
       engine = values.ui
-        ? await startHosted(dataDir, options, ctx.env, hostedHooks(out, dataDir, ctx.env, (err) => gaveUp?.(err)))
+        ? await startHosted(dataDir, options, early!.spawn, hostedHooks(out, dataDir, ctx.env, (err) => gaveUp?.(err)))
         : await startInProcess(dataDir, options, out.engine);
       if (demo) await engine.request({ op: 'import', data: await readFile(demo.listFile), acceptNewKey: false });
       for (const code of strs(values, 'code')) {
@@ -91,8 +97,8 @@ same port; after 4 deaths within a minute up exits with code 1.`,
           if (o.status === 'rejected') throw new PortholeError('rejected', `--code: ${o.message}`);
         }
       }
-      if (values.ui) {
-        ui = await serveApiOverHttp(engine.api, { host: '127.0.0.1', port: uiPort, token: generateToken(), staticDir: await ensureRenderer(say) });
+      if (uiServer) {
+        ui = await uiServer.serveUi(engine.api, uiPort, say);
         say(`UI: ${ui.url}`);
       }
       const b = await engine.request({ op: 'connect' });
@@ -103,6 +109,7 @@ same port; after 4 deaths within a minute up exits with code 1.`,
         ctx.signal.addEventListener('abort', () => resolve(), { once: true });
       })]);
     } finally {
+      early?.release();
       await ui?.close();
       await engine?.stop();
       await demo?.stop();
@@ -118,7 +125,7 @@ same port; after 4 deaths within a minute up exits with code 1.`,
 function hostedHooks(out: UpOutput, dataDir: string, env: NodeJS.ProcessEnv, giveUp: (err: Error) => void): HostedHooks {
   let invalid = 0;
   // The last engine may have left the system proxy pointing at its dead bridge.
-  const stopTrying = () => void repairSystemProxy(dataDir, env).catch(() => undefined)
+  const stopTrying = () => void import('../up-engine.ts').then((m) => m.repairSystemProxy(dataDir, env)).catch(() => undefined)
     .then(() => giveUp(new PortholeError('other', 'the engine process keeps stopping (see the messages above); the system proxy was put back')));
   return {
     onUp: out.engine,

@@ -8,6 +8,7 @@ import { runCliRequest } from './cli-requests.ts';
 import { toErrorWire } from './error-wire.ts';
 import { ToEngineSchema } from './protocol.ts';
 import type { FromEngine, ToEngine } from './protocol.ts';
+import { createOutbox } from './outbox.ts';
 import { keyedSecretBox } from './secret-box.ts';
 import { followCore } from './up-events.ts';
 
@@ -18,12 +19,17 @@ interface ParentPortLike {
 
 interface Channel {
   send(message: FromEngine): void;
+  /** Sends what the outbox holds now. */
+  flush(): void;
   onMessage(listener: (message: unknown) => void): void;
 }
 
 function parentChannel(): Channel {
   const port = (process as { parentPort?: ParentPortLike }).parentPort;
-  if (port) return { send: (m) => port.postMessage(m), onMessage: (l) => void port.on('message', (e) => l(e.data)) };
+  if (port) {
+    const out = createOutbox((m) => port.postMessage(m));
+    return { send: out.send, flush: out.flush, onMessage: (l) => void port.on('message', (e) => l(e.data)) };
+  }
   const send = process.send?.bind(process);
   if (!send) throw new Error('the engine process needs a parent (Electron utilityProcess or a Node fork with IPC)');
   // The parent went away without stopping us (it crashed): restore the system proxy, then leave.
@@ -32,7 +38,8 @@ function parentChannel(): Channel {
   // that as an 'error' on process, which would kill this process in the middle of stopping, before
   // the system proxy is restored. The callback takes the error; 'disconnect' above does the rest.
   const ignoreClosed = (): void => {};
-  return { send: (m) => { if (process.connected) send(m, ignoreClosed); }, onMessage: (l) => void process.on('message', l) };
+  const out = createOutbox((m) => { if (process.connected) send(m, ignoreClosed); });
+  return { send: out.send, flush: out.flush, onMessage: (l) => void process.on('message', l) };
 }
 
 const channel = parentChannel();
@@ -41,7 +48,10 @@ let stopping: Promise<void> | null = null;
 
 function stopAndExit(): Promise<void> {
   stopping ??= (starting ?? Promise.resolve(null)).then((e) => e?.stop(), () => undefined).catch(() => undefined);
-  return stopping.then(() => process.exit(0));
+  return stopping.then(() => {
+    channel.flush();
+    process.exit(0);
+  });
 }
 
 // Ctrl-C in a terminal reaches the whole process group: the parent decides when the engine stops

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { fromErrorWire, toErrorWire } from './error-wire.ts';
 import { launchEngine } from './process-engine.ts';
 import type { ChildHandle } from './process-engine.ts';
-import type { ToEngine } from './protocol.ts';
+import { MAX_BATCH, type ToEngine } from './protocol.ts';
 import type { UpEvent } from './up-events.ts';
 
 function fakeChild() {
@@ -44,6 +44,33 @@ describe('the engine process protocol, on arrival', () => {
     child.from({ t: 'nonsense' });
     expect(seen).toEqual([good]);
     expect(invalid).toHaveLength(5);
+  });
+
+  it('takes a batch apart and checks each message as if it came alone: bad ones dropped and reported, the rest in order; a bad or nested batch is refused whole', async () => {
+    const child = fakeChild();
+    const invalid: unknown[] = [];
+    const starting = launchEngine(() => child.handle, { init, onInvalid: (raw) => invalid.push(raw) });
+    child.from({ t: 'batch', messages: [{ t: 'ready' }] });
+    const engine = await starting;
+    const seen: UpEvent[] = [];
+    engine.onUp((e) => seen.push(e));
+    const events: unknown[] = [];
+    engine.subscribe((e) => events.push(e));
+    const fail = (server: string) => ({ event: 'failure', server, kind: 'refused', message: 'connection refused' });
+    const progress = { type: 'progress', progress: { tested: 1, total: 2, running: true } };
+    child.from({ t: 'batch', messages: [{ t: 'up', event: fail('a') }, { t: 'up', event: { ...fail('b'), extra: 1 } }, { t: 'event', event: progress }, { t: 'up', event: fail('c') }] });
+    expect(seen).toEqual([fail('a'), fail('c')]);
+    expect(events).toEqual([progress]);
+    expect(invalid).toEqual([{ t: 'up', event: { ...fail('b'), extra: 1 } }]);
+
+    const nested = { t: 'batch', messages: [{ t: 'batch', messages: [{ t: 'up', event: fail('d') }] }] };
+    child.from(nested);
+    child.from({ t: 'batch', messages: [] });
+    child.from({ t: 'batch', messages: 'not a list' });
+    child.from({ t: 'batch', messages: Array.from({ length: MAX_BATCH + 1 }, () => ({ t: 'up', event: fail('e') })) });
+    expect(seen).toEqual([fail('a'), fail('c')]);
+    expect(invalid).toHaveLength(5);
+    expect(invalid[1]).toEqual(nested.messages[0]);
   });
 
   it('a CLI request answers typed results, and errors come back as the kind the engine threw', async () => {

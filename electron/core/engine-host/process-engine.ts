@@ -8,7 +8,7 @@ import type { ApiBackend } from '../../../shared/api-backend.ts';
 import { createApiClient } from '../../../shared/api-client.ts';
 import { looksImportable } from '../../../shared/sniff.ts';
 import { fromErrorWire } from './error-wire.ts';
-import { FromEngineSchema } from './protocol.ts';
+import { FromEngineBatchSchema, FromEngineSchema } from './protocol.ts';
 import type { CliRequest, CliResult, ToEngine } from './protocol.ts';
 import type { UpEvent } from './up-events.ts';
 
@@ -64,6 +64,12 @@ export function launchEngine(spawn: Spawner, options: ProcessEngineOptions): Pro
   let started: ((ok: boolean, message?: string, error?: Error) => void) | null = null;
 
   child.onMessage((raw) => {
+    if ((raw as { t?: unknown } | null)?.t !== 'batch') return receive(raw);
+    const batch = FromEngineBatchSchema.safeParse(raw);
+    if (!batch.success) return void options.onInvalid?.(raw);
+    for (const message of batch.data.messages) receive(message);
+  });
+  function receive(raw: unknown): void {
     const parsed = FromEngineSchema.safeParse(raw);
     if (!parsed.success) return void options.onInvalid?.(raw);
     const msg = parsed.data;
@@ -85,7 +91,7 @@ export function launchEngine(spawn: Spawner, options: ProcessEngineOptions): Pro
       stops.get(msg.id)?.();
       stops.delete(msg.id);
     }
-  });
+  }
   child.onExit((code, signal) => {
     exited = true;
     started?.(false, `the engine process ended (${signal ? `killed by ${signal}` : `exit code ${code ?? 'none'}`})`);

@@ -90,3 +90,14 @@ export const FromEngineSchema = z.discriminatedUnion('t', [
   }),
 ]);
 export type FromEngine = z.infer<typeof FromEngineSchema>;
+
+/** How many messages one batch holds at most. */
+export const MAX_BATCH = 5000;
+
+/**
+ * Several messages at once (the engine process sends what one turn of its event loop produced
+ * together, see outbox.ts). Each message inside is checked against FromEngineSchema on its own, as if
+ * it had come alone: a bad one is dropped, the others pass; a batch inside a batch is refused.
+ */
+export const FromEngineBatchSchema = z.strictObject({ t: z.literal('batch'), messages: z.array(z.unknown()).min(1).max(MAX_BATCH) });
+export type FromEngineBatch = { t: 'batch'; messages: FromEngine[] };

@@ -67,6 +67,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.rounds = new ProbeRounds({
       options: () => this.options.probe ?? {},
       order: () => this.selection.probeOrder(),
+      remembered: () => this.selection.counts().remembered,
       entry: (id) => this.catalog.server(id)?.entry,
       stopped: () => this.stopped,
       serving: () => this.link.info !== null,
@@ -150,6 +151,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** What selection knows of a server (samples, status, pinned…), or null for an unknown id. */
   serverStats(id: string): ServerStats | null {
     return this.selection.server(id);
+  }
+
+  /** How many servers work now (serverStats' status 'ok'), counted without looking at each. */
+  workingCount(): number {
+    return this.selection.counts().working;
   }
 
   /** The latest probe of an MTProto proxy (never bridged, probed apart). */

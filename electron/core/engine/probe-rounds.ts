@@ -1,6 +1,7 @@
-// The engine's probing: one full round at a time over every server (in the selection's order),
-// re-tests of a few servers between rounds (after a full round when one is running), the count of
-// the last round and the latest result per server; MTProto proxies are probed apart (unbridged.ts).
+// The engine's probing: one full round at a time over every server (in the selection's order, what
+// worked on this network before first and with a head start), re-tests of a few servers between
+// rounds (after a full round when one is running), the count of the last round and the latest
+// result per server; MTProto proxies are probed apart (unbridged.ts).
 // What a result means is the engine's business.
 import { isBridged, type Entry } from '../../../shared/entry.ts';
 import { startProbe, type ProbeRun } from '../probe/index.ts';
@@ -11,6 +12,8 @@ export interface ProbeRoundsHost {
   options(): ProbeOptions;
   /** The order of a full round (what worked on this network first). */
   order(): Entry[];
+  /** How many of order()'s first entries worked on this network before: they get a head start. */
+  remembered(): number;
   entry(id: string): Entry | undefined;
   /** The engine stopped: nothing new starts. */
   stopped(): boolean;
@@ -75,7 +78,8 @@ export class ProbeRounds {
       this.host.nothingToProbe();
       return null;
     }
-    const run = startProbe(entries, this.host.options());
+    const options = this.host.options();
+    const run = startProbe(entries, options.headStart ? options : { ...options, headStart: { count: this.host.remembered() } });
     this.run = run;
     run.on('result', (p) => this.onResult(p.result, p.tested, p.total));
     this.host.roundStarted();

@@ -26,4 +26,15 @@ describe('probe URLs', () => {
     expect(probeUrlsFor(entry())).toEqual(DEFAULT_PROBE_URLS.slice(0, 5));
     expect(probeUrlsFor(entry(['http://x.example/']), [], [])).toEqual(['http://x.example/']);
   });
+
+  it('parses each URL once: the same frozen answer again, the same refusal again, and the memo stays bounded', () => {
+    const a = parseProbeUrl('http://memo.example:8080/generate_204?x=1');
+    expect(parseProbeUrl('http://memo.example:8080/generate_204?x=1')).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(a).toMatchObject({ host: 'memo.example', port: 8080, path: '/generate_204?x=1', hostHeader: 'memo.example:8080', expectStatus: 204 });
+    expect(() => parseProbeUrl('ftp://memo.example/')).toThrow(/not http/);
+    expect(() => parseProbeUrl('ftp://memo.example/')).toThrow(/not http/);
+    for (let i = 0; i < 1000; i++) parseProbeUrl(`http://many.example/${i}`);
+    expect(parseProbeUrl('http://memo.example:8080/generate_204?x=1')).toEqual(a); // still right after the memo was cleared
+  });
 });

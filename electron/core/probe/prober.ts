@@ -96,8 +96,22 @@ export class ProbeRun extends EventEmitter<ProbeEvents> implements AsyncIterable
     let first: ProbeResult | null = null;
     let active = 0;
     let delayed = 0;
+    // The head start (see ProbeOptions.headStart): while `holding`, only the first `headLeft` entries run.
+    const head = new Set(entries.slice(0, Math.max(0, Math.floor(options.headStart?.count ?? 0))).map((e) => e.id));
+    let holding = head.size > 0 && head.size < entries.length;
+    let headTimer: ReturnType<typeof setTimeout> | undefined;
 
     await new Promise<void>((allDone) => {
+      const release = (): void => {
+        if (!holding) return;
+        holding = false;
+        clearTimeout(headTimer);
+        pump();
+      };
+      if (holding) {
+        headTimer = setTimeout(release, options.headStart?.ms ?? 750);
+        headTimer.unref?.();
+      }
       const settle = (result: ProbeResult): void => {
         results.push(result);
         this.tested++;
@@ -110,9 +124,11 @@ export class ProbeRun extends EventEmitter<ProbeEvents> implements AsyncIterable
           this.emit('first-ok', result);
         }
         this.wake();
+        if (holding && head.delete(result.id) && (result.ok || head.size === 0)) release();
       };
       const pump = (): void => {
         while (active < limit.limit && queue.length > 0 && !signal.aborted) {
+          if (holding && !head.has(queue[0]!.entry.id)) break;
           const item = queue.shift()!;
           const epoch = limit.epoch;
           active++;
@@ -140,7 +156,10 @@ export class ProbeRun extends EventEmitter<ProbeEvents> implements AsyncIterable
             pump();
           });
         }
-        if (active === 0 && delayed === 0 && (queue.length === 0 || signal.aborted)) allDone();
+        if (active === 0 && delayed === 0 && (queue.length === 0 || signal.aborted)) {
+          clearTimeout(headTimer);
+          allDone();
+        }
       };
       pump();
     });

@@ -103,6 +103,14 @@ export interface ProbeOptions {
    * took (see adaptive-timeout.ts); false keeps them fixed. On by default.
    */
   adaptiveTimeouts?: Partial<AdaptiveTimeoutOptions> | false;
+  /**
+   * The first `count` entries (what worked on this network before) are probed alone first; the rest
+   * start once one of them works, all of them answered, or after `ms` (default 750), whichever
+   * comes first. A round of 1,000 servers keeps the event loop busy with the failures of the others,
+   * which delays a working server's answer by up to the whole round; most of the time the server
+   * that worked last time still works.
+   */
+  headStart?: { count: number; ms?: number };
   signal?: AbortSignal;
   upstreamFor?: UpstreamFactory;
   tcpCheck?: TcpCheck;

@@ -235,6 +235,25 @@ describe('Selection: manual override', () => {
   });
 });
 
+describe('Selection: counts without looking at each server', () => {
+  it('counts().working is the number of servers whose stats say ok (ok, recovering, degraded), as time passes', () => {
+    const E = entry('e');
+    const { sel, clock } = setup([A, B, C, D, E]);
+    const byStats = (): number => ['a', 'b', 'c', 'd', 'e'].filter((id) => sel.server(id)?.status === 'ok').length;
+    expect(sel.counts().working).toBe(0);
+    sel.recordProbe(ok(A, 50));
+    sel.recordProbe(failed(B));
+    sel.recordProbe(failed(C));
+    sel.recordProbe(ok(C, 70)); // works again: recovering
+    sel.recordProbe({ ...failed(D, 'timeout'), degraded: true }); // answers, but the probe URLs failed
+    expect(sel.server('c')?.status).toBe('ok');
+    expect(sel.counts().working).toBe(byStats());
+    expect(sel.counts().working).toBe(3);
+    clock.t += 3_600_000; // every sample out of its window
+    expect(sel.counts().working).toBe(byStats());
+  });
+});
+
 describe('Selection: network memory', () => {
   it('remembers what worked on a network and tries it first there next time, not elsewhere', () => {
     const memory = new NetworkMemory();
@@ -247,10 +266,14 @@ describe('Selection: network memory', () => {
     expect(again.sel.current()).toBeNull(); // nothing tested in this session yet
     expect(again.sel.candidates()[0]?.id).toBe('c');
     expect(again.sel.probeOrder()[0]?.id).toBe('c');
+    expect(again.sel.counts().remembered).toBe(1); // the head start of the probe round
     expect(again.sel.explain().network).toEqual({ known: true, remembered: 1 });
+    // A remembered server no longer listed gets no head start.
+    expect(setup([A, B], { memory, network: 'home-fingerprint-000000' }).sel.counts().remembered).toBe(0);
 
     const elsewhere = setup([A, B, C], { memory, network: 'cafe-fingerprint-000000' });
     expect(elsewhere.sel.candidates().map((c) => c.id)).toEqual(['a', 'b', 'c']);
+    expect(elsewhere.sel.counts().remembered).toBe(0);
     // Memory loaded later, and the network found later, as the engine does at start-up.
     const late = setup([A, B, C]);
     late.sel.setMemory(memory);

@@ -165,8 +165,7 @@ export class Selection extends EventEmitter<SelectionEvents> {
   }
 
   private recentBridgeSample(id: string, ok: boolean, withinMs: number): boolean {
-    const all = this.history.get(id);
-    const last = all[all.length - 1];
+    const last = this.history.get(id).at(-1);
     return last !== undefined && last.source === 'bridge' && last.ok === ok && this.clock() - last.at < withinMs;
   }
 
@@ -234,22 +233,27 @@ export class Selection extends EventEmitter<SelectionEvents> {
 
   /** The server's state for selection (ok, recovering, degraded…), or null for an unknown id. */
   statusOf(id: string): ServerStatus | null {
-    return this.entries.has(id) ? this.view(id, this.clock(), this.rememberedIndex()).status : null;
+    return this.entries.has(id) ? this.book.get(id, this.clock()).status : null;
+  }
+
+  /** Servers that work (server()'s 'ok'), and those probeOrder() puts first as they worked on this network before. */
+  counts(): { working: number; remembered: number } {
+    return { working: this.book.workingCount(this.clock()), remembered: (this.memory?.preferred(this.network) ?? []).filter((s) => this.entries.has(s.id)).length };
   }
 
   /** What the UI shows for one server (see ServerSchema in shared/api-models.ts). */
   server(id: string): ServerStats | null {
     if (!this.entries.has(id)) return null;
     const all = this.history.get(id);
-    const view = this.view(id, this.clock(), this.rememberedIndex());
-    const probes = all.filter((s) => s.source === 'probe');
+    const view = this.book.get(id, this.clock());
+    const lastProbe = all.findLast((s) => s.source === 'probe');
     const last = all[all.length - 1];
     return {
       // Latencies and failures, oldest first (untimed successes reported by the bridge are left out).
       samples: all.filter((s) => !s.ok || s.latencyMs !== null).slice(-32).map((s) => (s.ok ? s.latencyMs : null)),
       latencyMs: view.score.medianMs,
       successRate: view.score.successRatio,
-      lastTested: probes[probes.length - 1]?.at ?? null,
+      lastTested: lastProbe?.at ?? null,
       status: view.status === 'untested' ? 'untested' : view.status === 'failing' ? 'failed' : 'ok',
       degraded: view.status === 'degraded',
       failure: last && (!last.ok || (last.degraded && view.status === 'degraded')) ? { kind: last.kind ?? 'other', message: last.message ?? last.kind ?? 'failed' } : null,
@@ -367,10 +371,10 @@ export class Selection extends EventEmitter<SelectionEvents> {
       choice ??= this.viewsOf(this.book.withStatus('recovering'), now, remembered).filter((v) => v.id !== this.pinnedId).sort(compareCandidates)[0];
       // Works again after a run of failures (the search retries often, so failures pile up in the
       // window and keep its ratio low): better than none.
-      choice ??= this.viewsOf(this.book.withStatus('failing'), now, remembered).filter((v) => v.id !== this.pinnedId && v.score.last?.ok === true && !v.score.last.degraded).sort(compareCandidates)[0];
+      choice ??= this.viewsOf(this.book.withStatusAndLast('failing', 'ok'), now, remembered).filter((v) => v.id !== this.pinnedId && v.score.last?.ok === true && !v.score.last.degraded).sort(compareCandidates)[0];
       if (!choice && cur?.status === 'degraded') return [cur.id, 'kept'];
       // Still nothing: a proxy that answers but failed the probe URLs may carry real traffic.
-      const degraded = choice ? undefined : this.viewsOf([...this.book.withStatus('degraded'), ...this.book.withStatus('failing')], now, remembered)
+      const degraded = choice ? undefined : this.viewsOf([...this.book.withStatus('degraded'), ...this.book.withStatusAndLast('failing', 'degraded')], now, remembered)
         .filter((v) => v.id !== this.pinnedId && (v.status === 'degraded' || v.score.last?.degraded === true)).sort(compareCandidates)[0];
       if (degraded) return [degraded.id, 'degraded'];
       if (!choice) return [null, this.book.anyTested() ? 'no-working' : 'none'];

@@ -95,7 +95,7 @@ const REASONS: Record<string, NonNullable<State['current']>['reason']> = {
 export function stateView(core: CoreEngine | null, extra: { systemProxy: boolean; browsers: State['browsers']; lan: State['lan']; since: string }): State {
   const st = core?.state();
   const current = st?.current ?? null;
-  const working = core ? core.servers().filter((s) => core.serverStats(s.id)?.status === 'ok').length : 0;
+  const working = core ? core.workingCount() : 0;
   const phase = st?.phase ?? 'idle';
   return {
     phase,
