@@ -88,8 +88,7 @@ export class AeadSealer {
 
   /**
    * Seals the concatenation of `parts` as chunks of at most MAX_PAYLOAD bytes (preceded by the salt on
-   * the first call) into ONE new buffer appended to `out`: the plaintext is copied into place and
-   * sealed there, so a batch costs one allocation and one socket write instead of a buffer (and a
+   * the first call) into ONE new buffer appended to `out` (see sealInto), so a batch costs one allocation and one socket write instead of a buffer (and a
    * writev entry) per length block, payload and tag. Returns the number of bytes appended.
    */
   sealTo(parts: readonly Buffer[], out: Buffer[]): number {
@@ -108,7 +107,8 @@ export class AeadSealer {
 
   /**
    * Seals the concatenation of `parts` into the front of `wire` (at least sizeOf(parts) bytes, e.g. a
-   * reused buffer): the plaintext is copied into place and sealed there. Returns the bytes written.
+   * reused buffer; it must not overlap `parts`): each chunk is sealed from the parts straight into
+   * place where the cipher backend can, else copied there and sealed in place. Returns the bytes written.
    */
   sealInto(parts: readonly Buffer[], wire: Buffer): number {
     const total = totalLength(parts);
@@ -128,7 +128,9 @@ export class AeadSealer {
       this.aead.sealInPlace(this.nonce, wire.subarray(at, at + 2), wire.subarray(at + 2, at + 2 + TAG_LENGTH));
       incrementNonce(this.nonce);
       at += 2 + TAG_LENGTH;
-      const start = at;
+      // The chunk's plaintext as views of the parts (usually one), sealed straight into the wire
+      // where the backend can; otherwise copied there and sealed in place.
+      const pieces: Buffer[] = [];
       let need = n;
       while (need > 0) {
         const part = parts[partIndex] as Buffer;
@@ -139,12 +141,20 @@ export class AeadSealer {
           continue;
         }
         const take = available < need ? available : need;
-        at += part.copy(wire, at, partOffset, partOffset + take);
+        pieces.push(part.subarray(partOffset, partOffset + take));
         partOffset += take;
         need -= take;
       }
-      this.aead.sealInPlace(this.nonce, wire.subarray(start, at), wire.subarray(at, at + TAG_LENGTH));
+      const body = wire.subarray(at, at + n);
+      const tag = wire.subarray(at + n, at + n + TAG_LENGTH);
+      if (this.aead.sealFrom) this.aead.sealFrom(this.nonce, pieces, body, tag);
+      else {
+        let copied = 0;
+        for (const piece of pieces) copied += piece.copy(body, copied);
+        this.aead.sealInPlace(this.nonce, body, tag);
+      }
       incrementNonce(this.nonce);
+      at += n;
       at += TAG_LENGTH;
       remaining -= n;
     }
@@ -164,8 +174,9 @@ export class AeadSealer {
  * chunk that is complete. Keeps at most one incomplete unit (the salt, a length block, or a payload
  * of <= 0x3FFF + 16 bytes) buffered.
  *
- * Chunks that lie wholly inside one arrival are opened IN PLACE and their payloads moved together at
- * the front of it, so an arrival costs no allocation and comes back as one view: `data` is
+ * Chunks that lie wholly inside one arrival are opened IN PLACE (or, where the cipher backend can,
+ * straight to their final place) and their payloads moved together at the front of it, so an arrival
+ * costs no allocation of ours and comes back as one view: `data` is
  * overwritten, and the returned buffers point into it (and into a copy only for a chunk that spans
  * two arrivals).
  */
@@ -238,9 +249,8 @@ export class AeadOpener {
     for (;;) {
       const size = this.unitSize();
       if (data.length - at < size) break;
-      const plain = this.unit(data.subarray(at, at + size));
+      write += this.unitTo(data.subarray(at, at + size), data, write);
       at += size;
-      if (plain) write += plain.copy(data, write);
     }
     if (write > first) out.push(data.subarray(first, write));
     if (at < data.length) {
@@ -250,6 +260,28 @@ export class AeadOpener {
     return out;
   }
 
+  /**
+   * unit() for a unit lying in `data` after `write`: the payload's plaintext goes to data[write...]
+   * (straight from the cipher where the backend can). Returns the bytes written there.
+   */
+  private unitTo(unit: Buffer, data: Buffer, write: number): number {
+    const aead = this.aead;
+    if (aead?.openTo && this.payloadLength >= 0) {
+      const body = unit.subarray(0, unit.length - TAG_LENGTH);
+      if (!aead.openTo(this.nonce, body, unit.subarray(body.length), data.subarray(write, write + body.length))) this.fail('payload');
+      incrementNonce(this.nonce);
+      this.payloadLength = -1;
+      return body.length;
+    }
+    const plain = this.unit(unit);
+    return plain ? plain.copy(data, write) : 0;
+  }
+
+  private fail(what: 'length' | 'payload'): never {
+    this.failed = true;
+    throw new PortholeError('auth', `${what} chunk failed authentication (wrong password or cipher, or the data was tampered with)`);
+  }
+
   /** Consumes one whole unit (opened in place): the payload's plaintext view, or null for salt and length. */
   private unit(unit: Buffer): Buffer | null {
     if (this.aead === null) {
@@ -257,11 +289,7 @@ export class AeadOpener {
       return null;
     }
     const body = unit.subarray(0, unit.length - TAG_LENGTH);
-    if (!this.aead.openInPlace(this.nonce, body, unit.subarray(unit.length - TAG_LENGTH))) {
-      this.failed = true;
-      const what = this.payloadLength < 0 ? 'length' : 'payload';
-      throw new PortholeError('auth', `${what} chunk failed authentication (wrong password or cipher, or the data was tampered with)`);
-    }
+    if (!this.aead.openInPlace(this.nonce, body, unit.subarray(unit.length - TAG_LENGTH))) this.fail(this.payloadLength < 0 ? 'length' : 'payload');
     incrementNonce(this.nonce);
     if (this.payloadLength < 0) {
       const n = body.readUInt16BE(0);

@@ -4,7 +4,8 @@
 //   sodium-native   libsodium through prebuilt N-API binaries (no compiler; loads in Electron too):
 //                   chacha20-ietf-poly1305 only, measured ~2.4x node:crypto per 16 KiB chunk here
 //                   because it needs no cipher object per chunk. Absent or unloadable: skipped.
-//   node:crypto     OpenSSL under Node. Electron's BoringSSL has no chacha20-poly1305
+//   node:crypto     OpenSSL under Node (AES-GCM's 2-byte length blocks without a cipher object each,
+//                   see shadowsocks-gcm-length.ts). Electron's BoringSSL has no chacha20-poly1305
 //                   (electron/electron#24024): the self-test finds that and the next backend serves it.
 //   @noble/ciphers  audited pure JS, always there: the fallback (much slower, ~80 MiB/s chacha here).
 // The default order is sodium,node,noble; PORTHOLE_SS_CRYPTO overrides it (a profile name below or a
@@ -16,6 +17,7 @@ import { createRequire } from 'node:module';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { gcm } from '@noble/ciphers/aes.js';
 import type { SsCipher } from '../../../../shared/entry.ts';
+import { GcmLengthBlocks } from './shadowsocks-gcm-length.ts';
 
 export const TAG_LENGTH = 16;
 
@@ -29,6 +31,17 @@ export interface AeadBlockCipher {
   open(nonce: Buffer, sealed: readonly Buffer[], tag: Buffer): Buffer[] | null;
   /** Opens `block` in place (its bytes become the plaintext); false (and `block` unchanged or garbage) if it does not authenticate. */
   openInPlace(nonce: Buffer, block: Buffer, tag: Buffer): boolean;
+  /**
+   * Optional, where it saves a copy: seals the plaintext pieces into `dest` (exactly their total
+   * length, not overlapping them) and writes the tag into `tag`.
+   */
+  sealFrom?(nonce: Buffer, plain: readonly Buffer[], dest: Buffer, tag: Buffer): void;
+  /**
+   * Optional, where it saves a copy: opens `block` and writes the plaintext into `dest` (as long as
+   * `block`; it may overlap `block` if it starts no later). False if it does not authenticate
+   * (`dest` unchanged or garbage).
+   */
+  openTo?(nonce: Buffer, block: Buffer, tag: Buffer, dest: Buffer): boolean;
 }
 
 export interface AeadBackend {
@@ -79,6 +92,8 @@ export function nodeBackend(refuse: readonly SsCipher[] = [], name = 'node:crypt
   return {
     name,
     cipher(cipher, subkey) {
+      // The 2-byte length blocks of AES-GCM streams skip the cipher object (shadowsocks-gcm-length.ts).
+      const lengths = cipher === 'chacha20-ietf-poly1305' || refuse.includes(cipher) ? null : GcmLengthBlocks.create(cipher, subkey);
       return {
         seal(nonce, plain, out) {
           const c = encipher(cipher, subkey, nonce);
@@ -87,8 +102,20 @@ export function nodeBackend(refuse: readonly SsCipher[] = [], name = 'node:crypt
           out.push(c.getAuthTag());
         },
         sealInPlace(nonce, block, tag) {
+          if (lengths && block.length === 2) {
+            lengths.seal(nonce, block, tag);
+            return;
+          }
           const c = encipher(cipher, subkey, nonce);
           c.update(block).copy(block);
+          c.final();
+          c.getAuthTag().copy(tag);
+        },
+        sealFrom(nonce, plain, dest, tag) {
+          // update() returns a new buffer anyway: copy it to its place instead of copying the plaintext there first.
+          const c = encipher(cipher, subkey, nonce);
+          let at = 0;
+          for (const piece of plain) at += c.update(piece).copy(dest, at);
           c.final();
           c.getAuthTag().copy(tag);
         },
@@ -110,6 +137,7 @@ export function nodeBackend(refuse: readonly SsCipher[] = [], name = 'node:crypt
           return plain;
         },
         openInPlace(nonce, block, tag) {
+          if (lengths && block.length === 2) return lengths.open(nonce, block, tag);
           check(cipher);
           const d = createDecipheriv(NODE_NAMES[cipher] as 'aes-256-gcm', subkey, nonce, { authTagLength: TAG_LENGTH });
           d.setAuthTag(tag);
@@ -120,6 +148,19 @@ export function nodeBackend(refuse: readonly SsCipher[] = [], name = 'node:crypt
             return false;
           }
           clear.copy(block);
+          return true;
+        },
+        openTo(nonce, block, tag, dest) {
+          check(cipher);
+          const d = createDecipheriv(NODE_NAMES[cipher] as 'aes-256-gcm', subkey, nonce, { authTagLength: TAG_LENGTH });
+          d.setAuthTag(tag);
+          const clear = d.update(block);
+          try {
+            d.final();
+          } catch {
+            return false;
+          }
+          clear.copy(dest);
           return true;
         },
       };
@@ -165,6 +206,16 @@ export function sodiumBackend(): AeadBackend {
         sealInPlace(nonce, block, tag) {
           // libsodium's AEADs allow the ciphertext to be written over the plaintext (same address).
           lib.crypto_aead_chacha20poly1305_ietf_encrypt_detached(block, tag, block, null, null, nonce, subkey);
+        },
+        sealFrom(nonce, plain, dest, tag) {
+          // One piece (the usual case) is read where it lies: no copy into `dest` first.
+          let m = plain[0] as Buffer;
+          if (plain.length !== 1) {
+            let at = 0;
+            for (const piece of plain) at += piece.copy(dest, at);
+            m = dest;
+          }
+          lib.crypto_aead_chacha20poly1305_ietf_encrypt_detached(dest, tag, m, null, null, nonce, subkey);
         },
         open(nonce, sealed, tag) {
           const c = single(sealed);
