@@ -1,7 +1,8 @@
 // `porthole firefox-profile list|on|off`: the real CLI against a HOME holding a real Firefox profiles.ini
 // and profile folders — on writes the block with the bridge port, off gives user.js and prefs.js back
 // byte for byte, and the errors (no profiles, unknown profile, Firefox running) say what to do.
-import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -192,5 +193,38 @@ describe('porthole firefox-profile', { timeout: 180_000 }, () => {
     expect((await run(['off'])).code).toBe(0);
     expect(await read(main, 'user.js')).toBe(USER_JS);
     expect(await read(main, 'prefs.js')).toBe(PREFS_JS);
+  });
+
+  it('sees a real Firefox ESR holding the profile, and works once it has quit', async () => {
+    // Everything this Firefox sends goes to a closed loopback port: it must reach no other address.
+    const ownUserJs = 'user_pref("network.proxy.type", 1);\nuser_pref("network.proxy.socks", "127.0.0.1");\nuser_pref("network.proxy.socks_port", 9);\nuser_pref("network.proxy.failover_direct", false);\nuser_pref("network.trr.mode", 5);\n';
+    await writeFile(path.join(work, 'user.js'), ownUserJs);
+    const firefox = spawn('firefox-esr', ['--headless', '--no-remote', '-profile', work, 'about:blank'], { env: { ...process.env, HOME: home }, stdio: 'ignore' });
+    const exited = new Promise<unknown>((resolve) => firefox.once('exit', resolve));
+    try {
+      let lock: string | undefined;
+      for (let i = 0; i < 120 && lock === undefined; i++) {
+        lock = await readlink(path.join(work, 'lock')).catch(() => undefined);
+        if (lock === undefined) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(lock, 'firefox-esr must start and lock its profile (scripts/install-peers)').toMatch(/:\+\d+$/);
+      const listed = JSON.parse((await run(['list', '--json'])).stdout) as Listed[];
+      expect(listed.find((p) => p.name === 'work')).toMatchObject({ inUse: true });
+      expect(listed.find((p) => p.name === 'default-release')).toMatchObject({ inUse: false });
+      const refused = await run(['on', '--profile', 'work', '--port', '4567']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('Firefox has the profile "work" open');
+      expect(await read(work, 'user.js')).toBe(ownUserJs);
+    } finally {
+      firefox.kill('SIGTERM');
+      await exited;
+    }
+    // Firefox wrote its prefs.js on the way out; on and off give both files back exactly.
+    const prefsJs = await read(work, 'prefs.js');
+    expect((await run(['on', '--profile', 'work', '--port', '4567'])).code).toBe(0);
+    expect(await read(work, 'user.js')).toContain('"network.proxy.socks_port", 4567');
+    expect((await run(['off', '--profile', 'work'])).code).toBe(0);
+    expect(await read(work, 'user.js')).toBe(ownUserJs);
+    expect(await read(work, 'prefs.js')).toBe(prefsJs);
   });
 });
