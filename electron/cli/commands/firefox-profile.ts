@@ -17,7 +17,7 @@ async function profilesOrFail(host: HostEnv): Promise<FirefoxProfile[]> {
   const all = await listFirefoxProfiles(host);
   if (all.length > 0) return all;
   const looked = firefoxRoots(host);
-  throw new PortholeError('not-found', `no Firefox profiles found${looked.length > 0 ? ` (looked for profiles.ini in ${looked.join(', ')})` : ' (HOME is not set)'}: start Firefox once, then run this again`);
+  throw new PortholeError('not-found', `no Firefox profiles found${looked.length > 0 ? ` (looked for profiles.ini in ${looked.join(', ')})` : ' (no home folder: HOME, or APPDATA on Windows, is not set)'}: start Firefox once, then run this again`);
 }
 
 const described = (all: FirefoxProfile[]): string => all.map((p) => `"${p.name}"${p.isDefault ? ' (default)' : ''} ${p.path}`).join('; ');
