@@ -70,8 +70,13 @@ export function goals(r: Results): Goal[] {
   if (r.startup) {
     const s = r.startup;
     const ms = (n: number): string => (Number.isNaN(n) ? 'not within 60 s' : `${n.toFixed(0)} ms`);
-    out.push({ goal: `start-up: process start to ready with ${s.servers} cached servers ≤ 1.5 s`, value: `${ms(s.readyMs)} (median of ${s.runs}; CPU used by then ${ms(s.cpuAtReadyMs)}; bridge and UI listening at ${ms(s.startMs)})`, met: s.readyMs <= 1500 });
-    out.push({ goal: 'start-up: process start to first paint of the headless UI ≤ 1.5 s', value: ms(s.firstPaintMs), met: s.firstPaintMs <= 1500 });
+    out.push({ goal: `start-up: process start to ready with ${s.servers} cached servers ≤ 1.5 s`, value: `${ms(s.readyMs)} (restart, median of ${s.runs}; CPU used by then ${ms(s.cpuAtReadyMs)}; bridge and UI listening at ${ms(s.startMs)})`, met: s.readyMs <= 1500 });
+    out.push({ goal: 'start-up: process start to first paint of the headless UI ≤ 1.5 s', value: `${ms(s.firstPaintMs)} (restart; first start ${ms(s.first.firstPaintMs)})`, met: s.firstPaintMs <= 1500 });
+    out.push({
+      goal: `start-up, first start on a network (nothing remembered: all ${s.servers} probed in list order) to ready ≤ 1.5 s`,
+      value: `${ms(s.first.readyMs)} (median of ${s.runs}; CPU used by then ${ms(s.first.cpuAtReadyMs)}; bridge and UI listening at ${ms(s.first.startMs)})`,
+      met: s.first.readyMs <= 1500,
+    });
   }
   return out;
 }

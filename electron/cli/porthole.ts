@@ -14,7 +14,7 @@ const GLOBAL_HELP = (all: Command[]): string => `porthole — gets people online
 Usage: porthole <command> [options]      porthole <command> --help
 
 Commands:
-${all.map((c) => `  ${c.name.padEnd(14)} ${c.summary}`).join('\n')}
+${all.map((c) => `  ${c.name.padEnd(15)} ${c.summary}`).join('\n')}
 
 Global options: --help, --debug (stack traces on errors), --version
 Client-side commands take --data-dir DIR (or PORTHOLE_DATA_DIR).
@@ -42,7 +42,7 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
     while (cmd.subcommands) {
       const subName = rest[0];
       if (subName === undefined || subName === '--help' || subName === '-h') {
-        ctx.stdout.write(helpOf(cmd, path));
+        ctx.stdout.write(helpOf(cmd, path.slice(0, -1)));
         return subName === undefined ? 2 : 0;
       }
       const sub = cmd.subcommands.find((s) => s.name === subName);

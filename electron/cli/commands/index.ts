@@ -19,6 +19,7 @@ export const commands: CommandEntry[] = [
   entry('trust', async () => (await import('./trust.ts')).trust),
   entry('probe', async () => (await import('./probe.ts')).probe),
   entry('open', async () => (await import('./open.ts')).open),
+  entry('firefox-profile', async () => (await import('./firefox-profile.ts')).firefoxProfile),
   entry('system-proxy', async () => (await import('./system-proxy.ts')).systemProxy),
   // publisher side
   entry('keygen', async () => (await import('./keygen.ts')).keygen),

@@ -50,8 +50,26 @@ export async function isProfileInUse(profileDir: string): Promise<boolean> {
 }
 
 export async function isPortholeInProfile(profileDir: string): Promise<boolean> {
+  return (await portholeBlockIn(profileDir)) !== undefined;
+}
+
+/** Porthole's block in the profile's user.js (the bridge port it names, if readable), or undefined. */
+export async function portholeBlockIn(profileDir: string): Promise<{ port: number | undefined } | undefined> {
   const text = await readOptional(path.join(profileDir, 'user.js'));
-  return text !== undefined && findBlock(text) !== undefined;
+  const at = text === undefined ? undefined : findBlock(text);
+  if (text === undefined || at === undefined) return undefined;
+  let port: number | undefined;
+  for (const line of text.slice(at.start, at.end).split(/\r?\n/)) {
+    if (prefNameOfLine(line) !== 'network.proxy.socks_port') continue;
+    const m = /,\s*(\d{1,5})\s*\)/.exec(line);
+    port = m ? Number(m[1]) : undefined;
+  }
+  return { port };
+}
+
+/** Whether turning off has something to undo: the block, or prefs.js lines saved when it was added. */
+export async function hasPortholeLeftovers(profileDir: string): Promise<boolean> {
+  return (await isPortholeInProfile(profileDir)) || (await readOptional(path.join(profileDir, SAVED_PREFS))) !== undefined;
 }
 
 export async function enablePortholeInProfile(profileDir: string, options: { host?: string; port: number }): Promise<void> {

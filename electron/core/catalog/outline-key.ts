@@ -2,7 +2,6 @@
 // bridge runs, through it at the same time; the first good answer wins. 10 s per attempt (Outline's
 // own limit), 64 KB cap. An answer's `error.message` is shown to the person as the provider wrote it.
 import { rootCertificates } from 'node:tls';
-import got from 'got';
 import { isPortholeError, PortholeError } from '../../../shared/errors.ts';
 import { isLinkError, parseProxyLink, type ParsedLink } from '../../../shared/proxy-link.ts';
 import { outlineConfig } from '../../../shared/links/outline-config.ts';
@@ -45,6 +44,7 @@ export async function fetchOutlineKey(url: string, options: OutlineKeyOptions = 
 
 async function get(url: string, agent: ProxyAgentOption | undefined, options: OutlineKeyOptions): Promise<string> {
   const cap = new AbortController();
+  const { default: got } = await import('got'); // loaded on first use, as in channels/http-get.ts
   const request = got(url, {
     responseType: 'buffer',
     throwHttpErrors: false,

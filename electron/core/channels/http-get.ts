@@ -2,7 +2,7 @@
 // per-attempt timeout, a byte cap enforced while the body streams in, a few jittered
 // retries (network errors and 5xx only), the caller's abort signal, an optional proxy.
 import { rootCertificates } from 'node:tls';
-import got, { type Method, type Response } from 'got';
+import type { Method, Response } from 'got';
 import { transientCodes } from '../net/errno.ts';
 import { tooLarge } from './result.ts';
 import type { ChannelSettings, ProxyAgentOption } from './types.ts';
@@ -46,6 +46,9 @@ export async function httpRequest(req: HttpRequest, settings: ChannelSettings): 
   if (req.etag) headers['if-none-match'] = req.etag;
   const ca = caList(settings.ca);
 
+  // Loaded on first use (cached after): got and its dependencies are a tenth of the engine's start-up,
+  // and a start with a cached list needs no request before the first server works.
+  const { default: got } = await import('got');
   const request = got(req.url, {
     method: req.method ?? 'GET',
     ...(req.body ? { body: Buffer.from(req.body) } : {}),

@@ -1,7 +1,6 @@
 // Printable sheets for a batch of codes: one HTML page per printed page (A4 or Letter), each
 // code as a QR of its porthole:// link (the `qrcode` package), its number and its text; and
 // the CSV (number, code, servers, expiry) for mail merges and SMS gateways.
-import QRCode from 'qrcode';
 import { CODE_LINK_PREFIX } from '../../../shared/code-format.ts';
 import type { Ledger } from './ledger.ts';
 
@@ -23,6 +22,7 @@ export function batchCsv(ledger: Ledger): string {
 
 /** The sheets' HTML pages, in order. */
 export async function batchSheets(ledger: Ledger): Promise<string[]> {
+  const { default: QRCode } = await import('qrcode'); // loaded on first use: the engine imports batchCsv only
   const pages: string[] = [];
   const total = Math.ceil(ledger.codes.length / PER_SHEET);
   for (let p = 0; p < total; p++) {

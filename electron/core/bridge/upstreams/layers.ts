@@ -12,7 +12,7 @@ import { hostPort } from '../../net/destination.ts';
 import { openTcp, SOCKET_DEFAULTS } from './guard.ts';
 import type { Guard, TlsClientOptions } from './guard.ts';
 
-import { openWebSocket } from './websocket-layer.ts';
+import { loadWebSocket, openWebSocket } from './websocket-layer.ts';
 
 export interface LayerSettings {
   host: string;
@@ -112,6 +112,7 @@ async function openTlsLayer(guard: Guard, settings: LayerSettings): Promise<tls.
 
 /** Opens every layer below the proxy protocol; the result carries the protocol's bytes. */
 export async function openLayers(guard: Guard, settings: LayerSettings): Promise<Duplex> {
+  if (settings.transport?.type === 'ws') await loadWebSocket();
   const below: net.Socket = settings.tls ? await openTlsLayer(guard, settings) : await openTcp(guard, settings.host, settings.port);
   if (settings.transport?.type !== 'ws') return below;
   const hostHeader = settings.transport.host ?? settings.tls?.sni ?? settings.host;

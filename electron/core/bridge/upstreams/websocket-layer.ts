@@ -4,8 +4,14 @@
 import { PortholeError } from '../../../../shared/errors.ts';
 import type net from 'node:net';
 import type { Duplex } from 'node:stream';
-import WebSocket, { createWebSocketStream } from 'ws';
+import type * as Ws from 'ws';
 import type { Guard } from './guard.ts';
+
+// `ws` is loaded on first use: most servers have no WebSocket transport, and it is a tenth of the
+// engine's start-up. openLayers loads it before it dials, so no socket waits on it (and no event of
+// one goes unheard meanwhile).
+let wsModule: Promise<typeof Ws> | null = null;
+export const loadWebSocket = (): Promise<typeof Ws> => (wsModule ??= import('ws'));
 
 export interface WebSocketLayerOptions {
   /** The Host header (no port: the layer below decides where we are connected). */
@@ -19,6 +25,7 @@ export async function openWebSocket(guard: Guard, socket: net.Socket, options: W
   const upstream = guard.upstream;
   // The URL only shapes the request line and Host header: createConnection hands ws our socket.
   const host = options.hostHeader.includes(':') ? `[${options.hostHeader}]` : options.hostHeader;
+  const { default: WebSocket, createWebSocketStream } = await loadWebSocket();
   const ws = new WebSocket(`ws://${host}${options.path}`, {
     createConnection: () => socket,
     perMessageDeflate: false,

@@ -1,7 +1,6 @@
 // Sharing servers from the app: one code for a relative (full and short forms, QR, SMS count),
 // or a batch of codes for many people (each a different set of servers, spread evenly).
 import { PortholeError } from '../../../../shared/errors.ts';
-import QRCode from 'qrcode';
 import type { BatchResult, ShareResult } from '../../../../shared/api.ts';
 import { codable } from '../../../../shared/code-servers.ts';
 import { CODE_LINK_PREFIX } from '../../../../shared/code-format.ts';
@@ -42,6 +41,7 @@ export async function shareCode(key: SecretKey, links: ParsedLink[]): Promise<Sh
   const shortCode = createCode({ key, servers: links, expires, short: true });
   const link = CODE_LINK_PREFIX + code;
   const shortLink = CODE_LINK_PREFIX + shortCode;
+  const { default: QRCode } = await import('qrcode'); // loaded on first use: only sharing needs it
   const qr = (text: string): Promise<string> => QRCode.toDataURL(text, { errorCorrectionLevel: 'M', margin: 2 });
   return {
     code, link, qrDataUrl: await qr(link), sms: smsCount(code, true),
