@@ -57,9 +57,7 @@ export class GcmLengthBlocks {
   private readonly lh: Words;
   /** The tag open() expects (scratch). */
   private readonly expected = Buffer.alloc(16);
-  /** Counter blocks to encrypt: per length block J0 then J0 + 1. */
-  private counters = Buffer.alloc(0);
-  /** Their encryptions, 32 bytes per length block. */
+  /** E_K(J0) then E_K(J0 + 1) for each length block of the batch, 32 bytes per block. */
   private pads = Buffer.alloc(0);
   /** The nonce of the batch's first block as two 48-bit little-endian halves, the batch's size. */
   private low = -1;
@@ -165,8 +163,8 @@ export class GcmLengthBlocks {
   private refill(nonce: Buffer, low: number, high: number): void {
     const count = this.nextBatch;
     if (this.nextBatch < MAX_BATCH) this.nextBatch *= 2;
-    if (this.counters.length !== 32 * count) this.counters = Buffer.alloc(32 * count);
-    const counters = this.counters;
+    // Not kept between batches: an idle stream holds only its pads (at most 2 KiB).
+    const counters = Buffer.allocUnsafe(32 * count);
     const n = Buffer.from(nonce);
     for (let j = 0; j < count; j++) {
       const at = 32 * j;
