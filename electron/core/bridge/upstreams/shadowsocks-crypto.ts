@@ -102,6 +102,19 @@ export function nodeBackend(refuse: readonly SsCipher[] = [], name = 'node:crypt
         if (++plainLengthBlocks > 2) lengths = GcmLengthBlocks.create(cipher as GcmName, subkey);
         return lengths ?? null;
       };
+      const openTo = (nonce: Buffer, block: Buffer, tag: Buffer, dest: Buffer): boolean => {
+        check(cipher);
+        const d = createDecipheriv(NODE_NAMES[cipher] as 'aes-256-gcm', subkey, nonce, { authTagLength: TAG_LENGTH });
+        d.setAuthTag(tag);
+        const clear = d.update(block);
+        try {
+          d.final();
+        } catch {
+          return false;
+        }
+        clear.copy(dest);
+        return true;
+      };
       return {
         seal(nonce, plain, out) {
           const c = encipher(cipher, subkey, nonce);
@@ -148,31 +161,9 @@ export function nodeBackend(refuse: readonly SsCipher[] = [], name = 'node:crypt
         openInPlace(nonce, block, tag) {
           const fast = block.length === 2 ? fastLengths() : null;
           if (fast) return fast.open(nonce, block, tag);
-          check(cipher);
-          const d = createDecipheriv(NODE_NAMES[cipher] as 'aes-256-gcm', subkey, nonce, { authTagLength: TAG_LENGTH });
-          d.setAuthTag(tag);
-          const clear = d.update(block);
-          try {
-            d.final();
-          } catch {
-            return false;
-          }
-          clear.copy(block);
-          return true;
+          return openTo(nonce, block, tag, block);
         },
-        openTo(nonce, block, tag, dest) {
-          check(cipher);
-          const d = createDecipheriv(NODE_NAMES[cipher] as 'aes-256-gcm', subkey, nonce, { authTagLength: TAG_LENGTH });
-          d.setAuthTag(tag);
-          const clear = d.update(block);
-          try {
-            d.final();
-          } catch {
-            return false;
-          }
-          clear.copy(dest);
-          return true;
-        },
+        openTo,
       };
     },
   };
